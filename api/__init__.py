@@ -1,0 +1,1 @@
+"""The HTTP and command-line surface: Starlette app, GraphQL schema, CLI."""

@@ -1,0 +1,1 @@
+"""The skills graph store: connection, embedded server, schema and one module per aggregate."""

@@ -1,0 +1,153 @@
+"""Communities of practice: open groups around topic skills, run by moderators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from neo4j import AsyncManagedTransaction
+
+from graph import validation
+from graph.dialect import to_utc
+from graph.errors import Conflict, NotFound
+from graph.ids import new_id
+from graph.model import Community
+from graph.store import Record, run
+
+_RETURN = """
+CALL { WITH c OPTIONAL MATCH (c)-[:ABOUT]->(s:Skill) RETURN collect(s.key) AS topics }
+CALL { WITH c OPTIONAL MATCH (p:Person)-[:IN_COMMUNITY]->(c) RETURN collect(p.id) AS members }
+CALL { WITH c OPTIONAL MATCH (p:Person)-[:MODERATES]->(c) RETURN collect(p.id) AS moderators }
+RETURN c {.*} AS c, topics, members, moderators
+"""
+
+
+def community_from_record(row: Record) -> Community:
+    """A :class:`Community` from a row of ``c``, ``topics``, ``members``, ``moderators``."""
+    c = row["c"]
+    return Community(
+        id=c["id"],
+        name=c["name"],
+        description=c.get("description") or "",
+        topic_skills=tuple(sorted(row["topics"] or ())),
+        member_ids=tuple(sorted(row["members"] or ())),
+        moderator_ids=tuple(sorted(row["moderators"] or ())),
+        created_at=to_utc(c.get("created_at")),
+    )
+
+
+async def get_community(tx: AsyncManagedTransaction, id: str) -> Community | None:
+    """The community with this id, with topics, members and moderators, or None."""
+    rows = await run(tx, "MATCH (c:Community {id: $id})" + _RETURN, id=id)
+    return community_from_record(rows[0]) if rows else None
+
+
+async def _require(tx: AsyncManagedTransaction, id: str) -> Community:
+    community = await get_community(tx, id)
+    if community is None:
+        raise NotFound(f"No community with id {id!r}.")
+    return community
+
+
+async def create_community(
+    tx: AsyncManagedTransaction,
+    *,
+    name: str,
+    description: str = "",
+    topic_skills: Sequence[str] = (),
+    moderator_ids: Sequence[str] = (),
+    id: str | None = None,
+) -> Community:
+    """Create a community; its moderators are also its first members."""
+    name = validation.text(name, what="Community name")
+    description = validation.text(
+        description, what="Description", max_length=validation.MAX_TEXT_LENGTH, required=False
+    )
+    found = await run(
+        tx,
+        "OPTIONAL MATCH (p:Person) WHERE p.id IN $ids WITH collect(p.id) AS people "
+        "OPTIONAL MATCH (s:Skill) WHERE s.key IN $skills RETURN people, collect(s.key) AS skills",
+        ids=list(moderator_ids),
+        skills=list(topic_skills),
+    )
+    missing = sorted(set(moderator_ids) - set(found[0]["people"]))
+    if missing:
+        raise NotFound(f"No person with id {', '.join(map(repr, missing))}.")
+    unknown = sorted(set(topic_skills) - set(found[0]["skills"]))
+    if unknown:
+        raise NotFound(f"No skill {', '.join(map(repr, unknown))}.")
+    community_id = id or new_id("cop")
+    await run(
+        tx,
+        "CREATE (c:Community {id: $id, name: $name, description: $description, created_at: datetime()}) "
+        "WITH c UNWIND $skills AS key MATCH (s:Skill {key: key}) CREATE (c)-[:ABOUT]->(s)",
+        id=community_id,
+        name=name,
+        description=description,
+        skills=sorted(set(topic_skills)),
+    )
+    await run(
+        tx,
+        "MATCH (c:Community {id: $id}) UNWIND $ids AS pid MATCH (p:Person {id: pid}) "
+        "CREATE (p)-[:MODERATES]->(c) CREATE (p)-[:IN_COMMUNITY {joined_at: datetime()}]->(c)",
+        id=community_id,
+        ids=sorted(set(moderator_ids)),
+    )
+    return await _require(tx, community_id)
+
+
+async def join_community(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> Community:
+    """Add a person to a community's members."""
+    community = await _require(tx, community_id)
+    if person_id in community.member_ids:
+        raise Conflict(f"{person_id!r} is already a member of {community.name!r}.")
+    rows = await run(
+        tx,
+        "MATCH (c:Community {id: $c}) MATCH (p:Person {id: $p}) "
+        "CREATE (p)-[:IN_COMMUNITY {joined_at: datetime()}]->(c) RETURN count(*) AS n",
+        c=community_id,
+        p=person_id,
+    )
+    if not rows or not rows[0]["n"]:
+        raise NotFound(f"No person with id {person_id!r}.")
+    return await _require(tx, community_id)
+
+
+async def leave_community(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> Community:
+    """Take a member out of a community (a moderator stops moderating too)."""
+    community = await _require(tx, community_id)
+    if person_id not in community.member_ids:
+        raise Conflict(f"{person_id!r} is not a member of {community.name!r}, so cannot leave it.")
+    await run(
+        tx,
+        "MATCH (p:Person {id: $p})-[r:IN_COMMUNITY|MODERATES]->(:Community {id: $c}) DELETE r",
+        c=community_id,
+        p=person_id,
+    )
+    return await _require(tx, community_id)
+
+
+async def add_community_moderator(
+    tx: AsyncManagedTransaction, community_id: str, person_id: str
+) -> Community:
+    """Make a person a moderator (and a member, if they were not yet)."""
+    community = await _require(tx, community_id)
+    if person_id in community.moderator_ids:
+        raise Conflict(f"{person_id!r} already moderates {community.name!r}.")
+    rows = await run(
+        tx,
+        "MATCH (c:Community {id: $c}) MATCH (p:Person {id: $p}) CREATE (p)-[:MODERATES]->(c) "
+        "RETURN count(*) AS n",
+        c=community_id,
+        p=person_id,
+    )
+    if not rows or not rows[0]["n"]:
+        raise NotFound(f"No person with id {person_id!r}.")
+    if person_id not in community.member_ids:
+        await run(
+            tx,
+            "MATCH (c:Community {id: $c}) MATCH (p:Person {id: $p}) "
+            "CREATE (p)-[:IN_COMMUNITY {joined_at: datetime()}]->(c)",
+            c=community_id,
+            p=person_id,
+        )
+    return await _require(tx, community_id)

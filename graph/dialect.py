@@ -1,0 +1,43 @@
+"""Where Neo4j 5 and the embedded ArcadeDB differ, and nowhere else.
+
+Skillweave sends the same Cypher to both. The differences found so far are
+small and live here, each covered by ``tests/graph/test_dialect.py``:
+
+* **Which server this is.** ArcadeDB announces itself as
+  ``"Neo4j/5.26.0 compatible (ArcadeDB 26.10.2)"``.
+* **Time zones.** ArcadeDB returns UTC datetimes with a ``StaticTzInfo``
+  named ``Etc/UTC``; Neo4j with ``UTC``. :func:`to_utc` gives the service one
+  kind of aware ``datetime``.
+* **Database name.** Neo4j Community has one user database (``neo4j``); the
+  embedded store names its own (``skillweave``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+
+class Backend(enum.Enum):
+    """The kind of server behind the Bolt connection."""
+
+    NEO4J = "neo4j"
+    ARCADEDB = "arcadedb"
+
+
+def backend_from_agent(agent: str) -> Backend:
+    """Tell the server kind from the agent string it sends on connect."""
+    return Backend.ARCADEDB if "arcadedb" in agent.lower() else Backend.NEO4J
+
+
+def to_utc(value: Any) -> dt.datetime | None:
+    """A driver datetime (either server) as an aware ``datetime`` in UTC."""
+    if value is None:
+        return None
+    native = value.to_native() if hasattr(value, "to_native") else value
+    if not isinstance(native, dt.datetime):
+        raise TypeError(f"expected a datetime, got {type(native).__name__}")
+    if native.tzinfo is None:
+        return native.replace(tzinfo=dt.UTC)
+    return native.astimezone(dt.UTC)

@@ -1,0 +1,52 @@
+"""Errors raised by the store, one class per thing a caller can act on.
+
+The hierarchy, which the API maps onto GraphQL ``extensions.code`` values::
+
+    StoreError
+     ├── StoreUnavailable          the store cannot be reached (UNAVAILABLE)
+     │    ├── EmbeddedStartError   the embedded store failed to start
+     │    └── DataFolderLocked     another process owns the embedded data folder
+     ├── NotFound                  an id that names nothing (NOT_FOUND)
+     ├── Conflict                  a uniqueness or business rule would break (CONFLICT)
+     └── InvalidInput              a value the model does not accept (BAD_USER_INPUT)
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of every error the store raises on purpose."""
+
+    code = "INTERNAL"
+
+
+class StoreUnavailable(StoreError):
+    """The store cannot be reached or did not answer in time."""
+
+    code = "UNAVAILABLE"
+
+
+class EmbeddedStartError(StoreUnavailable):
+    """The embedded ArcadeDB process could not be started."""
+
+
+class DataFolderLocked(StoreUnavailable):
+    """Another process already serves the embedded store's data folder."""
+
+
+class NotFound(StoreError):
+    """The id given does not name an existing record."""
+
+    code = "NOT_FOUND"
+
+
+class Conflict(StoreError):
+    """The write would break a uniqueness constraint or a business rule."""
+
+    code = "CONFLICT"
+
+
+class InvalidInput(StoreError):
+    """A value outside what the model accepts (a level of 7, an empty name)."""
+
+    code = "BAD_USER_INPUT"

@@ -1,0 +1,186 @@
+"""A whole organisation written in one transaction: the seed and the HRIS import share this.
+
+Writing through :func:`write_organisation` means a failure anywhere (a bad
+row the checks missed, the store going away) rolls everything back, so the
+store never holds half an import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph.model import Community, Mentorship, Person, Skill, Squad, Team
+from graph.people import PERSON_FIELDS, write_people
+from graph.skills import relate_skills, upsert_skills
+from graph.store import Store, run
+from graph.teams import upsert_teams
+
+Progress = Callable[[str, int], None]
+"""Called with a stage name and how many items were just written."""
+
+
+@dataclass
+class Organisation:
+    """Everything to write: skills, teams, people, and the learning ties between them."""
+
+    skills: Sequence[Skill] = ()
+    related_skills: Sequence[tuple[str, str]] = ()
+    teams: Sequence[Team] = ()
+    people: Sequence[Person] = ()
+    mentorships: Sequence[Mentorship] = ()
+    squads: Sequence[Squad] = ()
+    communities: Sequence[Community] = ()
+    person_fields: Collection[str] = PERSON_FIELDS
+    """Person properties to write; an import leaves the others as they are."""
+
+    @property
+    def size(self) -> int:
+        """How many items there are to write, for a progress bar."""
+        return (
+            len(self.skills) + len(self.teams) + len(self.people) + len(self.mentorships)
+            + len(self.squads) + len(self.communities)
+        )  # fmt: skip
+
+
+def _mentorship_row(m: Mentorship) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "mentor": m.mentor_id,
+        "mentee": m.mentee_id,
+        "status": m.status.value,
+        "message": m.message,
+        "requested_at": m.requested_at,
+        "responded_at": m.responded_at,
+        "ended_at": m.ended_at,
+        "rating": m.feedback.rating if m.feedback else None,
+        "comment": m.feedback.comment if m.feedback else None,
+        "focus": list(m.focus_skills),
+    }
+
+
+async def _write_mentorships(tx: AsyncManagedTransaction, items: Sequence[Mentorship]) -> None:
+    await run(
+        tx,
+        "UNWIND $rows AS row MATCH (mentor:Person {id: row.mentor}) MATCH (mentee:Person {id: row.mentee}) "
+        "CREATE (m:Mentorship {id: row.id, status: row.status, message: row.message, "
+        "requested_at: row.requested_at}) "
+        "SET m.responded_at = row.responded_at, m.ended_at = row.ended_at, m.rating = row.rating, "
+        "m.comment = row.comment "
+        "CREATE (mentor)-[:MENTOR_IN]->(m) CREATE (mentee)-[:MENTEE_IN]->(m) "
+        "WITH m, row UNWIND row.focus AS key MATCH (s:Skill {key: key}) CREATE (m)-[:FOCUSES_ON]->(s)",
+        rows=[_mentorship_row(m) for m in items],
+    )
+
+
+async def _write_squads(tx: AsyncManagedTransaction, items: Sequence[Squad]) -> None:
+    rows = [
+        {
+            "id": q.id,
+            "name": q.name,
+            "purpose": q.purpose,
+            "status": q.status.value,
+            "created_at": q.created_at,
+            "members": [{"id": m.person_id, "role": m.role.value} for m in q.members],
+            "focus": list(q.focus_skills),
+        }
+        for q in items
+    ]
+    await run(
+        tx,
+        "UNWIND $rows AS row CREATE (q:Squad {id: row.id, name: row.name, purpose: row.purpose, "
+        "status: row.status, created_at: row.created_at}) "
+        "WITH q, row UNWIND row.members AS member MATCH (p:Person {id: member.id}) "
+        "CREATE (p)-[:IN_SQUAD {role: member.role, joined_at: row.created_at}]->(q)",
+        rows=rows,
+    )
+    await run(
+        tx,
+        "UNWIND $rows AS row MATCH (q:Squad {id: row.id}) UNWIND row.focus AS key "
+        "MATCH (s:Skill {key: key}) CREATE (q)-[:FOCUSES_ON]->(s)",
+        rows=rows,
+    )
+
+
+async def _write_communities(tx: AsyncManagedTransaction, items: Sequence[Community]) -> None:
+    rows = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "description": c.description,
+            "created_at": c.created_at,
+            "members": list(c.member_ids),
+            "moderators": list(c.moderator_ids),
+            "topics": list(c.topic_skills),
+        }
+        for c in items
+    ]
+    await run(
+        tx,
+        "UNWIND $rows AS row CREATE (c:Community {id: row.id, name: row.name, "
+        "description: row.description, created_at: row.created_at}) "
+        "WITH c, row UNWIND row.topics AS key MATCH (s:Skill {key: key}) CREATE (c)-[:ABOUT]->(s)",
+        rows=rows,
+    )
+    await run(
+        tx,
+        "UNWIND $rows AS row MATCH (c:Community {id: row.id}) UNWIND row.members AS pid "
+        "MATCH (p:Person {id: pid}) CREATE (p)-[:IN_COMMUNITY {joined_at: row.created_at}]->(c)",
+        rows=rows,
+    )
+    await run(
+        tx,
+        "UNWIND $rows AS row MATCH (c:Community {id: row.id}) UNWIND row.moderators AS pid "
+        "MATCH (p:Person {id: pid}) CREATE (p)-[:MODERATES]->(c)",
+        rows=rows,
+    )
+
+
+async def write_organisation(
+    store: Store, org: Organisation, *, create: bool = False, progress: Progress | None = None
+) -> dict[str, int]:
+    """Write ``org`` in one transaction and return what was written.
+
+    Args:
+        store: the store to write to.
+        org: what to write.
+        create: True when the store holds no people yet (a fresh seed); faster.
+        progress: told after each stage and batch, for a progress bar.
+    """
+
+    def tick(stage: str, n: int) -> None:
+        if progress:
+            progress(stage, n)
+
+    async def work(tx: AsyncManagedTransaction) -> dict[str, int]:
+        await upsert_skills(tx, org.skills)
+        await relate_skills(tx, org.related_skills)
+        tick("skills", len(org.skills))
+        await upsert_teams(tx, org.teams)
+        tick("teams", len(org.teams))
+        counts = await write_people(
+            tx, org.people, create=create, fields=org.person_fields, on_batch=lambda n: tick("people", n)
+        )
+        for start in range(0, len(org.mentorships), 1000):
+            batch = org.mentorships[start : start + 1000]
+            await _write_mentorships(tx, batch)
+            tick("mentorships", len(batch))
+        if org.squads:
+            await _write_squads(tx, org.squads)
+        tick("squads", len(org.squads))
+        if org.communities:
+            await _write_communities(tx, org.communities)
+        tick("communities", len(org.communities))
+        return {
+            "skills": len(org.skills),
+            "teams": len(org.teams),
+            **counts,
+            "mentorships": len(org.mentorships),
+            "squads": len(org.squads),
+            "communities": len(org.communities),
+        }
+
+    return await store.write(work)

@@ -1,0 +1,239 @@
+"""People, their skills and their learning goals.
+
+:func:`write_people` is the bulk path (seed and HRIS import use it): a few
+``UNWIND`` statements per batch, never one statement per person. The small
+functions below it are the single-person edits the API makes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from graph import validation
+from graph.errors import NotFound
+from graph.model import JobRole, LearningGoal, Person, SkillLevel
+from graph.store import Record, run
+
+PERSON_PROPERTIES = (
+    "id", "name", "title", "role", "function", "site", "shift", "timezone", "languages",
+    "tenure_months", "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored",
+)  # fmt: skip
+"""Properties stored on a Person node (team and manager are relationships)."""
+
+PERSON_FIELDS = (*PERSON_PROPERTIES, "manager_id")
+"""What :func:`write_people` can write: the properties plus the manager link."""
+
+BATCH_SIZE = 1000
+
+
+def person_params(person: Person, fields: Collection[str] = PERSON_PROPERTIES) -> dict[str, Any]:
+    """A person as the parameters of :func:`write_people`, with only ``fields`` as properties."""
+    props = {name: getattr(person, name) for name in PERSON_PROPERTIES if name in fields or name == "id"}
+    if "role" in props:
+        props["role"] = person.role.value
+    if "languages" in props:
+        props["languages"] = list(person.languages)
+    return {
+        "props": props,
+        "team": person.team_id,
+        "manager": person.manager_id,
+        "skills": [{"key": s.skill, "level": s.level} for s in person.skills],
+        "goals": [{"key": g.skill, "priority": g.priority} for g in person.goals],
+    }
+
+
+_CREATE_PEOPLE = """
+UNWIND $rows AS row
+CREATE (p:Person) SET p = row.props
+WITH p, row
+CALL { WITH p, row
+  MATCH (t:Team {id: row.team}) CREATE (p)-[:MEMBER_OF]->(t) RETURN count(*) AS teams }
+CALL { WITH p, row
+  UNWIND row.skills AS s MATCH (k:Skill {key: s.key})
+  CREATE (p)-[:HAS_SKILL {level: s.level}]->(k) RETURN count(*) AS skills }
+CALL { WITH p, row
+  UNWIND row.goals AS g MATCH (k:Skill {key: g.key})
+  CREATE (p)-[:WANTS_TO_LEARN {priority: g.priority}]->(k) RETURN count(*) AS goals }
+RETURN count(p) AS people, sum(teams) AS teams, sum(skills) AS skills, sum(goals) AS goals
+"""
+
+_MERGE_PEOPLE = """
+UNWIND $rows AS row
+MERGE (p:Person {id: row.props.id}) SET p += row.props
+WITH p, row
+CALL { WITH p, row
+  OPTIONAL MATCH (p)-[old:MEMBER_OF]->(t:Team) WHERE t.id <> row.team DELETE old RETURN count(*) AS dropped }
+CALL { WITH p, row
+  MATCH (t:Team {id: row.team}) MERGE (p)-[:MEMBER_OF]->(t) RETURN count(*) AS teams }
+CALL { WITH p, row
+  UNWIND row.skills AS s MATCH (k:Skill {key: s.key})
+  MERGE (p)-[h:HAS_SKILL]->(k) SET h.level = s.level RETURN count(*) AS skills }
+CALL { WITH p, row
+  UNWIND row.goals AS g MATCH (k:Skill {key: g.key})
+  MERGE (p)-[w:WANTS_TO_LEARN]->(k) SET w.priority = g.priority RETURN count(*) AS goals }
+RETURN count(p) AS people, sum(teams) AS teams, sum(skills) AS skills, sum(goals) AS goals
+"""
+
+_LINK_MANAGERS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.id})
+CALL { WITH p, row
+  OPTIONAL MATCH (p)-[old:REPORTS_TO]->(m:Person) WHERE row.manager IS NULL OR m.id <> row.manager
+  DELETE old RETURN count(*) AS dropped }
+CALL { WITH p, row
+  MATCH (m:Person {id: row.manager}) MERGE (p)-[:REPORTS_TO]->(m) RETURN count(*) AS linked }
+RETURN sum(linked) AS linked
+"""
+
+
+async def write_people(
+    tx: AsyncManagedTransaction,
+    people: Sequence[Person],
+    *,
+    create: bool = False,
+    fields: Collection[str] = PERSON_FIELDS,
+    on_batch: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Write people with their team, manager, skills and goals, in batches, inside ``tx``.
+
+    Args:
+        tx: the transaction; the caller decides what commits together.
+        people: the people to write. Teams and skills they name must exist.
+        create: ``True`` only when none of them exists yet (a fresh seed): faster
+            than the default, which merges so that writing the same people twice
+            changes nothing.
+        fields: the person properties (and ``manager_id``) to write; others keep
+            their stored value (an import leaves alone what its file has no column for).
+        on_batch: called with the number of people written after each batch.
+
+    Returns:
+        Counts of people, team links, skills, goals and manager links written.
+    """
+    totals = {"people": 0, "team_links": 0, "skill_levels": 0, "learning_goals": 0, "manager_links": 0}
+    statement = _CREATE_PEOPLE if create else _MERGE_PEOPLE
+    for start in range(0, len(people), BATCH_SIZE):
+        batch = [person_params(p, fields) for p in people[start : start + BATCH_SIZE]]
+        counts = (await run(tx, statement, rows=batch))[0]
+        totals["people"] += int(counts["people"] or 0)
+        totals["team_links"] += int(counts["teams"] or 0)
+        totals["skill_levels"] += int(counts["skills"] or 0)
+        totals["learning_goals"] += int(counts["goals"] or 0)
+        if on_batch:
+            on_batch(len(batch))
+    if "manager_id" not in fields:
+        return totals
+    with_manager = [{"id": p.id, "manager": p.manager_id} for p in people if p.manager_id or not create]
+    for start in range(0, len(with_manager), BATCH_SIZE):
+        rows = await run(tx, _LINK_MANAGERS, rows=with_manager[start : start + BATCH_SIZE])
+        totals["manager_links"] += int(rows[0]["linked"] or 0) if rows else 0
+    return totals
+
+
+_GET_PEOPLE = """
+UNWIND $ids AS id
+MATCH (p:Person {id: id})
+OPTIONAL MATCH (p)-[:MEMBER_OF]->(t:Team)
+OPTIONAL MATCH (p)-[:REPORTS_TO]->(m:Person)
+CALL { WITH p
+  OPTIONAL MATCH (p)-[h:HAS_SKILL]->(s:Skill)
+  RETURN collect(CASE WHEN s IS NULL THEN NULL ELSE {skill: s.key, level: h.level} END) AS skills }
+CALL { WITH p
+  OPTIONAL MATCH (p)-[w:WANTS_TO_LEARN]->(s:Skill)
+  RETURN collect(CASE WHEN s IS NULL THEN NULL ELSE {skill: s.key, priority: w.priority} END) AS goals }
+RETURN properties(p) AS props, t.id AS team, m.id AS manager, skills, goals
+"""
+
+
+def person_from_record(row: Record) -> Person:
+    """A :class:`Person` from a row of ``props``, ``team``, ``manager``, ``skills``, ``goals``."""
+    props = row["props"]
+    values = {name: props[name] for name in PERSON_PROPERTIES if props.get(name) is not None}
+    values["role"] = JobRole(values.get("role", JobRole.AGENT))
+    values["languages"] = tuple(values.get("languages", ()))
+    skills = sorted((s for s in row.get("skills") or () if s), key=lambda s: (-s["level"], s["skill"]))
+    goals = sorted((g for g in row.get("goals") or () if g), key=lambda g: (g["priority"], g["skill"]))
+    return Person(
+        **values,
+        team_id=row.get("team"),
+        manager_id=row.get("manager"),
+        skills=tuple(SkillLevel(s["skill"], int(s["level"])) for s in skills),
+        goals=tuple(LearningGoal(g["skill"], int(g["priority"])) for g in goals),
+    )
+
+
+async def get_people(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Person]:
+    """The people with these ids (unknown ids are left out), in the order asked."""
+    rows = await run(tx, _GET_PEOPLE, ids=list(ids))
+    found = {r["props"]["id"]: person_from_record(r) for r in rows}
+    return [found[i] for i in ids if i in found]
+
+
+async def get_person(tx: AsyncManagedTransaction, id: str) -> Person | None:
+    """The person with this id, with skills and goals, or None."""
+    people = await get_people(tx, [id])
+    return people[0] if people else None
+
+
+async def count_people(tx: AsyncManagedTransaction) -> int:
+    """How many people the store holds."""
+    rows = await run(tx, "MATCH (p:Person) RETURN count(p) AS n")
+    return int(rows[0]["n"])
+
+
+async def set_skill(tx: AsyncManagedTransaction, person_id: str, skill: str, level: int) -> None:
+    """Give a person a skill at ``level`` (1–5), replacing any earlier level."""
+    validation.level(level, skill=skill)
+    rows = await run(
+        tx,
+        "MATCH (p:Person {id: $person}) MATCH (s:Skill {key: $skill}) "
+        "MERGE (p)-[h:HAS_SKILL]->(s) SET h.level = $level, h.updated_at = datetime() "
+        "RETURN count(h) AS n",
+        person=person_id,
+        skill=skill,
+        level=level,
+    )
+    if not rows or rows[0]["n"] == 0:
+        raise NotFound(f"No person {person_id!r} or no skill {skill!r}.")
+
+
+async def remove_skill(tx: AsyncManagedTransaction, person_id: str, skill: str) -> bool:
+    """Remove a skill from a person; True if they had it."""
+    rows = await run(
+        tx,
+        "MATCH (:Person {id: $person})-[h:HAS_SKILL]->(:Skill {key: $skill}) "
+        "DELETE h RETURN count(*) AS n",
+        person=person_id,
+        skill=skill,
+    )
+    return bool(rows and rows[0]["n"])
+
+
+async def add_learning_goal(tx: AsyncManagedTransaction, person_id: str, skill: str, priority: int) -> None:
+    """Record that a person wants to learn a skill, with a priority from 1 (high) to 3."""
+    validation.priority(priority, skill=skill)
+    rows = await run(
+        tx,
+        "MATCH (p:Person {id: $person}) MATCH (s:Skill {key: $skill}) "
+        "MERGE (p)-[w:WANTS_TO_LEARN]->(s) SET w.priority = $priority, w.since = coalesce(w.since, datetime()) "
+        "RETURN count(w) AS n",
+        person=person_id,
+        skill=skill,
+        priority=priority,
+    )
+    if not rows or rows[0]["n"] == 0:
+        raise NotFound(f"No person {person_id!r} or no skill {skill!r}.")
+
+
+async def remove_learning_goal(tx: AsyncManagedTransaction, person_id: str, skill: str) -> bool:
+    """Drop a learning goal; True if the person had it."""
+    rows = await run(
+        tx,
+        "MATCH (:Person {id: $person})-[w:WANTS_TO_LEARN]->(:Skill {key: $skill}) "
+        "DELETE w RETURN count(*) AS n",
+        person=person_id,
+        skill=skill,
+    )
+    return bool(rows and rows[0]["n"])

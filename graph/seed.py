@@ -1,0 +1,428 @@
+"""A deterministic synthetic BPO organisation for demos, tests and benchmarks.
+
+``generate_organisation(people=2000, seed=7)`` always returns the same
+organisation: sites with their shifts and languages, nine functions, teams of
+about twelve with a lead, a manager per site and function group, skills whose
+levels grow with tenure and differ by function, learning goals that reach
+across functions, and a few mentorships, squads and communities.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import random
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from graph.model import (
+    Community,
+    Feedback,
+    JobRole,
+    LearningGoal,
+    Mentorship,
+    MentorshipStatus,
+    Person,
+    SkillLevel,
+    Squad,
+    SquadMember,
+    SquadRole,
+    SquadStatus,
+    Team,
+)
+from graph.organisation import Organisation
+from graph.skills import load_taxonomy, skill_key
+from graph.teams import team_id
+
+
+@dataclass(frozen=True)
+class Site:
+    """A delivery site: where people sit, when they work, what they speak."""
+
+    name: str
+    timezone: str
+    languages: tuple[str, ...]
+    shifts: tuple[str, ...]
+
+
+SITES = (
+    Site("Manila", "Asia/Manila", ("English", "Tagalog"), ("day", "evening", "night")),
+    Site("Cebu", "Asia/Manila", ("English", "Tagalog"), ("day", "night")),
+    Site("Bogota", "America/Bogota", ("Spanish", "English"), ("day", "evening")),
+    Site("Krakow", "Europe/Warsaw", ("Polish", "English", "German"), ("day", "evening")),
+    Site("Cairo", "Africa/Cairo", ("Arabic", "English", "French"), ("day", "evening", "night")),
+    Site("Austin", "America/Chicago", ("English", "Spanish"), ("day", "evening")),
+)
+
+
+@dataclass(frozen=True)
+class Function:
+    """A line of work, its share of the headcount and the skills it leans on."""
+
+    key: str
+    share: float
+    role: JobRole
+    senior_role: JobRole
+    core: tuple[str, ...]
+
+
+FUNCTIONS = (
+    Function("voice", 0.34, JobRole.AGENT, JobRole.SENIOR_AGENT, (
+        "Inbound customer service", "De-escalation", "Empathy", "Active listening",
+        "Verbal communication", "Genesys Cloud CX", "Call flow and scripting", "Billing disputes",
+        "Complaint handling", "Retention offers", "PCI DSS", "Call recording consent",
+    )),
+    Function("chat", 0.18, JobRole.AGENT, JobRole.SENIOR_AGENT, (
+        "Live chat multi-tasking", "Written communication", "Zendesk", "Macros and canned responses",
+        "Tone and etiquette", "Order management", "Refunds and returns", "Intercom",
+        "Positive language", "Shipping and delivery issues", "GDPR",
+    )),
+    Function("email", 0.10, JobRole.AGENT, JobRole.SENIOR_AGENT, (
+        "Email and ticket handling", "Written communication", "Freshdesk", "Attention to detail",
+        "Knowledge base authoring", "Account management", "Subscription management", "Data protection",
+    )),
+    Function("back_office", 0.12, JobRole.AGENT, JobRole.SENIOR_AGENT, (
+        "Back-office processing", "Claims processing", "KYC verification", "SAP",
+        "Microsoft Excel", "Attention to detail", "Anti-money laundering", "Payment processing",
+        "Robotic process automation (UiPath)",
+    )),
+    Function("qa", 0.06, JobRole.QA_ANALYST, JobRole.QA_ANALYST, (
+        "Quality assurance scoring", "Call calibration", "Giving feedback", "Script adherence",
+        "Speech analytics", "Root cause analysis", "Complaint regulation", "Verint",
+    )),
+    Function("wfm", 0.05, JobRole.WFM_ANALYST, JobRole.WFM_ANALYST, (
+        "Forecasting", "Scheduling", "Erlang C", "Real-time adherence", "NICE IEX",
+        "Workforce management planning", "Capacity planning", "Shrinkage analysis", "Microsoft Excel",
+    )),
+    Function("training", 0.05, JobRole.TRAINER, JobRole.TRAINER, (
+        "Training delivery", "Instructional design", "Onboarding new hires", "Coaching",
+        "Side-by-side coaching", "Product knowledge", "Knowledge base authoring", "Giving feedback",
+    )),
+    Function("analytics", 0.05, JobRole.DATA_ANALYST, JobRole.DATA_ANALYST, (
+        "SQL", "Power BI", "Tableau", "KPI reporting", "CSAT analysis", "Dashboard design",
+        "Python scripting", "Text analytics", "A/B testing", "NPS",
+    )),
+    Function("it", 0.05, JobRole.IT_SUPPORT, JobRole.IT_SUPPORT, (
+        "Technical troubleshooting", "ServiceNow", "Password resets and account access",
+        "Jira Service Management", "Amazon Connect", "IVR design", "Chatbot design",
+        "ISO 27001 awareness", "Power Automate",
+    )),
+)  # fmt: skip
+
+LEAD_SKILLS = (
+    "Coaching", "Team leadership", "Performance management", "Running huddles",
+    "Giving feedback", "Motivating teams", "KPI reporting", "Conflict mediation",
+)  # fmt: skip
+"""What team leads and managers are strong in, whatever their function."""
+
+GENERAL_SKILLS = (
+    "Problem solving", "Time management", "Customer focus", "Microsoft Teams", "Teamwork",
+    "Adaptability", "Stress management", "Prompt writing for AI assistants",
+    "Generative AI for summaries", "Agent assist tools", "Microsoft Excel", "Resilience",
+)  # fmt: skip
+
+COMMUNITIES = (
+    ("De-escalation dojo", "Practise calming angry callers together.", ("De-escalation", "Empathy")),
+    ("AI at the desk", "Prompting, agent assist and chatbots for frontline work.",
+     ("Prompt writing for AI assistants", "Agent assist tools", "Conversational AI")),
+    ("Data for frontline", "SQL, Power BI and reading your own KPIs.", ("SQL", "Power BI", "KPI reporting")),
+    ("Quality circle", "Calibrate how we score, share what good looks like.",
+     ("Quality assurance scoring", "Call calibration")),
+    ("New leads forum", "For newly promoted team leads: coaching and feedback.",
+     ("Coaching", "Giving feedback", "Team leadership")),
+    ("Automation guild", "RPA and Power Automate for back-office work.",
+     ("Robotic process automation (UiPath)", "Power Automate")),
+    ("Compliance corner", "PCI DSS, GDPR and staying on the right side of the rules.",
+     ("PCI DSS", "GDPR", "Data protection")),
+    ("WFM for everyone", "How forecasting and schedules are made, and why.",
+     ("Forecasting", "Scheduling", "Erlang C")),
+)  # fmt: skip
+
+TEAM_SIZE = 12
+EPOCH = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+"""The seed's "now": timestamps are computed from it, never from the clock."""
+
+
+@functools.cache
+def _key(name: str) -> str:
+    return skill_key(name)
+
+
+def _keys(names: Sequence[str]) -> list[str]:
+    return [_key(n) for n in names]
+
+
+def _level(rng: random.Random, tenure_months: int, core: bool) -> int:
+    base = 1 + min(tenure_months, 72) / 24 + (0.8 if core else 0.0)
+    return max(1, min(5, round(rng.gauss(base, 0.8))))
+
+
+def _function_sizes(total: int) -> list[tuple[Function, int]]:
+    sizes = [(f, max(2, round(total * f.share))) for f in FUNCTIONS]
+    return sizes
+
+
+class _Generator:
+    def __init__(self, people: int, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.total = people
+        self.taxonomy = load_taxonomy()
+        self.all_keys = [s.key for s in self.taxonomy.skills]
+        self.language_keys = {s.name: s.key for s in self.taxonomy.skills if s.category == "languages"}
+        self.teams: list[Team] = []
+        self.people: list[Person] = []
+        self.counter = 0
+        self.general_keys = _keys(GENERAL_SKILLS)
+
+    def next_id(self) -> str:
+        self.counter += 1
+        return f"E{self.counter:06d}"
+
+    def person(
+        self, *, site: Site, function: Function, team: Team, role: JobRole, title: str,
+        manager: str | None, tenure: int, extra_core: Sequence[str] = (),
+    ) -> Person:  # fmt: skip
+        rng = self.rng
+        core = _keys([*function.core, *extra_core])
+        owned: dict[str, int] = {}
+        for key in rng.sample(core, k=min(len(core), rng.randint(3, 5))):
+            owned[key] = _level(rng, tenure, core=True)
+        wanted = rng.randint(6, 7)
+        while len(owned) < wanted:
+            key = rng.choice(self.general_keys if rng.random() < 0.5 else self.all_keys)
+            owned.setdefault(key, _level(rng, tenure, core=False))
+        languages = list(site.languages[: 1 + rng.randint(0, len(site.languages) - 1)])
+        if "English" not in languages:
+            languages.append("English")
+        for language in languages:
+            key = self.language_keys.get(language)
+            if key:
+                owned.setdefault(key, rng.choice((4, 5)))
+        goals: dict[str, int] = {}
+        other = rng.choice([f for f in FUNCTIONS if f.key != function.key])
+        wishes = _keys(other.core) + _keys(GENERAL_SKILLS) + _keys(LEAD_SKILLS if tenure > 18 else ())
+        wanted = rng.randint(2, 4)
+        for _ in range(50):
+            if len(goals) >= wanted:
+                break
+            key = rng.choice(wishes)
+            if owned.get(key, 0) < 3:
+                goals[key] = rng.choice((1, 2, 2, 3))
+        senior = role not in (JobRole.AGENT,)
+        capacity = rng.choice((2, 3)) if senior and tenure > 18 else rng.choice((0, 0, 1, 1, 2))
+        return Person(
+            id=self.next_id(),
+            name=self.name(),
+            title=title,
+            role=role,
+            team_id=team.id,
+            function=function.key,
+            site=site.name,
+            shift=rng.choice(site.shifts),
+            timezone=site.timezone,
+            languages=tuple(languages),
+            tenure_months=tenure,
+            mentoring_capacity=capacity,
+            open_to_mentoring=capacity > 0 and rng.random() < 0.8,
+            open_to_being_mentored=rng.random() < 0.9,
+            manager_id=manager,
+            skills=tuple(SkillLevel(k, v) for k, v in sorted(owned.items())),
+            goals=tuple(LearningGoal(k, v) for k, v in sorted(goals.items())),
+        )
+
+    def name(self) -> str:
+        first = self.rng.choice(FIRST_NAMES)
+        last = self.rng.choice(LAST_NAMES)
+        return f"{first} {last}"
+
+    def build(self) -> Organisation:
+        rng = self.rng
+        per_site = [self.total // len(SITES) + (1 if i < self.total % len(SITES) else 0) for i in range(len(SITES))]
+        for site, site_total in zip(SITES, per_site, strict=True):
+            if site_total == 0:
+                continue
+            manager_team = Team(team_id(f"{site.name} leadership"), f"{site.name} leadership", "operations", site.name)
+            self.teams.append(manager_team)
+            manager = self.person(
+                site=site, function=FUNCTIONS[0], team=manager_team, role=JobRole.MANAGER,
+                title="Operations Manager", manager=None, tenure=rng.randint(48, 120), extra_core=LEAD_SKILLS,
+            )  # fmt: skip
+            self.people.append(manager)
+            remaining = site_total - 1
+            for function, size in _function_sizes(site_total - 1):
+                size = min(size, remaining)
+                remaining -= size
+                number = 0
+                while size > 0:
+                    number += 1
+                    name = f"{site.name} {function.key.replace('_', ' ').title()} {number}"
+                    team = Team(team_id(name), name, function.key, site.name)
+                    self.teams.append(team)
+                    lead = self.person(
+                        site=site, function=function, team=team, role=JobRole.TEAM_LEAD,
+                        title="Team Lead", manager=manager.id, tenure=rng.randint(24, 96),
+                        extra_core=LEAD_SKILLS,
+                    )  # fmt: skip
+                    self.people.append(lead)
+                    for _ in range(min(TEAM_SIZE, size) - 1):
+                        tenure = int(rng.expovariate(1 / 20)) + 1
+                        senior = tenure > 30 and rng.random() < 0.5
+                        role = function.senior_role if senior else function.role
+                        title = ("Senior " if senior else "") + role.value.replace("_", " ").title()
+                        self.people.append(
+                            self.person(
+                                site=site, function=function, team=team, role=role, title=title,
+                                manager=lead.id, tenure=tenure,
+                            )  # fmt: skip
+                        )
+                    size -= min(TEAM_SIZE, size)
+            if remaining > 0:
+                team = self.teams[-1]
+                for _ in range(remaining):
+                    self.people.append(
+                        self.person(
+                            site=site, function=FUNCTIONS[0], team=team, role=JobRole.AGENT,
+                            title="Agent", manager=manager.id, tenure=int(rng.expovariate(1 / 20)) + 1,
+                        )  # fmt: skip
+                    )
+        return Organisation(
+            skills=self.taxonomy.skills,
+            related_skills=self.taxonomy.related,
+            teams=self.teams,
+            people=self.people[: self.total],
+            mentorships=self.mentorships(),
+            squads=self.squads(),
+            communities=self.communities(),
+        )
+
+    def mentorships(self) -> list[Mentorship]:
+        rng = self.rng
+        people = self.people[: self.total]
+        by_skill: dict[str, list[Person]] = defaultdict(list)
+        for p in people:
+            if p.open_to_mentoring:
+                for s in p.skills:
+                    if s.level >= 4:
+                        by_skill[s.skill].append(p)
+        load: dict[str, int] = defaultdict(int)
+        pairs: set[tuple[str, str]] = set()
+        result: list[Mentorship] = []
+        mentees = rng.sample(people, k=max(1, len(people) // 25)) if people else []
+        statuses = (
+            [MentorshipStatus.ACTIVE] * 5 + [MentorshipStatus.REQUESTED] * 2
+            + [MentorshipStatus.ENDED] * 2 + [MentorshipStatus.DECLINED]
+        )  # fmt: skip
+        for mentee in mentees:
+            if not mentee.goals:
+                continue
+            goal = rng.choice(mentee.goals).skill
+            options = [
+                m for m in by_skill.get(goal, ())
+                if m.id != mentee.id and m.id != mentee.manager_id and (m.id, mentee.id) not in pairs
+            ]  # fmt: skip
+            status = rng.choice(statuses)
+            if status is MentorshipStatus.ACTIVE:
+                options = [m for m in options if load[m.id] < m.mentoring_capacity]
+            if not options:
+                continue
+            mentor = rng.choice(options)
+            pairs.add((mentor.id, mentee.id))
+            if status is MentorshipStatus.ACTIVE:
+                load[mentor.id] += 1
+            requested = EPOCH - dt.timedelta(days=rng.randint(1, 200))
+            responded = requested + dt.timedelta(days=rng.randint(0, 5))
+            ended = responded + dt.timedelta(days=rng.randint(20, 90))
+            result.append(
+                Mentorship(
+                    id=f"mnt-seed-{len(result) + 1:05d}",
+                    mentor_id=mentor.id,
+                    mentee_id=mentee.id,
+                    status=status,
+                    focus_skills=(goal,),
+                    message="Seeded request.",
+                    requested_at=requested,
+                    responded_at=None if status is MentorshipStatus.REQUESTED else responded,
+                    ended_at=ended if status is MentorshipStatus.ENDED else None,
+                    feedback=Feedback(rng.randint(3, 5), "Helpful sessions.")
+                    if status is MentorshipStatus.ENDED else None,
+                )  # fmt: skip
+            )
+        return result
+
+    def squads(self) -> list[Squad]:
+        rng = self.rng
+        people = self.people[: self.total]
+        by_site: dict[str, list[Person]] = defaultdict(list)
+        for p in people:
+            by_site[p.site].append(p)
+        squads: list[Squad] = []
+        for site, members in sorted(by_site.items()):
+            for n in range(max(1, len(members) // 150)):
+                if len(members) < 4:
+                    break
+                group = rng.sample(members, k=min(len(members), rng.randint(4, 6)))
+                focus = rng.choice(COMMUNITIES)[2]
+                squads.append(
+                    Squad(
+                        id=f"sqd-seed-{len(squads) + 1:04d}",
+                        name=f"{site} squad {n + 1}",
+                        purpose=f"Cross-functional learning on {', '.join(focus)}.",
+                        status=SquadStatus.ACTIVE if rng.random() < 0.85 else SquadStatus.ARCHIVED,
+                        focus_skills=tuple(_keys(focus)),
+                        members=tuple(
+                            SquadMember(p.id, SquadRole.LEAD if i == 0 else SquadRole.MEMBER)
+                            for i, p in enumerate(group)
+                        ),
+                        created_at=EPOCH - dt.timedelta(days=rng.randint(1, 120)),
+                    )
+                )
+        return squads
+
+    def communities(self) -> list[Community]:
+        rng = self.rng
+        people = self.people[: self.total]
+        if not people:
+            return []
+        result = []
+        for i, (name, description, topics) in enumerate(COMMUNITIES):
+            keys = set(_keys(topics))
+            interested = [p for p in people if keys & {g.skill for g in p.goals} or any(
+                s.skill in keys and s.level >= 4 for s in p.skills)]  # fmt: skip
+            members = rng.sample(interested, k=min(len(interested), max(2, len(people) // 40)))
+            if not members:
+                continue
+            moderators = [members[0].id]
+            result.append(
+                Community(
+                    id=f"cop-seed-{i + 1:02d}",
+                    name=name,
+                    description=description,
+                    topic_skills=tuple(sorted(keys)),
+                    member_ids=tuple(sorted(p.id for p in members)),
+                    moderator_ids=tuple(moderators),
+                    created_at=EPOCH - dt.timedelta(days=rng.randint(30, 365)),
+                )
+            )
+        return result
+
+
+def generate_organisation(*, people: int, seed: int = 7) -> Organisation:
+    """A synthetic BPO of ``people`` people; the same arguments give the same organisation."""
+    if people < 1:
+        raise ValueError("people must be at least 1")
+    return _Generator(people, seed).build()
+
+
+FIRST_NAMES = (
+    "Maria", "Jose", "Ana", "Juan", "Angelica", "Mark", "Kristine", "Paolo", "Camila", "Santiago",
+    "Valentina", "Mateo", "Agnieszka", "Piotr", "Katarzyna", "Tomasz", "Nour", "Omar", "Mariam",
+    "Youssef", "Emily", "Michael", "Jessica", "Daniel", "Ashley", "Carlos", "Sofia", "Luis",
+    "Fatima", "Ahmed", "Grace", "Rafael", "Isabel", "Hana", "Marta", "Kevin", "Aisha", "Diego",
+)  # fmt: skip
+LAST_NAMES = (
+    "Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza", "Torres", "Rodriguez", "Gomez",
+    "Lopez", "Martinez", "Nowak", "Kowalski", "Wisniewska", "Wojcik", "Hassan", "Ibrahim",
+    "Mahmoud", "Ali", "Smith", "Johnson", "Williams", "Brown", "Davis", "Miller", "Ramos",
+    "Flores", "Castillo", "Morales", "Kaminski", "Lewandowski", "Salem", "Farouk", "Tan", "Lim",
+)  # fmt: skip

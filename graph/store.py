@@ -1,0 +1,194 @@
+"""The one way Skillweave talks to its graph: an async Bolt driver per process.
+
+:class:`Store` owns the driver and, without ``NEO4J_URI``, the embedded
+ArcadeDB child process. Every call goes through :meth:`Store.read`,
+:meth:`Store.write` or :meth:`Store.query`, which turn driver errors into
+:mod:`graph.errors` so no caller sees a Bolt exception.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, AsyncManagedTransaction
+from neo4j import exceptions as bolt
+
+from graph.dialect import Backend, backend_from_agent
+from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
+from graph.errors import Conflict, StoreError, StoreUnavailable
+from graph.settings import StoreSettings
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+Work = Callable[Concatenate[AsyncManagedTransaction, P], Awaitable[T]]
+Record = dict[str, Any]
+
+
+@contextlib.contextmanager
+def translate_errors() -> Any:
+    """Turn driver exceptions into :mod:`graph.errors`; let ours pass through."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except bolt.ConstraintError as error:
+        raise Conflict(
+            "This would duplicate a record that must be unique "
+            f"({error.message or 'uniqueness constraint'})."
+        ) from error
+    except (bolt.ServiceUnavailable, bolt.SessionExpired, OSError) as error:
+        raise StoreUnavailable("The skills graph store is not answering; try again shortly.") from error
+    except bolt.TransientError as error:
+        raise StoreUnavailable(
+            "The skills graph store is busy and the change could not be applied; try again."
+        ) from error
+
+
+class Store:
+    """A connected skills-graph store.
+
+    Open it with :meth:`open` and close it with :meth:`close` (or ``async with``).
+    The application creates one per process, in its lifespan.
+    """
+
+    def __init__(
+        self,
+        driver: AsyncDriver,
+        database: str,
+        *,
+        backend: Backend,
+        embedded: EmbeddedArcadeDB | None = None,
+    ) -> None:
+        self.driver = driver
+        self.database = database
+        self.backend = backend
+        self.embedded = embedded
+        self.round_trips = 0
+        """Cypher statements sent since the store was opened (tests count them)."""
+
+    @classmethod
+    async def open(cls, settings: StoreSettings | None = None, *, setup_schema: bool = True) -> Store:
+        """Connect to Neo4j, or start the embedded store, and set the schema up.
+
+        Raises:
+            StoreUnavailable: the server does not answer or cannot start.
+        """
+        settings = settings or StoreSettings()
+        embedded: EmbeddedArcadeDB | None = None
+        if settings.neo4j_uri:
+            endpoint = BoltEndpoint(
+                uri=settings.neo4j_uri,
+                user=settings.neo4j_user,
+                password=settings.neo4j_password,
+                database=settings.neo4j_database,
+            )
+        else:
+            embedded = EmbeddedArcadeDB(
+                settings.skillweave_data_dir,
+                heap=settings.skillweave_embedded_heap,
+                start_timeout=settings.skillweave_embedded_start_timeout,
+            )
+            endpoint = await asyncio.to_thread(embedded.start)
+        store = await cls.connect(endpoint, embedded=embedded)
+        if setup_schema:
+            from graph.schema import ensure_schema
+
+            try:
+                await ensure_schema(store)
+            except BaseException:
+                await store.close()
+                raise
+        return store
+
+    @classmethod
+    async def connect(cls, endpoint: BoltEndpoint, *, embedded: EmbeddedArcadeDB | None = None) -> Store:
+        """Connect to a running server at ``endpoint``."""
+        driver = AsyncGraphDatabase.driver(
+            endpoint.uri,
+            auth=(endpoint.user, endpoint.password),
+            connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=15.0,
+        )
+        try:
+            with translate_errors():
+                info = await driver.get_server_info()
+        except StoreUnavailable as error:
+            await driver.close()
+            if embedded is not None:
+                embedded.stop()
+            raise StoreUnavailable(
+                f"Cannot reach the skills graph store at {endpoint.uri}: is it running?"
+            ) from error
+        except bolt.AuthError as error:
+            await driver.close()
+            raise StoreUnavailable(
+                f"The store at {endpoint.uri} refused the credentials: check NEO4J_USER "
+                "and NEO4J_PASSWORD."
+            ) from error
+        backend = backend_from_agent(info.agent)
+        log.info("connected to %s (%s) at %s", info.agent, backend.value, endpoint.uri)
+        return cls(driver, endpoint.database, backend=backend, embedded=embedded)
+
+    async def close(self) -> None:
+        """Close the driver and stop the embedded store if this process owns one."""
+        await self.driver.close()
+        if self.embedded is not None:
+            await asyncio.to_thread(self.embedded.stop)
+
+    async def __aenter__(self) -> Store:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @contextlib.asynccontextmanager
+    async def _session(self, access: str) -> AsyncIterator[neo4j.AsyncSession]:
+        async with self.driver.session(database=self.database, default_access_mode=access) as session:
+            yield session
+
+    async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``work(tx, ...)`` in one read transaction, retried on transient errors."""
+        with translate_errors():
+            async with self._session(neo4j.READ_ACCESS) as session:
+                return await session.execute_read(work, *args, **kwargs)
+
+    async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``work(tx, ...)`` in one write transaction: all of it commits, or none."""
+        with translate_errors():
+            async with self._session(neo4j.WRITE_ACCESS) as session:
+                return await session.execute_write(work, *args, **kwargs)
+
+    async def query(self, cypher: str, /, **params: Any) -> list[Record]:
+        """Run one statement in its own transaction and return its rows as dicts."""
+
+        async def work(tx: AsyncManagedTransaction) -> list[Record]:
+            return await run(tx, cypher, **params)
+
+        return await self.write(work)
+
+    async def ping(self, timeout: float = 2.0) -> bool:
+        """True when the store answers a trivial query within ``timeout`` seconds."""
+        try:
+            async with asyncio.timeout(timeout):
+                rows = await self.read(_ping)
+        except (StoreError, TimeoutError):
+            return False
+        return rows == 1
+
+
+async def run(tx: AsyncManagedTransaction, cypher: str, /, **params: Any) -> list[Record]:
+    """Run one statement inside ``tx`` and return all its rows as dicts."""
+    result = await tx.run(cypher, params)
+    return [record.data() for record in await result.fetch(2**31 - 1)]
+
+
+async def _ping(tx: AsyncManagedTransaction) -> int:
+    rows = await run(tx, "RETURN 1 AS ok")
+    return int(rows[0]["ok"])

@@ -1,0 +1,1 @@
+"""Pure matching algorithms over NetworkX graphs; nothing here knows Cypher or HTTP."""

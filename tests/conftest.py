@@ -1,0 +1,62 @@
+"""Shared fixtures: one real embedded store per test session, a clean graph per test.
+
+Set ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``)
+to run the same tests against a Neo4j 5 server instead. Either way the tests
+wipe the graph they run on, so never point them at data you want to keep.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
+from graph.schema import ensure_schema
+from graph.settings import StoreSettings
+from graph.skills import load_taxonomy, relate_skills, upsert_skills
+from graph.store import Store
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
+    """The Bolt endpoint every test talks to: NEO4J_URI if set, else an embedded store."""
+    settings = StoreSettings()
+    if settings.neo4j_uri:
+        yield BoltEndpoint(
+            settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
+        )
+        return
+    server = EmbeddedArcadeDB(tmp_path_factory.mktemp("store"))
+    yield server.start()
+    server.stop()
+
+
+@pytest.fixture
+async def store(endpoint: BoltEndpoint) -> AsyncIterator[Store]:
+    """A store connected to an empty graph with the schema in place."""
+    store = await Store.connect(endpoint)
+    await store.query("MATCH (n) DETACH DELETE n")
+    await ensure_schema(store)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def taxonomy_store(store: Store) -> Store:
+    """The clean store with the bundled skill taxonomy loaded."""
+    taxonomy = load_taxonomy()
+    await store.write(upsert_skills, taxonomy.skills)
+    await store.write(relate_skills, taxonomy.related)
+    return store
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"

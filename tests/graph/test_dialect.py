@@ -1,0 +1,39 @@
+"""The one place Neo4j and ArcadeDB differ, checked against the server the tests run on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+
+from graph.dialect import Backend, backend_from_agent, to_utc
+from graph.store import Store
+
+pytestmark = pytest.mark.anyio
+
+
+def test_backend_from_agent() -> None:
+    assert backend_from_agent("Neo4j/5.26.0 compatible (ArcadeDB 26.10.2)") is Backend.ARCADEDB
+    assert backend_from_agent("Neo4j/5.24.1") is Backend.NEO4J
+
+
+async def test_connected_backend_is_detected(store: Store) -> None:
+    expected = Backend.NEO4J if os.environ.get("NEO4J_URI") else Backend.ARCADEDB
+    assert store.backend is expected
+
+
+async def test_server_datetimes_become_aware_utc(store: Store) -> None:
+    rows = await store.query("RETURN datetime('2024-05-06T07:08:09Z') AS at, datetime() AS now")
+    at = to_utc(rows[0]["at"])
+    assert at == dt.datetime(2024, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
+    now = to_utc(rows[0]["now"])
+    assert now is not None and now.utcoffset() == dt.timedelta(0)
+    assert abs((dt.datetime.now(dt.UTC) - now).total_seconds()) < 60
+
+
+async def test_python_datetimes_round_trip(store: Store) -> None:
+    moment = dt.datetime(2025, 12, 31, 23, 59, tzinfo=dt.UTC)
+    await store.query("CREATE (:GraphMeta {key: 'probe', at: $at})", at=moment)
+    rows = await store.query("MATCH (m:GraphMeta {key: 'probe'}) RETURN m.at AS at")
+    assert to_utc(rows[0]["at"]) == moment
