@@ -80,4 +80,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    # Leave without the interpreter's shutdown: ArcadeDB is stopped and its data
+    # written, but JVM threads still alive could call into a finalising Python.
+    sys.stdout.flush()
+    os._exit(status)

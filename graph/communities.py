@@ -95,7 +95,9 @@ async def create_community(
     return await _require(tx, community_id)
 
 
-async def join_community(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> Community:
+async def join_community(
+    tx: AsyncManagedTransaction, community_id: str, person_id: str
+) -> Community:
     """Add a person to a community's members."""
     community = await _require(tx, community_id)
     if person_id in community.member_ids:
@@ -112,7 +114,9 @@ async def join_community(tx: AsyncManagedTransaction, community_id: str, person_
     return await _require(tx, community_id)
 
 
-async def leave_community(tx: AsyncManagedTransaction, community_id: str, person_id: str) -> Community:
+async def leave_community(
+    tx: AsyncManagedTransaction, community_id: str, person_id: str
+) -> Community:
     """Take a member out of a community (a moderator stops moderating too)."""
     community = await _require(tx, community_id)
     if person_id not in community.member_ids:

@@ -80,9 +80,7 @@ class EmbeddedArcadeDB:
         >>> store.stop()  # doctest: +SKIP
     """
 
-    def __init__(
-        self, data_dir: Path, *, heap: str = "2g", start_timeout: float = 90.0
-    ) -> None:
+    def __init__(self, data_dir: Path, *, heap: str = "2g", start_timeout: float = 90.0) -> None:
         self.data_dir = data_dir.resolve()
         self.heap = heap
         self.start_timeout = start_timeout

@@ -135,12 +135,16 @@ def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise _RowProblem(f"timezone {value!r} is not an IANA time zone such as Asia/Manila") from None
+        raise _RowProblem(
+            f"timezone {value!r} is not an IANA time zone such as Asia/Manila"
+        ) from None
     return name
 
 
 class _Parser:
-    def __init__(self, catalog: SkillCatalog, known_people: Collection[str], create_skills: bool) -> None:
+    def __init__(
+        self, catalog: SkillCatalog, known_people: Collection[str], create_skills: bool
+    ) -> None:
         self.catalog = catalog
         self.known_people = known_people
         self.create_skills = create_skills
@@ -160,7 +164,9 @@ class _Parser:
         report.unmatched_skills.setdefault(name, []).append(line)
         raise _RowProblem(unknown_skill_message(name, self.catalog.suggest(name)))
 
-    def pairs(self, cell: str, column: str, line: int, report: ImportReport) -> Iterator[tuple[str, str]]:
+    def pairs(
+        self, cell: str, column: str, line: int, report: ImportReport
+    ) -> Iterator[tuple[str, str]]:
         for part in _split(cell):
             name, _, value = part.rpartition(":")
             if not name:
@@ -173,8 +179,12 @@ class _Parser:
         if missing:
             raise _RowProblem(f"{', '.join(missing)} must not be empty")
         if employee_id in self.lines:
-            raise _RowProblem(f"employee_id {employee_id!r} is already on line {self.lines[employee_id]}")
-        team = Team(team_id(row["team"]), row["team"].strip(), row["function"].strip(), row["site"].strip())
+            raise _RowProblem(
+                f"employee_id {employee_id!r} is already on line {self.lines[employee_id]}"
+            )
+        team = Team(
+            team_id(row["team"]), row["team"].strip(), row["function"].strip(), row["site"].strip()
+        )
         earlier = self.teams.setdefault(team.id, team)
         if earlier != team:
             raise _RowProblem(
@@ -185,10 +195,16 @@ class _Parser:
         for key, level in self.pairs(row.get("skills", ""), "skills", line, report):
             skills[key] = _int(level, f"level of {key}", low=1, high=5, default=3)
         goals: dict[str, int] = {}
-        for key, priority in self.pairs(row.get("learning_goals", ""), "learning_goals", line, report):
+        for key, priority in self.pairs(
+            row.get("learning_goals", ""), "learning_goals", line, report
+        ):
             word = priority.casefold()
-            goals[key] = PRIORITY_WORDS.get(word) or _int(word, f"priority of {key}", low=1, high=3, default=2)
-        capacity = _int(row.get("mentoring_capacity", ""), "mentoring_capacity", low=0, high=20, default=0)
+            goals[key] = PRIORITY_WORDS.get(word) or _int(
+                word, f"priority of {key}", low=1, high=3, default=2
+            )
+        capacity = _int(
+            row.get("mentoring_capacity", ""), "mentoring_capacity", low=0, high=20, default=0
+        )
         self.lines[employee_id] = line
         self.people.append(
             Person(
@@ -202,9 +218,13 @@ class _Parser:
                 shift=row.get("shift", "").strip().casefold(),
                 timezone=_timezone(row.get("timezone", "")),
                 languages=tuple(_split(row.get("languages", ""))),
-                tenure_months=_int(row.get("tenure_months", ""), "tenure_months", low=0, high=720, default=0),
+                tenure_months=_int(
+                    row.get("tenure_months", ""), "tenure_months", low=0, high=720, default=0
+                ),
                 mentoring_capacity=capacity,
-                open_to_mentoring=_bool(row.get("open_to_mentoring", ""), "open_to_mentoring", default=capacity > 0),
+                open_to_mentoring=_bool(
+                    row.get("open_to_mentoring", ""), "open_to_mentoring", default=capacity > 0
+                ),
                 open_to_being_mentored=_bool(
                     row.get("open_to_being_mentored", ""), "open_to_being_mentored", default=True
                 ),
@@ -220,7 +240,11 @@ class _Parser:
             if manager is None:
                 continue
             if manager == person.id:
-                report.errors.append(RowError(self.lines[person.id], person.id, "manager_id is the person themselves"))
+                report.errors.append(
+                    RowError(
+                        self.lines[person.id], person.id, "manager_id is the person themselves"
+                    )
+                )
             elif manager not in self.lines and manager not in self.known_people:
                 report.errors.append(
                     RowError(
@@ -274,7 +298,11 @@ def parse_hris(
         row = dict(zip(header, cells, strict=False))
         if len(cells) != len(header):
             report.errors.append(
-                RowError(start, row.get("employee_id", ""), f"has {len(cells)} cells; the header has {len(header)}")
+                RowError(
+                    start,
+                    row.get("employee_id", ""),
+                    f"has {len(cells)} cells; the header has {len(header)}",
+                )
             )
             continue
         try:
@@ -316,7 +344,9 @@ async def import_hris(
     """
     text = path.read_text(encoding="utf-8-sig")
     catalog, known = await store.read(_existing)
-    org, report = parse_hris(text, path=path, catalog=catalog, known_people=known, create_skills=create_skills)
+    org, report = parse_hris(
+        text, path=path, catalog=catalog, known_people=known, create_skills=create_skills
+    )
     report.checked_only = check
     if report.ok and not check:
         report.written = await write_organisation(store, org, progress=progress)

@@ -29,7 +29,9 @@ def mentorship_from_record(row: Record) -> Mentorship:
     m = row["m"]
     feedback = None
     if m.get("rating") is not None:
-        feedback = Feedback(rating=int(m["rating"]), comment=m.get("comment") or "", by=m.get("ended_by"))
+        feedback = Feedback(
+            rating=int(m["rating"]), comment=m.get("comment") or "", by=m.get("ended_by")
+        )
     return Mentorship(
         id=m["id"],
         mentor_id=row["mentor"],
@@ -64,7 +66,9 @@ async def request_mentorship(
         raise InvalidInput("You cannot be your own mentor.")
     if not focus_skills:
         raise InvalidInput("Name at least one skill to focus on.")
-    message = validation.text(message, what="Message", max_length=validation.MAX_TEXT_LENGTH, required=False)
+    message = validation.text(
+        message, what="Message", max_length=validation.MAX_TEXT_LENGTH, required=False
+    )
     found = await run(
         tx,
         "OPTIONAL MATCH (mentor:Person {id: $mentor}) OPTIONAL MATCH (mentee:Person {id: $mentee}) "
@@ -136,7 +140,9 @@ async def mentorships_of(
     return [mentorship_from_record(r) for r in rows]
 
 
-async def respond_to_mentorship(tx: AsyncManagedTransaction, id: str, *, accept: bool) -> Mentorship:
+async def respond_to_mentorship(
+    tx: AsyncManagedTransaction, id: str, *, accept: bool
+) -> Mentorship:
     """Accept or decline a requested mentorship.
 
     Accepting checks the mentor's capacity inside the same transaction: with
@@ -151,7 +157,9 @@ async def respond_to_mentorship(tx: AsyncManagedTransaction, id: str, *, accept:
     if current is None:
         raise NotFound(f"No mentorship with id {id!r}.")
     if current.status is not MentorshipStatus.REQUESTED:
-        raise Conflict(f"This mentorship is {current.status.value}; only a request can be answered.")
+        raise Conflict(
+            f"This mentorship is {current.status.value}; only a request can be answered."
+        )
     if accept:
         rows = await run(
             tx,
@@ -189,7 +197,9 @@ async def end_mentorship(
     """
     if isinstance(rating, bool) or not 1 <= rating <= 5:
         raise InvalidInput(f"Rating must be a whole number from 1 to 5, not {rating!r}.")
-    comment = validation.text(comment, what="Comment", max_length=validation.MAX_TEXT_LENGTH, required=False)
+    comment = validation.text(
+        comment, what="Comment", max_length=validation.MAX_TEXT_LENGTH, required=False
+    )
     current = await get_mentorship(tx, id)
     if current is None:
         raise NotFound(f"No mentorship with id {id!r}.")

@@ -135,6 +135,12 @@ class Person:
     skills: tuple[SkillLevel, ...] = ()
     goals: tuple[LearningGoal, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Skills and goals are sets: keep them in one order so equal people compare equal.
+        object.__setattr__(self, "skills", tuple(sorted(self.skills, key=lambda s: s.skill)))
+        object.__setattr__(self, "goals", tuple(sorted(self.goals, key=lambda g: g.skill)))
+        object.__setattr__(self, "languages", tuple(self.languages))
+
 
 @dataclass(frozen=True)
 class Feedback:

@@ -162,7 +162,11 @@ async def write_organisation(
         await upsert_teams(tx, org.teams)
         tick("teams", len(org.teams))
         counts = await write_people(
-            tx, org.people, create=create, fields=org.person_fields, on_batch=lambda n: tick("people", n)
+            tx,
+            org.people,
+            create=create,
+            fields=org.person_fields,
+            on_batch=lambda n: tick("people", n),
         )
         for start in range(0, len(org.mentorships), 1000):
             batch = org.mentorships[start : start + 1000]

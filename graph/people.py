@@ -31,7 +31,9 @@ BATCH_SIZE = 1000
 
 def person_params(person: Person, fields: Collection[str] = PERSON_PROPERTIES) -> dict[str, Any]:
     """A person as the parameters of :func:`write_people`, with only ``fields`` as properties."""
-    props = {name: getattr(person, name) for name in PERSON_PROPERTIES if name in fields or name == "id"}
+    props = {
+        name: getattr(person, name) for name in PERSON_PROPERTIES if name in fields or name == "id"
+    }
     if "role" in props:
         props["role"] = person.role.value
     if "languages" in props:
@@ -112,7 +114,13 @@ async def write_people(
     Returns:
         Counts of people, team links, skills, goals and manager links written.
     """
-    totals = {"people": 0, "team_links": 0, "skill_levels": 0, "learning_goals": 0, "manager_links": 0}
+    totals = {
+        "people": 0,
+        "team_links": 0,
+        "skill_levels": 0,
+        "learning_goals": 0,
+        "manager_links": 0,
+    }
     statement = _CREATE_PEOPLE if create else _MERGE_PEOPLE
     for start in range(0, len(people), BATCH_SIZE):
         batch = [person_params(p, fields) for p in people[start : start + BATCH_SIZE]]
@@ -125,7 +133,9 @@ async def write_people(
             on_batch(len(batch))
     if "manager_id" not in fields:
         return totals
-    with_manager = [{"id": p.id, "manager": p.manager_id} for p in people if p.manager_id or not create]
+    with_manager = [
+        {"id": p.id, "manager": p.manager_id} for p in people if p.manager_id or not create
+    ]
     for start in range(0, len(with_manager), BATCH_SIZE):
         rows = await run(tx, _LINK_MANAGERS, rows=with_manager[start : start + BATCH_SIZE])
         totals["manager_links"] += int(rows[0]["linked"] or 0) if rows else 0
@@ -153,8 +163,8 @@ def person_from_record(row: Record) -> Person:
     values = {name: props[name] for name in PERSON_PROPERTIES if props.get(name) is not None}
     values["role"] = JobRole(values.get("role", JobRole.AGENT))
     values["languages"] = tuple(values.get("languages", ()))
-    skills = sorted((s for s in row.get("skills") or () if s), key=lambda s: (-s["level"], s["skill"]))
-    goals = sorted((g for g in row.get("goals") or () if g), key=lambda g: (g["priority"], g["skill"]))
+    skills = [s for s in row.get("skills") or () if s]
+    goals = [g for g in row.get("goals") or () if g]
     return Person(
         **values,
         team_id=row.get("team"),
@@ -211,7 +221,9 @@ async def remove_skill(tx: AsyncManagedTransaction, person_id: str, skill: str) 
     return bool(rows and rows[0]["n"])
 
 
-async def add_learning_goal(tx: AsyncManagedTransaction, person_id: str, skill: str, priority: int) -> None:
+async def add_learning_goal(
+    tx: AsyncManagedTransaction, person_id: str, skill: str, priority: int
+) -> None:
     """Record that a person wants to learn a skill, with a priority from 1 (high) to 3."""
     validation.priority(priority, skill=skill)
     rows = await run(

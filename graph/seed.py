@@ -169,7 +169,9 @@ class _Generator:
         self.total = people
         self.taxonomy = load_taxonomy()
         self.all_keys = [s.key for s in self.taxonomy.skills]
-        self.language_keys = {s.name: s.key for s in self.taxonomy.skills if s.category == "languages"}
+        self.language_keys = {
+            s.name: s.key for s in self.taxonomy.skills if s.category == "languages"
+        }
         self.teams: list[Team] = []
         self.people: list[Person] = []
         self.counter = 0
@@ -196,12 +198,13 @@ class _Generator:
         if "English" not in languages:
             languages.append("English")
         for language in languages:
-            key = self.language_keys.get(language)
-            if key:
-                owned.setdefault(key, rng.choice((4, 5)))
+            if language in self.language_keys:
+                owned.setdefault(self.language_keys[language], rng.choice((4, 5)))
         goals: dict[str, int] = {}
         other = rng.choice([f for f in FUNCTIONS if f.key != function.key])
-        wishes = _keys(other.core) + _keys(GENERAL_SKILLS) + _keys(LEAD_SKILLS if tenure > 18 else ())
+        wishes = (
+            _keys(other.core) + _keys(GENERAL_SKILLS) + _keys(LEAD_SKILLS if tenure > 18 else ())
+        )
         wanted = rng.randint(2, 4)
         for _ in range(50):
             if len(goals) >= wanted:
@@ -238,11 +241,19 @@ class _Generator:
 
     def build(self) -> Organisation:
         rng = self.rng
-        per_site = [self.total // len(SITES) + (1 if i < self.total % len(SITES) else 0) for i in range(len(SITES))]
+        per_site = [
+            self.total // len(SITES) + (1 if i < self.total % len(SITES) else 0)
+            for i in range(len(SITES))
+        ]
         for site, site_total in zip(SITES, per_site, strict=True):
             if site_total == 0:
                 continue
-            manager_team = Team(team_id(f"{site.name} leadership"), f"{site.name} leadership", "operations", site.name)
+            manager_team = Team(
+                team_id(f"{site.name} leadership"),
+                f"{site.name} leadership",
+                "operations",
+                site.name,
+            )
             self.teams.append(manager_team)
             manager = self.person(
                 site=site, function=FUNCTIONS[0], team=manager_team, role=JobRole.MANAGER,
@@ -272,9 +283,14 @@ class _Generator:
                         title = ("Senior " if senior else "") + role.value.replace("_", " ").title()
                         self.people.append(
                             self.person(
-                                site=site, function=function, team=team, role=role, title=title,
-                                manager=lead.id, tenure=tenure,
-                            )  # fmt: skip
+                                site=site,
+                                function=function,
+                                team=team,
+                                role=role,
+                                title=title,
+                                manager=lead.id,
+                                tenure=tenure,
+                            )
                         )
                     size -= min(TEAM_SIZE, size)
             if remaining > 0:
@@ -282,9 +298,14 @@ class _Generator:
                 for _ in range(remaining):
                     self.people.append(
                         self.person(
-                            site=site, function=FUNCTIONS[0], team=team, role=JobRole.AGENT,
-                            title="Agent", manager=manager.id, tenure=int(rng.expovariate(1 / 20)) + 1,
-                        )  # fmt: skip
+                            site=site,
+                            function=FUNCTIONS[0],
+                            team=team,
+                            role=JobRole.AGENT,
+                            title="Agent",
+                            manager=manager.id,
+                            tenure=int(rng.expovariate(1 / 20)) + 1,
+                        )
                     )
         return Organisation(
             skills=self.taxonomy.skills,
@@ -345,8 +366,9 @@ class _Generator:
                     responded_at=None if status is MentorshipStatus.REQUESTED else responded,
                     ended_at=ended if status is MentorshipStatus.ENDED else None,
                     feedback=Feedback(rng.randint(3, 5), "Helpful sessions.")
-                    if status is MentorshipStatus.ENDED else None,
-                )  # fmt: skip
+                    if status is MentorshipStatus.ENDED
+                    else None,
+                )
             )
         return result
 

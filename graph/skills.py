@@ -52,7 +52,12 @@ def load_taxonomy() -> Taxonomy:
     raw = json.loads(resources.files("graph").joinpath("data/skills.json").read_text("utf-8"))
     categories = {c["key"]: c["name"] for c in raw["categories"]}
     skills = tuple(
-        Skill(key=skill_key(s["name"]), name=s["name"], category=s["category"], aliases=tuple(s["aliases"]))
+        Skill(
+            key=skill_key(s["name"]),
+            name=s["name"],
+            category=s["category"],
+            aliases=tuple(s["aliases"]),
+        )
         for s in raw["skills"]
     )
     pairs: set[tuple[str, str]] = set()
@@ -85,7 +90,9 @@ class SkillCatalog:
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Canonical names close to ``name``, for a "did you mean" hint."""
-        close = difflib.get_close_matches(skill_key(name), list(self._lookup), n=limit * 3, cutoff=0.6)
+        close = difflib.get_close_matches(
+            skill_key(name), list(self._lookup), n=limit * 3, cutoff=0.6
+        )
         names: list[str] = []
         for key in close:
             canonical = self.skills[self._lookup[key]].name
@@ -103,7 +110,7 @@ class SkillCatalog:
 
 def unknown_skill_message(name: str, suggestions: list[str]) -> str:
     """'Unknown skill "x"' with a "did you mean" when there are close names."""
-    hint = f' Did you mean {" or ".join(repr(s) for s in suggestions)}?' if suggestions else ""
+    hint = f" Did you mean {' or '.join(repr(s) for s in suggestions)}?" if suggestions else ""
     return f"Unknown skill {name!r}.{hint}"
 
 
@@ -122,7 +129,10 @@ def skill_params(skill: Skill) -> dict[str, Any]:
 def skill_from_record(row: Record) -> Skill:
     """A skill from a row with ``key``, ``name``, ``category`` and ``aliases``."""
     return Skill(
-        key=row["key"], name=row["name"], category=row["category"], aliases=tuple(row["aliases"] or ())
+        key=row["key"],
+        name=row["name"],
+        category=row["category"],
+        aliases=tuple(row["aliases"] or ()),
     )
 
 

@@ -61,7 +61,9 @@ async def create_squad(
         NotFound: a member or focus skill does not exist.
     """
     name = validation.text(name, what="Squad name")
-    purpose = validation.text(purpose, what="Purpose", max_length=validation.MAX_TEXT_LENGTH, required=False)
+    purpose = validation.text(
+        purpose, what="Purpose", max_length=validation.MAX_TEXT_LENGTH, required=False
+    )
     ids = [m.person_id for m in members]
     if len(set(ids)) != len(ids):
         raise InvalidInput("A person is listed twice among the squad's members.")

@@ -44,7 +44,9 @@ def translate_errors() -> Any:
             f"({error.message or 'uniqueness constraint'})."
         ) from error
     except (bolt.ServiceUnavailable, bolt.SessionExpired, OSError) as error:
-        raise StoreUnavailable("The skills graph store is not answering; try again shortly.") from error
+        raise StoreUnavailable(
+            "The skills graph store is not answering; try again shortly."
+        ) from error
     except bolt.TransientError as error:
         raise StoreUnavailable(
             "The skills graph store is busy and the change could not be applied; try again."
@@ -74,7 +76,9 @@ class Store:
         """Cypher statements sent since the store was opened (tests count them)."""
 
     @classmethod
-    async def open(cls, settings: StoreSettings | None = None, *, setup_schema: bool = True) -> Store:
+    async def open(
+        cls, settings: StoreSettings | None = None, *, setup_schema: bool = True
+    ) -> Store:
         """Connect to Neo4j, or start the embedded store, and set the schema up.
 
         Raises:
@@ -108,7 +112,9 @@ class Store:
         return store
 
     @classmethod
-    async def connect(cls, endpoint: BoltEndpoint, *, embedded: EmbeddedArcadeDB | None = None) -> Store:
+    async def connect(
+        cls, endpoint: BoltEndpoint, *, embedded: EmbeddedArcadeDB | None = None
+    ) -> Store:
         """Connect to a running server at ``endpoint``."""
         driver = AsyncGraphDatabase.driver(
             endpoint.uri,
@@ -150,7 +156,9 @@ class Store:
 
     @contextlib.asynccontextmanager
     async def _session(self, access: str) -> AsyncIterator[neo4j.AsyncSession]:
-        async with self.driver.session(database=self.database, default_access_mode=access) as session:
+        async with self.driver.session(
+            database=self.database, default_access_mode=access
+        ) as session:
             yield session
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -25,7 +25,9 @@ def priority(value: int, *, skill: str = "") -> int:
     """A learning-goal priority: 1 (high), 2 (medium) or 3 (low)."""
     if isinstance(value, bool) or value not in {p.value for p in Priority}:
         about = f" for {skill}" if skill else ""
-        raise InvalidInput(f"Priority{about} must be 1 (high), 2 (medium) or 3 (low), not {value!r}.")
+        raise InvalidInput(
+            f"Priority{about} must be 1 (high), 2 (medium) or 3 (low), not {value!r}."
+        )
     return int(value)
 
 
@@ -41,7 +43,11 @@ def text(value: str, *, what: str, max_length: int = MAX_NAME_LENGTH, required: 
 
 def capacity(value: int) -> int:
     """How many mentees someone takes at once: 0 to 20."""
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MENTORING_CAPACITY:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not 0 <= value <= MAX_MENTORING_CAPACITY
+    ):
         raise InvalidInput(
             f"Mentoring capacity must be a whole number from 0 to {MAX_MENTORING_CAPACITY}, "
             f"not {value!r}."

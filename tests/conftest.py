@@ -30,7 +30,10 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]
     settings = StoreSettings()
     if settings.neo4j_uri:
         yield BoltEndpoint(
-            settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
+            settings.neo4j_uri,
+            settings.neo4j_user,
+            settings.neo4j_password,
+            settings.neo4j_database,
         )
         return
     server = EmbeddedArcadeDB(tmp_path_factory.mktemp("store"))

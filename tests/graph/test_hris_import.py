@@ -35,7 +35,11 @@ async def test_example_file_imports(taxonomy_store: Store) -> None:
     assert report.rows == 13 and report.written["people"] == 13
     lead = await taxonomy_store.read(people.get_person, "L200")
     assert lead is not None
-    assert lead.role is JobRole.TEAM_LEAD and lead.manager_id == "M100" and lead.team_id == "manila-voice-1"
+    assert (
+        lead.role is JobRole.TEAM_LEAD
+        and lead.manager_id == "M100"
+        and lead.team_id == "manila-voice-1"
+    )
     # "Genesys" is an alias of Genesys Cloud CX; "SQL:high" is priority 1
     assert SkillLevel("genesys cloud cx", 4) in lead.skills
     assert LearningGoal("sql", 1) in lead.goals
@@ -49,7 +53,9 @@ async def test_reimport_changes_nothing(taxonomy_store: Store) -> None:
     assert await graph_snapshot(taxonomy_store) == before
 
 
-async def test_bad_rows_are_named_and_nothing_is_written(taxonomy_store: Store, tmp_path: Path) -> None:
+async def test_bad_rows_are_named_and_nothing_is_written(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
     path = tmp_path / "bad.csv"
     path.write_text(
         HEADER
@@ -84,7 +90,9 @@ async def test_check_only_writes_nothing(taxonomy_store: Store) -> None:
     assert await taxonomy_store.read(people.count_people) == 0
 
 
-async def test_semicolon_dialect_with_bom_and_new_skills(taxonomy_store: Store, tmp_path: Path) -> None:
+async def test_semicolon_dialect_with_bom_and_new_skills(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
     path = tmp_path / "excel.csv"
     path.write_text(
         "\ufeffemployee_id;name;team;function;site;skills\n"
@@ -109,10 +117,14 @@ async def test_missing_columns_are_reported(taxonomy_store: Store, tmp_path: Pat
     ]
 
 
-async def test_import_keeps_columns_the_file_does_not_have(taxonomy_store: Store, tmp_path: Path) -> None:
+async def test_import_keeps_columns_the_file_does_not_have(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
     await import_hris(taxonomy_store, EXAMPLE)
     path = tmp_path / "move.csv"
-    path.write_text("employee_id,name,team,function,site\nA201,Kristine Santos,Manila Voice 1,voice,Manila\n")
+    path.write_text(
+        "employee_id,name,team,function,site\nA201,Kristine Santos,Manila Voice 1,voice,Manila\n"
+    )
     assert (await import_hris(taxonomy_store, path)).ok
     person = await taxonomy_store.read(people.get_person, "A201")
     assert person is not None and person.shift == "night" and person.manager_id == "L200"

@@ -136,13 +136,18 @@ async def test_mentorship_lifecycle_round_trip(taxonomy_store: Store) -> None:
     assert requested.status is MentorshipStatus.REQUESTED
     assert requested.focus_skills == ("de escalation", "empathy")
     assert requested.requested_at is not None and requested.requested_at.tzinfo is not None
-    active = await taxonomy_store.write(mentorships.respond_to_mentorship, requested.id, accept=True)
+    active = await taxonomy_store.write(
+        mentorships.respond_to_mentorship, requested.id, accept=True
+    )
     assert active.status is MentorshipStatus.ACTIVE and active.responded_at is not None
     ended = await taxonomy_store.write(
         mentorships.end_mentorship, active.id, by="mentee", rating=5, comment="Great help"
     )
     assert ended.status is MentorshipStatus.ENDED
-    assert ended.feedback is not None and (ended.feedback.rating, ended.feedback.by) == (5, "mentee")
+    assert ended.feedback is not None and (ended.feedback.rating, ended.feedback.by) == (
+        5,
+        "mentee",
+    )
     assert await taxonomy_store.read(mentorships.get_mentorship, requested.id) == ended
     assert await taxonomy_store.read(mentorships.mentorships_of, "mentee") == [ended]
 
@@ -168,7 +173,9 @@ async def test_mentorship_rules(taxonomy_store: Store) -> None:
     await taxonomy_store.write(mentorships.respond_to_mentorship, first.id, accept=True)
     with pytest.raises(Conflict, match="capacity"):
         await taxonomy_store.write(mentorships.respond_to_mentorship, second.id, accept=True)
-    declined = await taxonomy_store.write(mentorships.respond_to_mentorship, second.id, accept=False)
+    declined = await taxonomy_store.write(
+        mentorships.respond_to_mentorship, second.id, accept=False
+    )
     assert declined.status is MentorshipStatus.DECLINED
     with pytest.raises(NotFound):
         await taxonomy_store.write(

@@ -1,0 +1,252 @@
+"""The ``skillweave`` command: serve the API, seed demo data, import an HRIS export.
+
+Every command uses the embedded store unless ``NEO4J_URI`` is set. Long work
+shows a progress bar (rich).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.settings import AppSettings
+from graph import people
+from graph.embedded import EmbeddedArcadeDB
+from graph.errors import StoreError
+from graph.hris import ImportReport, import_hris
+from graph.organisation import Organisation, write_organisation
+from graph.seed import generate_organisation
+from graph.settings import StoreSettings
+from graph.store import Store
+
+console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(coroutine: Awaitable[T]) -> T:
+    """Run a coroutine; a store error ends the command with its message, not a traceback."""
+    try:
+        return asyncio.run(coroutine)  # type: ignore[arg-type]
+    except StoreError as error:
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        sys.exit(1)
+
+
+@contextmanager
+def _progress(total: int, what: str) -> Iterator[Callable[[str, int], None]]:
+    columns = (
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(what, total=total)
+
+        def advance(stage: str, n: int) -> None:
+            bar.update(task, advance=n, description=f"{what}: {stage}")
+
+        yield advance
+
+
+async def _is_empty(store: Store) -> bool:
+    return await store.read(people.count_people) == 0
+
+
+async def reset_graph(store: Store) -> None:
+    """Delete every node, in batches so a large graph does not need one huge transaction."""
+    while (await store.query("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n"))[
+        0
+    ]["n"]:
+        pass
+
+
+async def seed_store(store: Store, org: Organisation) -> dict[str, int]:
+    """Write a generated organisation into an empty store, with a progress bar."""
+    with _progress(org.size, "Seeding") as advance:
+        return await write_organisation(store, org, create=True, progress=advance)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log what the service does.")
+def cli(verbose: bool) -> None:
+    """Skillweave: peer mentorship and learning communities for contact centers."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@cli.command()
+@click.option(
+    "--people", "people_count", type=click.IntRange(1, 500_000), default=2000, show_default=True
+)
+@click.option(
+    "--seed", "seed", type=int, default=7, show_default=True, help="Same seed, same organisation."
+)
+@click.option("--reset", is_flag=True, help="Delete everything in the store first.")
+def seed(people_count: int, seed: int, reset: bool) -> None:
+    """Fill the store with a synthetic BPO organisation."""
+
+    async def main() -> None:
+        async with await Store.open() as store:
+            if reset:
+                await reset_graph(store)
+            elif not await _is_empty(store):
+                count = await store.read(people.count_people)
+                raise click.ClickException(
+                    f"The store already holds {count} people. Use --reset to replace them."
+                )
+            org = generate_organisation(people=people_count, seed=seed)
+            written = await seed_store(store, org)
+        console.print(
+            f"Seeded {written['people']} people, {written['skill_levels']} skill levels, "
+            f"{written['learning_goals']} learning goals, {written['mentorships']} mentorships, "
+            f"{written['squads']} squads, {written['communities']} communities."
+        )
+
+    _run(main())
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.errors:
+        table = Table(title=f"{len(report.errors)} problem(s) in {report.path}", show_lines=False)
+        table.add_column("line", justify="right")
+        table.add_column("employee")
+        table.add_column("problem")
+        for error in report.errors:
+            table.add_row(str(error.line), error.employee_id, error.reason)
+        console.print(table)
+        if report.unmatched_skills:
+            names = ", ".join(sorted(report.unmatched_skills))
+            console.print(f"Unmatched skill names: {names} (add them with --create-skills)")
+        console.print(
+            "[red]Nothing was imported.[/red] Fix the lines above and run the import again."
+        )
+        return
+    if report.created_skills:
+        console.print(f"New skills: {', '.join(report.created_skills)}")
+    if report.checked_only:
+        console.print(
+            f"[green]{report.rows} rows checked: all good.[/green] Nothing written (--check)."
+        )
+    else:
+        w = report.written
+        console.print(
+            f"[green]Imported {w['people']} people[/green] in {w['teams']} teams "
+            f"({w['skill_levels']} skill levels, {w['learning_goals']} learning goals)."
+        )
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--check", is_flag=True, help="Check the file and report problems; write nothing.")
+@click.option("--create-skills", is_flag=True, help="Add skill names that match no skill or alias.")
+def import_command(path: Path, check: bool, create_skills: bool) -> None:
+    """Import an HRIS export (CSV, one row per person). See docs/hris-import.md."""
+
+    async def main() -> ImportReport:
+        async with await Store.open() as store:
+            if check:
+                return await import_hris(store, path, check=True, create_skills=create_skills)
+            with path.open(encoding="utf-8-sig") as lines:
+                rows = max(0, sum(1 for _ in lines) - 1)
+            with _progress(rows, "Importing people") as advance:
+
+                def people_only(stage: str, n: int) -> None:
+                    if stage == "people":
+                        advance(stage, n)
+
+                return await import_hris(
+                    store, path, create_skills=create_skills, progress=people_only
+                )
+
+    report = _run(main())
+    _print_report(report)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _export_endpoint(embedded: EmbeddedArcadeDB) -> None:
+    """Point this process's settings (and uvicorn's workers) at the running embedded store."""
+    endpoint = embedded.start()
+    os.environ.update(
+        NEO4J_URI=endpoint.uri,
+        NEO4J_USER=endpoint.user,
+        NEO4J_PASSWORD=endpoint.password,
+        NEO4J_DATABASE=endpoint.database,
+    )
+
+
+@cli.command()
+@click.option(
+    "--host", default=None, help="Interface to listen on [default: SKILLWEAVE_HOST or 127.0.0.1]."
+)
+@click.option("--port", type=int, default=None, help="Port [default: SKILLWEAVE_PORT or 8000].")
+@click.option("--demo", is_flag=True, help="Seed demo data first when the store is empty.")
+@click.option("--demo-people", type=click.IntRange(10, 100_000), default=500, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
+def serve(host: str | None, port: int | None, demo: bool, demo_people: int, workers: int) -> None:
+    """Run the GraphQL service (the embedded store unless NEO4J_URI is set)."""
+    import uvicorn
+
+    settings = AppSettings()
+    store_settings = StoreSettings()
+    host = host or settings.skillweave_host
+    port = port or settings.skillweave_port
+    embedded: EmbeddedArcadeDB | None = None
+    if store_settings.embedded:
+        embedded = EmbeddedArcadeDB(
+            store_settings.skillweave_data_dir,
+            heap=store_settings.skillweave_embedded_heap,
+            start_timeout=store_settings.skillweave_embedded_start_timeout,
+        )
+        console.print(f"Starting the embedded store in {embedded.data_dir} ...")
+        try:
+            _export_endpoint(embedded)
+        except StoreError as error:
+            console.print(f"[red]error:[/red] {error}", soft_wrap=True)
+            sys.exit(1)
+    try:
+        if demo:
+
+            async def prepare() -> None:
+                async with await Store.open() as store:
+                    if await _is_empty(store):
+                        await seed_store(store, generate_organisation(people=demo_people, seed=7))
+                    else:
+                        console.print("The store already has data; not seeding.")
+
+            _run(prepare())
+        base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+        console.print(f"\n[bold green]Skillweave is starting at {base}[/bold green]")
+        console.print(f"  GraphQL (GraphiQL in development): {base}/graphql")
+        console.print(f"  Health: {base}/healthz   Ready: {base}/readyz")
+        console.print("  Stop with Ctrl-C.\n")
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+    finally:
+        if embedded is not None:
+            embedded.stop()
+
+
+def main() -> None:
+    """Entry point of the ``skillweave`` script."""
+    cli(prog_name="skillweave")

@@ -1,0 +1,75 @@
+"""The synthetic organisation: deterministic, realistic in shape, and loadable."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+
+import pytest
+
+from graph import people
+from graph.model import JobRole, MentorshipStatus
+from graph.organisation import write_organisation
+from graph.seed import FUNCTIONS, SITES, generate_organisation
+from graph.skills import load_taxonomy
+from graph.store import Store
+
+pytestmark = pytest.mark.anyio
+
+
+def test_same_arguments_same_organisation() -> None:
+    assert generate_organisation(people=400, seed=5) == generate_organisation(people=400, seed=5)
+    assert generate_organisation(people=400, seed=5) != generate_organisation(people=400, seed=6)
+
+
+def test_shape_of_the_organisation() -> None:
+    org = generate_organisation(people=3000, seed=7)
+    assert len(org.people) == 3000
+    assert len({p.id for p in org.people}) == 3000
+    assert {p.site for p in org.people} == {s.name for s in SITES}
+    assert {f.key for f in FUNCTIONS} <= {p.function for p in org.people}
+    assert 7 <= statistics.mean(len(p.skills) for p in org.people) <= 9
+    assert 2.5 <= statistics.mean(len(p.goals) for p in org.people) <= 3.5
+    roles = Counter(p.role for p in org.people)
+    assert roles[JobRole.TEAM_LEAD] > 0 and roles[JobRole.MANAGER] == len(SITES)
+    ids = {p.id for p in org.people}
+    assert all(p.manager_id in ids for p in org.people if p.manager_id)
+    known = {s.key for s in load_taxonomy().skills}
+    assert all(s.skill in known for p in org.people for s in p.skills)
+    assert all(g.skill in known for p in org.people for g in p.goals)
+    # nobody wants to learn what they already do well
+    for p in org.people:
+        strong = {s.skill for s in p.skills if s.level >= 3}
+        assert not strong & {g.skill for g in p.goals}
+
+    # tenure shows in levels: veterans are stronger on average than new joiners
+    def mean_level(group: list[int]) -> float:
+        return statistics.mean(
+            s.level for p in org.people if p.tenure_months in group for s in p.skills
+        )
+
+    assert mean_level(list(range(48, 200))) > mean_level(list(range(0, 6))) + 0.5
+    # active mentorships respect capacity and never pair someone with their own manager
+    load = Counter(m.mentor_id for m in org.mentorships if m.status is MentorshipStatus.ACTIVE)
+    capacity = {p.id: p.mentoring_capacity for p in org.people}
+    assert all(n <= capacity[mentor] for mentor, n in load.items())
+    managers = {p.id: p.manager_id for p in org.people}
+    assert all(managers[m.mentee_id] != m.mentor_id for m in org.mentorships)
+    assert org.squads and org.communities
+
+
+async def test_seeded_organisation_loads_whole(store: Store) -> None:
+    org = generate_organisation(people=250, seed=2)
+    written = await write_organisation(store, org, create=True)
+    assert written["people"] == 250
+    assert await store.read(people.count_people) == 250
+    counts = await store.query(
+        "MATCH (:Person)-[r]->() RETURN type(r) AS type, count(r) AS n ORDER BY type"
+    )
+    by_type = {r["type"]: r["n"] for r in counts}
+    assert by_type["HAS_SKILL"] == sum(len(p.skills) for p in org.people)
+    assert by_type["WANTS_TO_LEARN"] == sum(len(p.goals) for p in org.people)
+    assert by_type["MEMBER_OF"] == 250
+    assert by_type["MENTOR_IN"] == by_type["MENTEE_IN"] == len(org.mentorships)
+    sample = org.people[17]
+    assert await store.read(people.get_person, sample.id) == sample

@@ -1,0 +1,73 @@
+"""The ``skillweave`` command as a user runs it, on its own embedded store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from api.cli import cli
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "hris" / "people.csv"
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("SKILLWEAVE_DATA_DIR", str(tmp_path / "data"))
+    return CliRunner()
+
+
+def test_seed_then_refuse_to_seed_over_data_then_reset(runner: CliRunner) -> None:
+    first = runner.invoke(cli, ["seed", "--people", "150", "--seed", "3"])
+    assert first.exit_code == 0, first.output
+    assert "Seeded 150 people" in first.output
+    again = runner.invoke(cli, ["seed", "--people", "150"])
+    assert again.exit_code == 1
+    assert "already holds 150 people" in again.output
+    reset = runner.invoke(cli, ["seed", "--people", "40", "--reset"])
+    assert reset.exit_code == 0, reset.output
+    assert "Seeded 40 people" in reset.output
+
+
+def test_import_check_and_import(runner: CliRunner) -> None:
+    # the taxonomy comes with a seed; import resolves skill names against it
+    assert runner.invoke(cli, ["seed", "--people", "10"]).exit_code == 0
+    checked = runner.invoke(cli, ["import", str(EXAMPLE), "--check"])
+    assert checked.exit_code == 0, checked.output
+    assert "13 rows checked: all good" in checked.output
+    imported = runner.invoke(cli, ["import", str(EXAMPLE)])
+    assert imported.exit_code == 0, imported.output
+    assert "Imported 13 people" in imported.output
+
+
+def test_import_of_a_bad_file_names_lines_and_exits_nonzero(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    assert runner.invoke(cli, ["seed", "--people", "10"]).exit_code == 0
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "employee_id,name,team,function,site,skills\n"
+        "B1,Bea,Chat 9,chat,Cebu,Zendesk:4\n"
+        "B2,Bo,Chat 9,chat,Cebu,Zendesk:six\n"
+    )
+    result = runner.invoke(cli, ["import", str(bad)])
+    assert result.exit_code == 1
+    assert "Nothing was imported" in result.output
+    assert "level of zendesk must be a whole number" in result.output
+    assert "3" in result.output
+
+
+def test_locked_data_folder_is_a_clear_error(runner: CliRunner, tmp_path: Path) -> None:
+    from graph.embedded import EmbeddedArcadeDB
+
+    holder = EmbeddedArcadeDB(tmp_path / "data")
+    holder.start()
+    try:
+        result = runner.invoke(cli, ["seed", "--people", "10"])
+    finally:
+        holder.stop()
+    assert result.exit_code == 1
+    assert "already used by another Skillweave process" in result.output
+    assert "Traceback" not in result.output
