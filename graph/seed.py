@@ -110,6 +110,11 @@ FUNCTIONS = (
     )),
 )  # fmt: skip
 
+FUNCTION_NAMES = {
+    "voice": "Voice", "chat": "Chat", "email": "Email", "back_office": "Back Office", "qa": "QA",
+    "wfm": "WFM", "training": "Training", "analytics": "Analytics", "it": "IT",
+}  # fmt: skip
+
 LEAD_SKILLS = (
     "Coaching", "Team leadership", "Performance management", "Running huddles",
     "Giving feedback", "Motivating teams", "KPI reporting", "Conflict mediation",
@@ -249,7 +254,7 @@ class _Generator:
             if site_total == 0:
                 continue
             manager_team = Team(
-                team_id(f"{site.name} leadership"),
+                team_id(f"{site.name} Leadership"),
                 f"{site.name} leadership",
                 "operations",
                 site.name,
@@ -267,7 +272,7 @@ class _Generator:
                 number = 0
                 while size > 0:
                     number += 1
-                    name = f"{site.name} {function.key.replace('_', ' ').title()} {number}"
+                    name = f"{site.name} {FUNCTION_NAMES[function.key]} {number}"
                     team = Team(team_id(name), name, function.key, site.name)
                     self.teams.append(team)
                     lead = self.person(
