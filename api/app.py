@@ -1,39 +1,87 @@
 """The Starlette application: GraphQL at ``/graphql``, ``/healthz`` and ``/readyz``.
 
 One :class:`~graph.store.Store` (one Bolt driver) per process, opened in the
-lifespan. Run it with ``skillweave serve`` or
-``uvicorn api.app:create_app --factory``.
+lifespan, which also runs the sweep that records expired mentorship requests.
+Run it with ``skillweave serve`` or ``uvicorn api.app:create_app --factory``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.authentication import AuthenticationError
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from api.auth import BearerTokens, Principal, Tokens
 from api.context import Context
-from api.schema import schema
+from api.schema import build_schema
 from api.settings import AppSettings
+from graph.errors import StoreError
+from graph.mentorships import expire_requests
 from graph.settings import StoreSettings
 from graph.store import Store
 
+log = logging.getLogger(__name__)
+
+
+def unauthenticated(message: str) -> JSONResponse:
+    """HTTP 401 with a GraphQL-shaped body, so clients handle it like any other error."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="skillweave"'},
+    )
+
+
+def _auth_error(conn: HTTPConnection, error: AuthenticationError) -> Response:
+    return unauthenticated(str(error))
+
+
+class RequireToken:
+    """Refuse GraphQL requests without a valid token (401); the GraphiQL page itself is open."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 401 for an unauthenticated call, else pass it on."""
+        request = Request(scope)
+        is_ide_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
+        if not is_ide_page and not request.user.is_authenticated:
+            response = unauthenticated("Sign in: send 'Authorization: Bearer <token>'.")
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
 
 class SkillweaveGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with the store in the context."""
+    """Strawberry's ASGI view with the caller, the store and the settings in the context."""
 
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket | None
-    ) -> Context:
-        """Give resolvers the request and the store opened in the lifespan."""
-        return Context(request=request, store=request.app.state.store)
+    def __init__(self, schema: Any, settings: AppSettings, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        """A fresh context (and DataLoaders) for each request."""
+        principal: Principal = request.user
+        return Context(
+            request=request,
+            store=request.app.state.store,
+            principal=principal,
+            settings=self.settings,
+        )
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -52,6 +100,17 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
+async def _sweep_expired_requests(store: Store, every: float) -> None:
+    while True:
+        try:
+            expired = await store.write(expire_requests)
+            if expired:
+                log.info("recorded %d expired mentorship requests", expired)
+        except StoreError as error:
+            log.warning("expiry sweep skipped: %s", error)
+        await asyncio.sleep(every)
+
+
 def create_app(
     settings: AppSettings | None = None,
     *,
@@ -66,30 +125,45 @@ def create_app(
         store: an already open store to use (tests); the app then leaves it open.
     """
     settings = settings or AppSettings()
+    store_settings = store_settings or StoreSettings()
+    tokens = Tokens.from_settings(settings, store_settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else await Store.open(store_settings)
+        sweeper = asyncio.create_task(
+            _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)
+        )
         try:
             yield
         finally:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
             if owned:
                 await app.state.store.close()
 
-    graphql: Any = SkillweaveGraphQL(
-        schema,
+    graphql = SkillweaveGraphQL(
+        build_schema(settings),
+        settings,
         graphql_ide="graphiql" if settings.graphiql else None,
-        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        allow_queries_via_get=False,
     )
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
+            Route("/graphql", RequireToken(graphql), methods=["GET", "POST"]),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+        ],
+        middleware=[
+            Middleware(CorrelationIdMiddleware),
+            Middleware(
+                AuthenticationMiddleware, backend=BearerTokens(tokens), on_error=_auth_error
+            ),
         ],
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.tokens = tokens
     return app

@@ -20,6 +20,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.auth import Role, Tokens
+from api.demo import demo_people
 from api.settings import AppSettings
 from graph import people
 from graph.embedded import EmbeddedArcadeDB
@@ -178,6 +180,39 @@ def import_command(path: Path, check: bool, create_skills: bool) -> None:
         sys.exit(1)
 
 
+@cli.command()
+@click.option("--person", "person_id", required=True, help="The person id the token acts as.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.AGENT.value,
+    show_default=True,
+)
+@click.option(
+    "--hours", type=click.FloatRange(0.01, 24 * 30), default=None, help="Lifetime [default: 8]."
+)
+def token(person_id: str, role: str, hours: float | None) -> None:
+    """Print a bearer token for development (signed with the configured secret)."""
+    import datetime as dt
+
+    tokens = Tokens.from_settings(AppSettings())
+    lifetime = dt.timedelta(hours=hours) if hours is not None else None
+    click.echo(tokens.mint(person_id, Role(role), lifetime=lifetime))
+
+
+def _print_demo_tokens() -> None:
+    async def pick() -> dict[Role, tuple[str, str]]:
+        async with await Store.open(setup_schema=False) as store:
+            return await store.read(demo_people)
+
+    tokens = Tokens.from_settings(AppSettings())
+    picks = _run(pick())
+    console.print("\n[bold]Demo sign-in[/bold] (send as 'Authorization: Bearer <token>'):")
+    for role, (person_id, name) in picks.items():
+        console.print(f"  [cyan]{role.value:<9}[/cyan] {name} ({person_id})")
+        console.print(f"    {tokens.mint(person_id, role)}", soft_wrap=True)
+
+
 def _export_endpoint(embedded: EmbeddedArcadeDB) -> None:
     """Point this process's settings (and uvicorn's workers) at the running embedded store."""
     endpoint = embedded.start()
@@ -230,6 +265,8 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
 
             _run(prepare())
         base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
+        if demo:
+            _print_demo_tokens()
         console.print(f"\n[bold green]Skillweave is starting at {base}[/bold green]")
         console.print(f"  GraphQL (GraphiQL in development): {base}/graphql")
         console.print(f"  Health: {base}/healthz   Ready: {base}/readyz")

@@ -1,14 +1,17 @@
-"""What every resolver receives: the request and the process's store."""
+"""What every resolver receives: the caller, the store, the loaders and the settings."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
-from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
+from api.auth import Principal
+from api.loaders import Loaders
+from api.settings import AppSettings
+from graph.skills import SkillCatalog, load_catalog
 from graph.store import Store
 
 
@@ -16,8 +19,21 @@ from graph.store import Store
 class Context:
     """Per-request context handed to resolvers as ``info.context``."""
 
-    request: Request | WebSocket
+    request: Request
     store: Store
+    principal: Principal
+    settings: AppSettings
+    loaders: Loaders = field(init=False)
+    _catalog: SkillCatalog | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.store)
+
+    async def catalog(self) -> SkillCatalog:
+        """Every skill, to resolve typed names and aliases (loaded once per request)."""
+        if self._catalog is None:
+            self._catalog = await self.store.read(load_catalog)
+        return self._catalog
 
 
 Info = StrawberryInfo[Context, Any]

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
 
-from api.context import Info
-from api.types import Skill, Team
-from graph import skills, teams
-
-
-@strawberry.type(description="Read the skills graph.")
-class Query:
-    @strawberry.field(description="Skills whose name or alias contains `search` (any case).")
-    async def skills(
-        self, info: Info, search: str | None = None, category: str | None = None
-    ) -> list[Skill]:
-        found = await info.context.store.read(skills.list_skills, search=search, category=category)
-        return [Skill.of(s) for s in found]
-
-    @strawberry.field(description="Every team, by site then name.")
-    async def teams(self, info: Info) -> list[Team]:
-        return [Team.of(t) for t in await info.context.store.read(teams.list_teams)]
+from api.errors import ErrorCodes
+from api.mutations import Mutation
+from api.queries import Query
+from api.settings import AppSettings
 
 
-schema = strawberry.Schema(query=Query)
+def build_schema(settings: AppSettings) -> strawberry.Schema:
+    """The schema with the protections the settings ask for."""
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        ErrorCodes,
+        lambda: QueryDepthLimiter(max_depth=settings.skillweave_max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.skillweave_max_query_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.skillweave_max_aliases),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+
+
+schema = build_schema(AppSettings(skillweave_env="development"))
+"""The schema as exported to ``schema.graphql``."""

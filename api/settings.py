@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,6 +28,35 @@ class AppSettings(BaseSettings):
     skillweave_introspection: bool | None = Field(
         default=None, description="Allow schema introspection; defaults to on in development."
     )
+    skillweave_jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HS256 secret for bearer tokens. Required in production; in development a "
+        "random one is kept in the data folder.",
+    )
+    skillweave_jwt_issuer: str = Field(
+        default="skillweave", description="Expected `iss` of tokens."
+    )
+    skillweave_jwt_audience: str = Field(
+        default="skillweave-api", description="Expected `aud` of tokens."
+    )
+    skillweave_token_hours: float = Field(
+        default=8.0, description="Lifetime of minted tokens, in hours."
+    )
+    skillweave_request_ttl_days: float = Field(
+        default=7.0, description="Days before an unanswered mentorship request expires."
+    )
+    skillweave_pending_request_limit: int = Field(
+        default=3, description="Unanswered mentorship requests a mentee may have at once."
+    )
+    skillweave_expiry_sweep_seconds: float = Field(
+        default=60.0, description="How often expired requests are recorded as expired."
+    )
+    skillweave_max_page_size: int = Field(
+        default=100, description="Largest `first` a list accepts."
+    )
+    skillweave_max_query_depth: int = Field(default=10, description="Deepest query accepted.")
+    skillweave_max_query_tokens: int = Field(default=2000, description="Most tokens in one query.")
+    skillweave_max_aliases: int = Field(default=15, description="Most aliases in one query.")
 
     @property
     def graphiql(self) -> bool:
@@ -41,3 +71,8 @@ class AppSettings(BaseSettings):
         if self.skillweave_introspection is not None:
             return self.skillweave_introspection
         return self.skillweave_env == "development"
+
+    @property
+    def request_ttl(self) -> dt.timedelta:
+        """How long a mentorship request waits for an answer."""
+        return dt.timedelta(days=self.skillweave_request_ttl_days)

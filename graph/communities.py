@@ -155,3 +155,39 @@ async def add_community_moderator(
             p=person_id,
         )
     return await _require(tx, community_id)
+
+
+async def list_communities(
+    tx: AsyncManagedTransaction, *, search: str | None = None
+) -> list[Community]:
+    """Communities whose name or description contains ``search`` (any case), by name."""
+    rows = await run(
+        tx,
+        "MATCH (c:Community) WHERE $search IS NULL OR toLower(c.name) CONTAINS $search "
+        "OR toLower(coalesce(c.description, '')) CONTAINS $search WITH c ORDER BY c.name" + _RETURN,
+        search=search.strip().lower() if search and search.strip() else None,
+    )
+    return [community_from_record(r) for r in rows]
+
+
+async def communities_of_people(
+    tx: AsyncManagedTransaction, person_ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """The ids of the communities each person belongs to, in one query."""
+    rows = await run(
+        tx,
+        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_COMMUNITY]->(c:Community) "
+        "RETURN pid, collect(c.id) AS communities",
+        ids=list(person_ids),
+    )
+    found = {r["pid"]: sorted(r["communities"]) for r in rows}
+    return {pid: found.get(pid, []) for pid in person_ids}
+
+
+async def get_communities(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Community]:
+    """The communities with these ids (unknown ids left out), in one query."""
+    rows = await run(
+        tx, "UNWIND $ids AS wanted MATCH (c:Community {id: wanted})" + _RETURN, ids=list(ids)
+    )
+    found = {r["c"]["id"]: community_from_record(r) for r in rows}
+    return [found[i] for i in ids if i in found]

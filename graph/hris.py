@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
-import zoneinfo
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from neo4j import AsyncManagedTransaction
 
+from graph import validation
+from graph.errors import InvalidInput
 from graph.model import JobRole, LearningGoal, Person, Skill, SkillLevel, Team
 from graph.organisation import Organisation, Progress, write_organisation
 from graph.people import PERSON_FIELDS
@@ -131,14 +132,10 @@ def _role(value: str) -> JobRole:
 
 
 def _timezone(value: str) -> str:
-    name = value.strip() or "UTC"
     try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise _RowProblem(
-            f"timezone {value!r} is not an IANA time zone such as Asia/Manila"
-        ) from None
-    return name
+        return validation.timezone(value.strip() or "UTC")
+    except InvalidInput as problem:
+        raise _RowProblem(str(problem)) from None
 
 
 class _Parser:

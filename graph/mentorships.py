@@ -2,10 +2,17 @@
 
 Each step is one transaction that checks its rules against the store as it
 writes, so two requests racing each other cannot both get through.
+
+Requests nobody answers expire (after :data:`DEFAULT_REQUEST_TTL` unless the
+caller says otherwise). A request past its ``expires_at`` reads as expired at
+once; :func:`expire_requests` then records it, and counts it against the
+mentor's responsiveness (``requests_expired`` beside ``requests_answered`` on
+the mentor), which the matcher uses for ranking.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from neo4j import AsyncManagedTransaction
@@ -17,6 +24,10 @@ from graph.ids import new_id
 from graph.model import Feedback, Mentorship, MentorshipStatus
 from graph.store import Record, run
 
+DEFAULT_REQUEST_TTL = dt.timedelta(days=7)
+DEFAULT_PENDING_LIMIT = 3
+"""How many unanswered requests a mentee may have at once, so mentors are not swamped."""
+
 _RETURN = """
 OPTIONAL MATCH (m)-[:FOCUSES_ON]->(s:Skill)
 WITH m, mentor, mentee, collect(s.key) AS focus
@@ -24,24 +35,40 @@ RETURN m {.*} AS m, mentor.id AS mentor, mentee.id AS mentee, focus
 """
 
 
-def mentorship_from_record(row: Record) -> Mentorship:
-    """A :class:`Mentorship` from a row of ``m``, ``mentor``, ``mentee``, ``focus``."""
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def mentorship_from_record(row: Record, *, now: dt.datetime | None = None) -> Mentorship:
+    """A :class:`Mentorship` from a row of ``m``, ``mentor``, ``mentee``, ``focus``.
+
+    A request past its expiry reads as expired even before the sweep records it.
+    """
     m = row["m"]
     feedback = None
     if m.get("rating") is not None:
         feedback = Feedback(
             rating=int(m["rating"]), comment=m.get("comment") or "", by=m.get("ended_by")
         )
+    status = MentorshipStatus(m["status"])
+    expires_at = to_utc(m.get("expires_at"))
+    if (
+        status is MentorshipStatus.REQUESTED
+        and expires_at is not None
+        and expires_at <= (now or _now())
+    ):
+        status = MentorshipStatus.EXPIRED
     return Mentorship(
         id=m["id"],
         mentor_id=row["mentor"],
         mentee_id=row["mentee"],
-        status=MentorshipStatus(m["status"]),
+        status=status,
         focus_skills=tuple(sorted(row["focus"] or ())),
         message=m.get("message") or "",
         requested_at=to_utc(m.get("requested_at")),
         responded_at=to_utc(m.get("responded_at")),
         ended_at=to_utc(m.get("ended_at")),
+        expires_at=expires_at,
         feedback=feedback,
     )
 
@@ -54,43 +81,72 @@ async def request_mentorship(
     focus_skills: Sequence[str],
     message: str = "",
     id: str | None = None,
+    pending_limit: int = DEFAULT_PENDING_LIMIT,
+    ttl: dt.timedelta = DEFAULT_REQUEST_TTL,
 ) -> Mentorship:
     """Create a requested mentorship from mentee to mentor on some focus skills.
 
     Raises:
-        InvalidInput: asking oneself, or no focus skill.
+        InvalidInput: asking oneself, no focus skill, or a message too long.
         NotFound: either person or a focus skill does not exist.
-        Conflict: the pair already has a requested or active mentorship.
+        Conflict: the pair already has a requested or active mentorship, the
+            mentor does not take mentees, or the mentee has ``pending_limit``
+            unanswered requests already.
     """
     if mentee_id == mentor_id:
         raise InvalidInput("You cannot be your own mentor.")
     if not focus_skills:
         raise InvalidInput("Name at least one skill to focus on.")
+    if len(set(focus_skills)) > 5:
+        raise InvalidInput("Pick at most 5 focus skills for one mentorship.")
     message = validation.text(
         message, what="Message", max_length=validation.MAX_TEXT_LENGTH, required=False
     )
+    now = _now()
+    # Writing the mentee first serialises their concurrent requests (the pending limit).
     found = await run(
         tx,
-        "OPTIONAL MATCH (mentor:Person {id: $mentor}) OPTIONAL MATCH (mentee:Person {id: $mentee}) "
+        "OPTIONAL MATCH (mentee:Person {id: $mentee}) "
+        "SET mentee.request_version = coalesce(mentee.request_version, 0) + 1 "
+        "WITH mentee OPTIONAL MATCH (mentor:Person {id: $mentor}) "
         "OPTIONAL MATCH (s:Skill) WHERE s.key IN $skills "
-        "RETURN mentor IS NOT NULL AS mentor, mentee IS NOT NULL AS mentee, count(DISTINCT s) AS skills",
+        "RETURN mentor IS NOT NULL AS mentor, mentee IS NOT NULL AS mentee, "
+        "coalesce(mentor.open_to_mentoring, false) AS open, mentor.name AS mentor_name, "
+        "count(DISTINCT s) AS skills",
         mentor=mentor_id,
         mentee=mentee_id,
         skills=list(focus_skills),
     )
     row = found[0]
-    if not row["mentor"]:
-        raise NotFound(f"No person with id {mentor_id!r}.")
     if not row["mentee"]:
         raise NotFound(f"No person with id {mentee_id!r}.")
+    if not row["mentor"]:
+        raise NotFound(f"No person with id {mentor_id!r}.")
     if row["skills"] != len(set(focus_skills)):
         raise NotFound("One of the focus skills does not exist.")
+    if not row["open"]:
+        raise Conflict(f"{row['mentor_name']} is not taking mentees at the moment.")
+    open_requests = await run(
+        tx,
+        "MATCH (:Person {id: $mentee})-[:MENTEE_IN]->(m:Mentorship {status: 'requested'}) "
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m) WHERE m.expires_at > $now "
+        "RETURN mentor.id AS mentor",
+        mentee=mentee_id,
+        now=now,
+    )
+    if len(open_requests) >= pending_limit:
+        raise Conflict(
+            f"You already have {len(open_requests)} requests waiting for an answer (the limit is "
+            f"{pending_limit}); wait for an answer or withdraw one first."
+        )
     existing = await run(
         tx,
         "MATCH (:Person {id: $mentor})-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(:Person {id: $mentee}) "
-        "WHERE m.status IN ['requested', 'active'] RETURN m.id AS id, m.status AS status",
+        "WHERE m.status = 'active' OR (m.status = 'requested' AND m.expires_at > $now) "
+        "RETURN m.id AS id, m.status AS status",
         mentor=mentor_id,
         mentee=mentee_id,
+        now=now,
     )
     if existing:
         raise Conflict(
@@ -100,7 +156,8 @@ async def request_mentorship(
     rows = await run(
         tx,
         "MATCH (mentor:Person {id: $mentor}) MATCH (mentee:Person {id: $mentee}) "
-        "CREATE (m:Mentorship {id: $id, status: 'requested', message: $message, requested_at: datetime()}) "
+        "CREATE (m:Mentorship {id: $id, status: 'requested', message: $message, requested_at: $now, "
+        "expires_at: $expires}) "
         "CREATE (mentor)-[:MENTOR_IN]->(m) CREATE (mentee)-[:MENTEE_IN]->(m) "
         "WITH m, mentor, mentee UNWIND $skills AS key MATCH (s:Skill {key: key}) "
         "CREATE (m)-[:FOCUSES_ON]->(s) WITH DISTINCT m, mentor, mentee" + _RETURN,
@@ -109,8 +166,10 @@ async def request_mentorship(
         id=id or new_id("mnt"),
         message=message,
         skills=sorted(set(focus_skills)),
+        now=now,
+        expires=now + ttl,
     )
-    return mentorship_from_record(rows[0])
+    return mentorship_from_record(rows[0], now=now)
 
 
 async def get_mentorship(tx: AsyncManagedTransaction, id: str) -> Mentorship | None:
@@ -124,20 +183,66 @@ async def get_mentorship(tx: AsyncManagedTransaction, id: str) -> Mentorship | N
     return mentorship_from_record(rows[0]) if rows else None
 
 
+async def get_mentorships(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Mentorship]:
+    """The mentorships with these ids (unknown ids left out), in one query."""
+    rows = await run(
+        tx,
+        "UNWIND $ids AS wanted MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship {id: wanted})"
+        "<-[:MENTEE_IN]-(mentee:Person)" + _RETURN,
+        ids=list(ids),
+    )
+    found = {r["m"]["id"]: mentorship_from_record(r) for r in rows}
+    return [found[i] for i in ids if i in found]
+
+
 async def mentorships_of(
     tx: AsyncManagedTransaction, person_id: str, *, status: MentorshipStatus | None = None
 ) -> list[Mentorship]:
     """Mentorships where the person is mentor or mentee, newest first."""
+    by_person = await mentorships_of_people(tx, [person_id])
+    found = by_person[person_id]
+    return [m for m in found if status is None or m.status is status]
+
+
+async def mentorships_of_people(
+    tx: AsyncManagedTransaction, person_ids: Sequence[str]
+) -> dict[str, list[Mentorship]]:
+    """Every mentorship of each person (as mentor or mentee), newest first, in one query."""
+    rows = await run(
+        tx,
+        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:MENTOR_IN|MENTEE_IN]->(m:Mentorship) "
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m)<-[:MENTEE_IN]-(mentee:Person) "
+        "OPTIONAL MATCH (m)-[:FOCUSES_ON]->(s:Skill) "
+        "WITH pid, m, mentor, mentee, collect(s.key) AS focus "
+        "RETURN pid, m {.*} AS m, mentor.id AS mentor, mentee.id AS mentee, focus",
+        ids=list(person_ids),
+    )
+    now = _now()
+    result: dict[str, list[Mentorship]] = {pid: [] for pid in person_ids}
+    for row in rows:
+        result[row["pid"]].append(mentorship_from_record(row, now=now))
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    for found in result.values():
+        found.sort(key=lambda m: (m.requested_at or epoch, m.id), reverse=True)
+    return result
+
+
+async def list_mentorships(
+    tx: AsyncManagedTransaction, *, status: MentorshipStatus | None = None, limit: int = 100
+) -> list[Mentorship]:
+    """Mentorships across the organisation, newest first (for HR)."""
+    stored = None if status is MentorshipStatus.EXPIRED else (status.value if status else None)
     rows = await run(
         tx,
         "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(mentee:Person) "
-        "WHERE (mentor.id = $person OR mentee.id = $person) AND ($status IS NULL OR m.status = $status)"
-        + _RETURN
-        + " ORDER BY m.requested_at DESC",
-        person=person_id,
-        status=status.value if status else None,
+        "WHERE $status IS NULL OR m.status = $status OR ($expired AND m.status = 'requested') "
+        "WITH m, mentor, mentee ORDER BY m.requested_at DESC LIMIT $limit" + _RETURN,
+        status=stored,
+        expired=status is MentorshipStatus.EXPIRED,
+        limit=limit,
     )
-    return [mentorship_from_record(r) for r in rows]
+    found = [mentorship_from_record(r) for r in rows]
+    return [m for m in found if status is None or m.status is status]
 
 
 async def respond_to_mentorship(
@@ -145,34 +250,37 @@ async def respond_to_mentorship(
 ) -> Mentorship:
     """Accept or decline a requested mentorship.
 
-    Accepting checks the mentor's capacity inside the same transaction: with
-    the mentor's node written first, two accepts racing for the last place
-    conflict in the store, and the retried one sees the mentor full.
+    Accepting checks the mentor's capacity inside the same transaction. The
+    mentor's node is written before the count, so two accepts racing for the
+    last place conflict in the store; the retried one then sees the mentor full.
 
     Raises:
         NotFound: no such mentorship.
-        Conflict: it is no longer requested, or the mentor is at capacity.
+        Conflict: it is no longer requested (answered, withdrawn or expired),
+            or the mentor is at capacity.
     """
     current = await get_mentorship(tx, id)
     if current is None:
         raise NotFound(f"No mentorship with id {id!r}.")
+    if current.status is MentorshipStatus.EXPIRED:
+        raise Conflict("This request expired before it was answered; the mentee can ask again.")
     if current.status is not MentorshipStatus.REQUESTED:
         raise Conflict(
             f"This mentorship is {current.status.value}; only a request can be answered."
         )
-    if accept:
-        rows = await run(
-            tx,
-            "MATCH (mentor:Person {id: $mentor}) SET mentor.load_version = coalesce(mentor.load_version, 0) + 1 "
-            "WITH mentor OPTIONAL MATCH (mentor)-[:MENTOR_IN]->(a:Mentorship {status: 'active'}) "
-            "RETURN coalesce(mentor.mentoring_capacity, 0) AS capacity, count(a) AS active",
-            mentor=current.mentor_id,
+    rows = await run(
+        tx,
+        "MATCH (mentor:Person {id: $mentor}) "
+        "SET mentor.requests_answered = coalesce(mentor.requests_answered, 0) + 1 "
+        "WITH mentor OPTIONAL MATCH (mentor)-[:MENTOR_IN]->(a:Mentorship {status: 'active'}) "
+        "RETURN coalesce(mentor.mentoring_capacity, 0) AS capacity, count(a) AS active",
+        mentor=current.mentor_id,
+    )
+    if accept and rows[0]["active"] >= rows[0]["capacity"]:
+        raise Conflict(
+            f"The mentor already has {rows[0]['active']} active mentorships, their capacity "
+            f"of {rows[0]['capacity']}."
         )
-        if rows[0]["active"] >= rows[0]["capacity"]:
-            raise Conflict(
-                f"The mentor already has {rows[0]['active']} active mentorships, their capacity "
-                f"of {rows[0]['capacity']}."
-            )
     status = MentorshipStatus.ACTIVE if accept else MentorshipStatus.DECLINED
     await run(
         tx,
@@ -217,3 +325,30 @@ async def end_mentorship(
     updated = await get_mentorship(tx, id)
     assert updated is not None
     return updated
+
+
+async def expire_requests(tx: AsyncManagedTransaction, *, now: dt.datetime | None = None) -> int:
+    """Record every request past its expiry as expired, counting it against the mentor."""
+    rows = await run(
+        tx,
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship {status: 'requested'}) "
+        "WHERE m.expires_at <= $now "
+        "SET m.status = 'expired', m.expired_at = $now, "
+        "mentor.requests_expired = coalesce(mentor.requests_expired, 0) + 1 "
+        "RETURN count(m) AS n",
+        now=now or _now(),
+    )
+    return int(rows[0]["n"]) if rows else 0
+
+
+async def responsiveness(tx: AsyncManagedTransaction, person_id: str) -> tuple[int, int]:
+    """How many requests the person answered, and how many they let expire."""
+    rows = await run(
+        tx,
+        "MATCH (p:Person {id: $id}) RETURN coalesce(p.requests_answered, 0) AS answered, "
+        "coalesce(p.requests_expired, 0) AS expired",
+        id=person_id,
+    )
+    if not rows:
+        raise NotFound(f"No person with id {person_id!r}.")
+    return int(rows[0]["answered"]), int(rows[0]["expired"])

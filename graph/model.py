@@ -164,6 +164,8 @@ class Mentorship:
     requested_at: dt.datetime | None = None
     responded_at: dt.datetime | None = None
     ended_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    """When a request nobody answered turns into ``expired``."""
     feedback: Feedback | None = None
 
 

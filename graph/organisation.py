@@ -56,6 +56,7 @@ def _mentorship_row(m: Mentorship) -> dict[str, Any]:
         "requested_at": m.requested_at,
         "responded_at": m.responded_at,
         "ended_at": m.ended_at,
+        "expires_at": m.expires_at,
         "rating": m.feedback.rating if m.feedback else None,
         "comment": m.feedback.comment if m.feedback else None,
         "focus": list(m.focus_skills),
@@ -69,7 +70,7 @@ async def _write_mentorships(tx: AsyncManagedTransaction, items: Sequence[Mentor
         "CREATE (m:Mentorship {id: row.id, status: row.status, message: row.message, "
         "requested_at: row.requested_at}) "
         "SET m.responded_at = row.responded_at, m.ended_at = row.ended_at, m.rating = row.rating, "
-        "m.comment = row.comment "
+        "m.comment = row.comment, m.expires_at = row.expires_at "
         "CREATE (mentor)-[:MENTOR_IN]->(m) CREATE (mentee)-[:MENTEE_IN]->(m) "
         "WITH m, row UNWIND row.focus AS key MATCH (s:Skill {key: key}) CREATE (m)-[:FOCUSES_ON]->(s)",
         rows=[_mentorship_row(m) for m in items],

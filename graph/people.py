@@ -8,12 +8,13 @@ functions below it are the single-person edits the API makes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
 from graph import validation
-from graph.errors import NotFound
+from graph.errors import InvalidInput, NotFound
 from graph.model import JobRole, LearningGoal, Person, SkillLevel
 from graph.store import Record, run
 
@@ -249,3 +250,129 @@ async def remove_learning_goal(tx: AsyncManagedTransaction, person_id: str, skil
         skill=skill,
     )
     return bool(rows and rows[0]["n"])
+
+
+PROFILE_FIELDS = (
+    "name", "title", "shift", "timezone", "languages", "mentoring_capacity",
+    "open_to_mentoring", "open_to_being_mentored",
+)  # fmt: skip
+"""What a person may change about themselves (HR owns team, role, site, manager)."""
+
+
+async def update_profile(
+    tx: AsyncManagedTransaction, person_id: str, changes: dict[str, Any]
+) -> Person:
+    """Apply profile changes (a subset of :data:`PROFILE_FIELDS`) and return the person.
+
+    Raises:
+        InvalidInput: an unknown field or a value out of range.
+        NotFound: no such person.
+    """
+    unknown = sorted(set(changes) - set(PROFILE_FIELDS))
+    if unknown:
+        raise InvalidInput(f"These profile fields cannot be changed here: {', '.join(unknown)}.")
+    clean = dict(changes)
+    if "name" in clean:
+        clean["name"] = validation.text(clean["name"], what="Name")
+    for field in ("title", "shift"):
+        if field in clean:
+            clean[field] = validation.text(clean[field], what=field.title(), required=False)
+    if "timezone" in clean:
+        clean["timezone"] = validation.timezone(clean["timezone"])
+    if "languages" in clean:
+        clean["languages"] = [validation.text(x, what="Language") for x in clean["languages"]]
+        if len(clean["languages"]) > 20:
+            raise InvalidInput("List at most 20 languages.")
+    if "mentoring_capacity" in clean:
+        clean["mentoring_capacity"] = validation.capacity(clean["mentoring_capacity"])
+    rows = await run(
+        tx,
+        "MATCH (p:Person {id: $id}) SET p += $changes RETURN p.id AS id",
+        id=person_id,
+        changes=clean,
+    )
+    if not rows:
+        raise NotFound(f"No person with id {person_id!r}.")
+    person = await get_person(tx, person_id)
+    assert person is not None
+    return person
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """Which people a directory search returns; every given condition must hold."""
+
+    team_id: str | None = None
+    site: str | None = None
+    function: str | None = None
+    shift: str | None = None
+    skill: str | None = None
+    """A skill key; with ``min_level``, people who have it at that level or higher."""
+    min_level: int = 1
+    open_to_mentoring: bool | None = None
+
+
+def _filter_clause(where: PeopleFilter) -> tuple[str, dict[str, Any]]:
+    conditions = [
+        "($site IS NULL OR p.site = $site)",
+        "($function IS NULL OR p.function = $function)",
+        "($shift IS NULL OR p.shift = $shift)",
+        "($open IS NULL OR coalesce(p.open_to_mentoring, false) = $open)",
+    ]
+    if where.team_id is not None:
+        conditions.append("EXISTS { MATCH (p)-[:MEMBER_OF]->(:Team {id: $team}) }")
+    if where.skill is not None:
+        conditions.append(
+            "EXISTS { MATCH (p)-[h:HAS_SKILL]->(:Skill {key: $skill}) WHERE h.level >= $min_level }"
+        )
+    params = {
+        "site": where.site,
+        "function": where.function,
+        "shift": where.shift,
+        "open": where.open_to_mentoring,
+        "team": where.team_id,
+        "skill": where.skill,
+        "min_level": where.min_level,
+    }
+    return " AND ".join(conditions), params
+
+
+async def search_people(
+    tx: AsyncManagedTransaction,
+    where: PeopleFilter,
+    *,
+    first: int,
+    after: tuple[str, str] | None = None,
+) -> tuple[list[tuple[str, str]], bool]:
+    """One page of the directory, ordered by name then id (keyset pagination).
+
+    Args:
+        tx: the transaction.
+        where: the filter.
+        first: page size.
+        after: the (name, id) of the last person of the previous page.
+
+    Returns:
+        The (name, id) of each person on the page, and whether more follow.
+    """
+    clause, params = _filter_clause(where)
+    name, last_id = after if after else (None, None)
+    rows = await run(
+        tx,
+        f"MATCH (p:Person) WHERE {clause} AND ($name IS NULL OR p.name > $name "
+        "OR (p.name = $name AND p.id > $last_id)) "
+        "RETURN p.name AS name, p.id AS id ORDER BY p.name, p.id LIMIT $limit",
+        **params,
+        name=name,
+        last_id=last_id,
+        limit=first + 1,
+    )
+    keys = [(r["name"], r["id"]) for r in rows]
+    return keys[:first], len(keys) > first
+
+
+async def count_matching(tx: AsyncManagedTransaction, where: PeopleFilter) -> int:
+    """How many people the filter matches, across all pages."""
+    clause, params = _filter_clause(where)
+    rows = await run(tx, f"MATCH (p:Person) WHERE {clause} RETURN count(p) AS n", **params)
+    return int(rows[0]["n"])

@@ -145,8 +145,6 @@ COMMUNITIES = (
 )  # fmt: skip
 
 TEAM_SIZE = 12
-EPOCH = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
-"""The seed's "now": timestamps are computed from it, never from the clock."""
 
 
 @functools.cache
@@ -169,8 +167,9 @@ def _function_sizes(total: int) -> list[tuple[Function, int]]:
 
 
 class _Generator:
-    def __init__(self, people: int, seed: int) -> None:
+    def __init__(self, people: int, seed: int, as_of: dt.datetime) -> None:
         self.rng = random.Random(seed)
+        self.as_of = as_of
         self.total = people
         self.taxonomy = load_taxonomy()
         self.all_keys = [s.key for s in self.taxonomy.skills]
@@ -356,7 +355,12 @@ class _Generator:
             pairs.add((mentor.id, mentee.id))
             if status is MentorshipStatus.ACTIVE:
                 load[mentor.id] += 1
-            requested = EPOCH - dt.timedelta(days=rng.randint(1, 200))
+            if status is MentorshipStatus.REQUESTED:
+                requested = self.as_of - dt.timedelta(
+                    days=rng.randint(0, 4), hours=rng.randint(0, 23)
+                )
+            else:
+                requested = self.as_of - dt.timedelta(days=rng.randint(10, 200))
             responded = requested + dt.timedelta(days=rng.randint(0, 5))
             ended = responded + dt.timedelta(days=rng.randint(20, 90))
             result.append(
@@ -370,6 +374,9 @@ class _Generator:
                     requested_at=requested,
                     responded_at=None if status is MentorshipStatus.REQUESTED else responded,
                     ended_at=ended if status is MentorshipStatus.ENDED else None,
+                    expires_at=requested + dt.timedelta(days=7)
+                    if status is MentorshipStatus.REQUESTED
+                    else None,
                     feedback=Feedback(rng.randint(3, 5), "Helpful sessions.")
                     if status is MentorshipStatus.ENDED
                     else None,
@@ -401,7 +408,7 @@ class _Generator:
                             SquadMember(p.id, SquadRole.LEAD if i == 0 else SquadRole.MEMBER)
                             for i, p in enumerate(group)
                         ),
-                        created_at=EPOCH - dt.timedelta(days=rng.randint(1, 120)),
+                        created_at=self.as_of - dt.timedelta(days=rng.randint(1, 120)),
                     )
                 )
         return squads
@@ -428,17 +435,27 @@ class _Generator:
                     topic_skills=tuple(sorted(keys)),
                     member_ids=tuple(sorted(p.id for p in members)),
                     moderator_ids=tuple(moderators),
-                    created_at=EPOCH - dt.timedelta(days=rng.randint(30, 365)),
+                    created_at=self.as_of - dt.timedelta(days=rng.randint(30, 365)),
                 )
             )
         return result
 
 
-def generate_organisation(*, people: int, seed: int = 7) -> Organisation:
-    """A synthetic BPO of ``people`` people; the same arguments give the same organisation."""
+def generate_organisation(
+    *, people: int, seed: int = 7, as_of: dt.date | None = None
+) -> Organisation:
+    """A synthetic BPO of ``people`` people; the same arguments give the same organisation.
+
+    Timestamps (requests, squads, communities) are placed before ``as_of``,
+    midnight UTC of that day, by default today: so demo data always has
+    fresh pending requests, and the same arguments on the same day give the
+    same graph.
+    """
     if people < 1:
         raise ValueError("people must be at least 1")
-    return _Generator(people, seed).build()
+    day = as_of or dt.datetime.now(dt.UTC).date()
+    midnight = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+    return _Generator(people, seed, midnight).build()
 
 
 FIRST_NAMES = (

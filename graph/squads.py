@@ -171,3 +171,39 @@ async def archive_squad(tx: AsyncManagedTransaction, squad_id: str) -> Squad:
     updated = await get_squad(tx, squad_id)
     assert updated is not None
     return updated
+
+
+async def list_squads(
+    tx: AsyncManagedTransaction, *, status: SquadStatus | None = None
+) -> list[Squad]:
+    """Squads, newest first, optionally of one status."""
+    rows = await run(
+        tx,
+        "MATCH (q:Squad) WHERE $status IS NULL OR q.status = $status "
+        "WITH q ORDER BY q.created_at DESC, q.id" + _RETURN,
+        status=status.value if status else None,
+    )
+    return [squad_from_record(r) for r in rows]
+
+
+async def squads_of_people(
+    tx: AsyncManagedTransaction, person_ids: Sequence[str]
+) -> dict[str, list[str]]:
+    """The ids of each person's squads, in one query."""
+    rows = await run(
+        tx,
+        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_SQUAD]->(q:Squad) "
+        "RETURN pid, collect(q.id) AS squads",
+        ids=list(person_ids),
+    )
+    found = {r["pid"]: sorted(r["squads"]) for r in rows}
+    return {pid: found.get(pid, []) for pid in person_ids}
+
+
+async def get_squads(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Squad]:
+    """The squads with these ids (unknown ids left out), in one query."""
+    rows = await run(
+        tx, "UNWIND $ids AS wanted MATCH (q:Squad {id: wanted})" + _RETURN, ids=list(ids)
+    )
+    found = {r["q"]["id"]: squad_from_record(r) for r in rows}
+    return [found[i] for i in ids if i in found]

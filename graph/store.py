@@ -72,8 +72,6 @@ class Store:
         self.database = database
         self.backend = backend
         self.embedded = embedded
-        self.round_trips = 0
-        """Cypher statements sent since the store was opened (tests count them)."""
 
     @classmethod
     async def open(
@@ -191,8 +189,19 @@ class Store:
         return rows == 1
 
 
+class StatementCounter:
+    """How many Cypher statements this process has sent: a metric, and what tests count."""
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+statements_sent = StatementCounter()
+
+
 async def run(tx: AsyncManagedTransaction, cypher: str, /, **params: Any) -> list[Record]:
     """Run one statement inside ``tx`` and return all its rows as dicts."""
+    statements_sent.value += 1
     result = await tx.run(cypher, params)
     return [record.data() for record in await result.fetch(2**31 - 1)]
 

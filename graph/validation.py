@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zoneinfo
+
 from graph.errors import InvalidInput
 from graph.model import MAX_LEVEL, MIN_LEVEL, Priority
 
@@ -53,3 +55,15 @@ def capacity(value: int) -> int:
             f"not {value!r}."
         )
     return value
+
+
+def timezone(value: str) -> str:
+    """An IANA time zone name such as ``Asia/Manila``."""
+    name = value.strip()
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"{value!r} is not a time zone; use a name such as Asia/Manila."
+        ) from None
+    return name

@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 
 from api.app import create_app
+from api.auth import Role, Tokens
 from api.settings import AppSettings
+from graph import people, teams
 from graph.embedded import BoltEndpoint
+from graph.model import JobRole, LearningGoal, Person, SkillLevel, Team
 from graph.settings import StoreSettings
+from graph.store import Store
+
+SECRET = "test-secret-for-skillweave-api-tests-0123456789"
+ISSUER, AUDIENCE = "skillweave", "skillweave-api"
 
 
 def free_port() -> int:
@@ -28,9 +37,7 @@ class ServerThread:
 
     def __init__(self, app: object) -> None:
         self.port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-        )
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -61,9 +68,20 @@ def store_settings_for(endpoint: BoltEndpoint) -> StoreSettings:
     )
 
 
+def app_settings(**overrides: Any) -> AppSettings:
+    values: dict[str, Any] = {"skillweave_jwt_secret": SECRET, "skillweave_expiry_sweep_seconds": 3600}
+    values.update(overrides)
+    return AppSettings(**values)
+
+
+@pytest.fixture(scope="session")
+def tokens() -> Tokens:
+    return Tokens(SECRET, issuer=ISSUER, audience=AUDIENCE, lifetime=dt.timedelta(hours=1))
+
+
 @pytest.fixture(scope="session")
 def server(endpoint: BoltEndpoint) -> Iterator[ServerThread]:
-    app = create_app(AppSettings(), store_settings=store_settings_for(endpoint))
+    app = create_app(app_settings(), store_settings=store_settings_for(endpoint))
     with ServerThread(app) as running:
         yield running
 
@@ -72,3 +90,108 @@ def server(endpoint: BoltEndpoint) -> Iterator[ServerThread]:
 def client(server: ServerThread) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.url, timeout=30) as http:
         yield http
+
+
+class Api:
+    """Sends GraphQL over HTTP as a given person and role."""
+
+    def __init__(self, client: httpx.Client, tokens: Tokens) -> None:
+        self.client = client
+        self.tokens = tokens
+
+    def post(self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]) -> httpx.Response:
+        token = self.tokens.mint(as_[0], as_[1])
+        return self.client.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]
+    ) -> dict[str, Any]:
+        response = self.post(query, variables, as_=as_)
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    def ok(self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]) -> dict[str, Any]:
+        """The data of a query that must succeed."""
+        body = self(query, variables, as_=as_)
+        assert "errors" not in body, body["errors"]
+        data: dict[str, Any] = body["data"]
+        return data
+
+    def error(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]
+    ) -> dict[str, Any]:
+        """The single error of a query that must fail."""
+        body = self(query, variables, as_=as_)
+        assert body.get("errors"), body
+        error: dict[str, Any] = body["errors"][0]
+        return error
+
+
+@pytest.fixture
+def api(client: httpx.Client, tokens: Tokens) -> Api:
+    return Api(client, tokens)
+
+
+VOICE = Team("voice-manila-1", "Voice Manila 1", "voice", "Manila")
+CHAT = Team("chat-cebu-1", "Chat Cebu 1", "chat", "Cebu")
+
+# Who is who in the small organisation the API tests run on (ids → token roles in tests).
+AGENT = ("ana", Role.AGENT)
+PEER = ("ben", Role.AGENT)
+MENTOR = ("mia", Role.AGENT)
+MENTOR_2 = ("omar", Role.AGENT)
+MODERATOR = ("tess", Role.MODERATOR)
+HR = ("hana", Role.HR)
+ADMIN = ("adi", Role.ADMIN)
+
+
+def small_org() -> list[Person]:
+    def person(id: str, name: str, **values: Any) -> Person:
+        base: dict[str, Any] = {
+            "id": id,
+            "name": name,
+            "title": "Customer Service Agent",
+            "team_id": VOICE.id,
+            "function": "voice",
+            "site": "Manila",
+            "shift": "night",
+            "timezone": "Asia/Manila",
+            "languages": ("English", "Tagalog"),
+            "tenure_months": 12,
+        }
+        base.update(values)
+        return Person(**base)
+
+    return [
+        person("lead", "Lea Lead", role=JobRole.TEAM_LEAD, mentoring_capacity=2, open_to_mentoring=True),
+        person(
+            "ana", "Ana Santos", manager_id="lead",
+            skills=(SkillLevel("zendesk", 2), SkillLevel("english", 5)),
+            goals=(LearningGoal("de escalation", 1), LearningGoal("sql", 2)),
+        ),  # fmt: skip
+        person("ben", "Ben Cruz", manager_id="lead", skills=(SkillLevel("sql", 4),)),
+        person(
+            "mia", "Mia Reyes", mentoring_capacity=1, open_to_mentoring=True, manager_id="lead",
+            skills=(SkillLevel("de escalation", 5), SkillLevel("empathy", 4)),
+        ),  # fmt: skip
+        person(
+            "omar", "Omar Hassan", team_id=CHAT.id, function="chat", site="Cebu", shift="day",
+            mentoring_capacity=2, open_to_mentoring=True, skills=(SkillLevel("sql", 5),),
+        ),  # fmt: skip
+        person("tess", "Tess Trainer", role=JobRole.TRAINER, team_id=CHAT.id, function="training", site="Cebu"),
+        person("hana", "Hana HR", role=JobRole.MANAGER, team_id=CHAT.id, site="Cebu"),
+        person("adi", "Adi Admin", role=JobRole.MANAGER, team_id=CHAT.id, site="Cebu"),
+    ]
+
+
+@pytest.fixture
+async def org(taxonomy_store: Store) -> Store:
+    """The taxonomy plus a small organisation: see the role constants above."""
+    await taxonomy_store.write(teams.upsert_teams, [VOICE, CHAT])
+    await taxonomy_store.write(people.write_people, small_org())
+    return taxonomy_store

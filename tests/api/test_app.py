@@ -1,15 +1,17 @@
-"""The app over real HTTP: health, readiness, GraphQL reads from the real store."""
+"""The app over real HTTP: health, readiness, GraphiQL and the store going away."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import httpx
 import pytest
 
 from api.app import create_app
-from api.settings import AppSettings
-from graph.embedded import BoltEndpoint
+from api.auth import Role, Tokens
+from graph.embedded import EmbeddedArcadeDB
 from graph.store import Store
-from tests.api.conftest import ServerThread, store_settings_for
+from tests.api.conftest import Api, BoltEndpoint, ServerThread, app_settings, store_settings_for
 
 pytestmark = pytest.mark.anyio
 
@@ -25,52 +27,60 @@ def test_readyz_when_the_store_answers(client: httpx.Client) -> None:
     assert response.json()["status"] == "ready"
 
 
-async def test_graphql_reads_skills_from_the_store(
-    taxonomy_store: Store, client: httpx.Client
-) -> None:
-    response = client.post(
-        "/graphql", json={"query": '{ skills(search: "sfdc") { name category aliases } }'}
-    )
-    assert response.status_code == 200
-    assert response.json() == {
-        "data": {
-            "skills": [
-                {
-                    "name": "Salesforce Service Cloud",
-                    "category": "tools",
-                    "aliases": ["Salesforce", "SFDC", "Service Cloud"],
-                }
-            ]
-        }
+def test_responses_carry_a_request_id(client: httpx.Client) -> None:
+    response = client.get("/healthz", headers={"X-Request-ID": "0123456789abcdef0123456789abcdef"})
+    assert response.headers["X-Request-ID"] == "0123456789abcdef0123456789abcdef"
+    assert len(client.get("/healthz").headers["X-Request-ID"]) >= 32
+
+
+async def test_graphql_reads_skills_from_the_store(taxonomy_store: Store, api: Api) -> None:
+    data = api.ok('{ skills(search: "sfdc") { name category aliases } }', as_=("anyone", Role.AGENT))
+    assert data == {
+        "skills": [
+            {
+                "name": "Salesforce Service Cloud",
+                "category": "tools",
+                "aliases": ["Salesforce", "SFDC", "Service Cloud"],
+            }
+        ]
     }
 
 
-def test_graphiql_served_in_development(client: httpx.Client) -> None:
+def test_graphiql_page_served_in_development(client: httpx.Client) -> None:
     response = client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and "graphiql" in response.text.lower()
 
 
-def test_graphiql_off_in_production(endpoint: BoltEndpoint) -> None:
-    app = create_app(
-        AppSettings(skillweave_env="production"), store_settings=store_settings_for(endpoint)
-    )
-    with ServerThread(app) as running:
-        response = httpx.get(f"{running.url}/graphql", headers={"Accept": "text/html"})
-    assert response.status_code == 404
+def test_production_turns_graphiql_and_introspection_off(endpoint: BoltEndpoint, tokens: Tokens) -> None:
+    app = create_app(app_settings(skillweave_env="production"), store_settings=store_settings_for(endpoint))
+    with ServerThread(app) as running, httpx.Client(base_url=running.url) as http:
+        page = http.get("/graphql", headers={"Accept": "text/html"})
+        token = tokens.mint("someone", Role.ADMIN)
+        introspection = http.post(
+            "/graphql",
+            json={"query": "{ __schema { types { name } } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+    assert page.status_code in (401, 404)
+    assert introspection["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-def test_readyz_reports_a_store_that_stopped(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from graph.embedded import EmbeddedArcadeDB
-
-    embedded = EmbeddedArcadeDB(Path(str(tmp_path)) / "data")
+def test_store_down_gives_unavailable_and_a_failing_readyz(tmp_path: Path, tokens: Tokens) -> None:
+    embedded = EmbeddedArcadeDB(tmp_path / "data")
     endpoint = embedded.start()
-    app = create_app(AppSettings(), store_settings=store_settings_for(endpoint))
-    with ServerThread(app) as running:
-        assert httpx.get(f"{running.url}/readyz").status_code == 200
+    app = create_app(app_settings(), store_settings=store_settings_for(endpoint))
+    with ServerThread(app) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        assert http.get("/readyz").status_code == 200
         embedded.stop()
-        response = httpx.get(f"{running.url}/readyz", timeout=30)
-        assert httpx.get(f"{running.url}/healthz").status_code == 200
-    assert response.status_code == 503
-    assert response.json()["status"] == "unavailable"
+        ready = http.get("/readyz")
+        token = tokens.mint("ana", Role.AGENT)
+        answer = http.post(
+            "/graphql", json={"query": "{ teams { id } }"}, headers={"Authorization": f"Bearer {token}"}
+        )
+        alive = http.get("/healthz")
+    assert ready.status_code == 503 and ready.json()["status"] == "unavailable"
+    assert alive.status_code == 200
+    assert answer.status_code == 200
+    error = answer.json()["errors"][0]
+    assert error["extensions"]["code"] == "UNAVAILABLE"
+    assert "not answering" in error["message"]

@@ -1,0 +1,175 @@
+"""Bearer tokens: who is calling, and with which role.
+
+Tokens are JWTs signed with HS256 (PyJWT). Decoding checks the signature, the
+expiry, the issuer and the audience, and accepts HS256 only, so ``alg: none``
+and tokens signed with anything else are refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from starlette.authentication import (
+    AuthCredentials,
+    AuthenticationBackend,
+    AuthenticationError,
+    BaseUser,
+)
+from starlette.requests import HTTPConnection
+
+from api.settings import AppSettings
+from graph.settings import StoreSettings
+
+ALGORITHM = "HS256"
+SECRET_FILE = "jwt-secret"
+
+
+class Role(enum.StrEnum):
+    """What a caller may do in Skillweave; :mod:`api.permissions` has the table."""
+
+    AGENT = "agent"
+    MODERATOR = "moderator"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+@dataclass(frozen=True)
+class Principal(BaseUser):
+    """The person behind a valid token."""
+
+    person_id: str
+    role: Role
+
+    @property
+    def is_authenticated(self) -> bool:
+        """Always true: a principal only exists for a valid token."""
+        return True
+
+    @property
+    def display_name(self) -> str:
+        """The person id, for logs."""
+        return self.person_id
+
+    @property
+    def identity(self) -> str:
+        """The person id."""
+        return self.person_id
+
+
+class TokenError(Exception):
+    """A token that cannot be accepted; the message says why."""
+
+
+class Tokens:
+    """Mints and checks bearer tokens with one secret."""
+
+    def __init__(self, secret: str, *, issuer: str, audience: str, lifetime: dt.timedelta) -> None:
+        if len(secret) < 32:
+            raise ValueError("The token secret must be at least 32 characters long.")
+        self._secret = secret
+        self.issuer = issuer
+        self.audience = audience
+        self.lifetime = lifetime
+
+    @classmethod
+    def from_settings(
+        cls, settings: AppSettings, store_settings: StoreSettings | None = None
+    ) -> Tokens:
+        """Tokens with the configured secret (see :func:`token_secret`)."""
+        return cls(
+            token_secret(settings, store_settings or StoreSettings()),
+            issuer=settings.skillweave_jwt_issuer,
+            audience=settings.skillweave_jwt_audience,
+            lifetime=dt.timedelta(hours=settings.skillweave_token_hours),
+        )
+
+    def mint(self, person_id: str, role: Role, *, lifetime: dt.timedelta | None = None) -> str:
+        """A signed token for ``person_id`` acting as ``role``."""
+        now = dt.datetime.now(dt.UTC)
+        claims: dict[str, Any] = {
+            "sub": person_id,
+            "role": role.value,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + (lifetime if lifetime is not None else self.lifetime),
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
+
+    def decode(self, token: str) -> Principal:
+        """The principal a token names.
+
+        Raises:
+            TokenError: expired, badly signed, wrong issuer or audience, or malformed.
+        """
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise TokenError("Your session has expired; sign in again.") from None
+        except jwt.InvalidTokenError as error:
+            raise TokenError(f"The token is not valid: {error}.") from None
+        try:
+            return Principal(person_id=str(claims["sub"]), role=Role(str(claims.get("role"))))
+        except ValueError:
+            raise TokenError(f"The token names an unknown role {claims.get('role')!r}.") from None
+
+
+def token_secret(settings: AppSettings, store_settings: StoreSettings) -> str:
+    """The HS256 secret: ``SKILLWEAVE_JWT_SECRET``, or in development one kept in the data folder.
+
+    Raises:
+        RuntimeError: production mode without ``SKILLWEAVE_JWT_SECRET``.
+    """
+    if settings.skillweave_jwt_secret is not None:
+        return settings.skillweave_jwt_secret.get_secret_value()
+    if settings.skillweave_env == "production":
+        raise RuntimeError(
+            "Set SKILLWEAVE_JWT_SECRET (32 characters or more) to run in production."
+        )
+    folder = Path(store_settings.skillweave_data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / SECRET_FILE
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+class BearerTokens(AuthenticationBackend):
+    """Starlette authentication backend for ``Authorization: Bearer <token>``."""
+
+    def __init__(self, tokens: Tokens) -> None:
+        self.tokens = tokens
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser] | None:
+        """The caller's principal, None without a token; a bad token raises."""
+        header = conn.headers.get("authorization")
+        if header is None and conn.scope["type"] == "websocket":
+            return None  # websockets authenticate in their connection_init payload
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthenticationError("Send the token as 'Authorization: Bearer <token>'.")
+        try:
+            principal = self.tokens.decode(token.strip())
+        except TokenError as error:
+            raise AuthenticationError(str(error)) from None
+        return AuthCredentials([principal.role.value]), principal

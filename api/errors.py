@@ -1,0 +1,114 @@
+"""Errors the API returns, each with a stable ``extensions.code``.
+
+The codes, as a tree (a client may handle a parent instead of each child)::
+
+    UNAUTHENTICATED            HTTP 401: no token, or a bad or expired one
+    GRAPHQL_PARSE_FAILED       the query is not valid GraphQL
+    GRAPHQL_VALIDATION_FAILED  the query does not fit the schema or the limits
+    BAD_USER_INPUT             a value the API does not accept: a level of 7, an empty
+     │                         name, an unknown skill ("did you mean"), a bad cursor,
+     │                         a page larger than the cap
+     └── (from graph.errors.InvalidInput)
+    FORBIDDEN                  the caller's role may not do this (nothing was written)
+    NOT_FOUND                  an id that names nothing
+    CONFLICT                   a rule would break: a second open mentorship for a pair,
+                               a mentor at capacity, an archived squad, ...
+    UNAVAILABLE                the skills graph store is not answering; retry later
+    INTERNAL_SERVER_ERROR      anything unexpected; the message is masked and the
+                               error logged with the request id given in extensions
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from asgi_correlation_id import correlation_id
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from graph.errors import StoreError
+
+log = logging.getLogger("skillweave.errors")
+
+
+class ApiError(Exception):
+    """An error the API raises on purpose, shown to the client as it is."""
+
+    code = "INTERNAL_SERVER_ERROR"
+
+
+class BadInput(ApiError):
+    """A value the API does not accept."""
+
+    code = "BAD_USER_INPUT"
+
+
+class Forbidden(ApiError):
+    """The caller's role may not do this."""
+
+    code = "FORBIDDEN"
+
+
+class NotFoundError(ApiError):
+    """An id that names nothing."""
+
+    code = "NOT_FOUND"
+
+
+def _code_of(error: GraphQLError) -> str | None:
+    original = error.original_error
+    if isinstance(original, ApiError | StoreError):
+        return original.code
+    if original is None:
+        if error.message.startswith("Syntax Error"):
+            return "GRAPHQL_PARSE_FAILED"
+        if error.message.startswith("Variable ") and " got invalid value " in error.message:
+            return "BAD_USER_INPUT"
+        return "GRAPHQL_VALIDATION_FAILED"
+    return None
+
+
+def _with_code(
+    error: GraphQLError, code: str, message: str | None = None, **extra: Any
+) -> GraphQLError:
+    return GraphQLError(
+        message=message or error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions={**(error.extensions or {}), "code": code, **extra},
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    """Give every error an ``extensions.code``; mask and log the unexpected ones."""
+
+    def on_operation(self) -> Iterator[None]:
+        """Rewrite the operation's errors once it has run."""
+        yield
+        result = self.execution_context.result
+        if result is None or not result.errors:
+            return
+        result.errors = [self._rewrite(error) for error in result.errors]
+
+    def _rewrite(self, error: GraphQLError) -> GraphQLError:
+        code = _code_of(error)
+        if code is not None:
+            return _with_code(error, code)
+        request_id = correlation_id.get() or "-"
+        log.error(
+            "unexpected error in %s (request %s)",
+            ".".join(map(str, error.path or ())) or "operation",
+            request_id,
+            exc_info=error.original_error,
+        )
+        return _with_code(
+            error,
+            "INTERNAL_SERVER_ERROR",
+            f"Something went wrong on our side. Quote request id {request_id} if you report it.",
+            requestId=request_id,
+        )

@@ -1,0 +1,264 @@
+"""Write resolvers: the root ``Mutation`` type.
+
+Each mutation checks :mod:`api.permissions` first, then makes one store
+transaction, so a refused or failed mutation writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import strawberry
+
+from api.context import Info
+from api.errors import NotFoundError
+from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
+from api.permissions import Action, require
+from api.queries import person_or_error
+from api.types import Community, Mentorship, Person, Priority, Squad, SquadRole
+from graph import communities, mentorships, model, people, squads
+
+
+def _subject(info: Info, person_id: strawberry.ID | None) -> str:
+    return str(person_id) if person_id is not None else info.context.principal.person_id
+
+
+async def _fresh_person(info: Info, person_id: str) -> Person:
+    info.context.loaders.forget(person=person_id)
+    return await person_or_error(info, person_id)
+
+
+async def _skill_key(info: Info, name: str) -> str:
+    return (await info.context.catalog()).require(name).key
+
+
+async def _mentorship(info: Info, id: strawberry.ID) -> model.Mentorship:
+    found = await info.context.store.read(mentorships.get_mentorship, id)
+    if found is None:
+        raise NotFoundError(f"No mentorship with id {id!r}.")
+    return found
+
+
+PersonArg = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="The person to change; yourself when left out (others need admin)."
+    ),
+]
+
+
+@strawberry.type(description="Change the skills graph.")
+class Mutation:
+    @strawberry.mutation(description="Update a profile and mentoring availability.")
+    async def update_profile(
+        self,
+        info: Info,
+        input: ProfileInput,
+        person_id: PersonArg = None,
+    ) -> Person:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.EDIT_PROFILE, subject)
+        changes: dict[str, Any] = {
+            name: value for name, value in vars(input).items() if value is not None
+        }
+        await info.context.store.write(people.update_profile, subject, changes)
+        return await _fresh_person(info, subject)
+
+    @strawberry.mutation(description="Set a skill at a level from 1 to 5 (adds it if new).")
+    async def set_skill(
+        self,
+        info: Info,
+        skill: str,
+        level: int,
+        person_id: PersonArg = None,
+    ) -> Person:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.EDIT_PROFILE, subject)
+        key = await _skill_key(info, skill)
+        await info.context.store.write(people.set_skill, subject, key, level)
+        return await _fresh_person(info, subject)
+
+    @strawberry.mutation(description="Remove a skill from a profile.")
+    async def remove_skill(
+        self,
+        info: Info,
+        skill: str,
+        person_id: PersonArg = None,
+    ) -> Person:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.EDIT_PROFILE, subject)
+        key = await _skill_key(info, skill)
+        await person_or_error(info, subject)
+        await info.context.store.write(people.remove_skill, subject, key)
+        return await _fresh_person(info, subject)
+
+    @strawberry.mutation(description="Add a learning goal (or change its priority).")
+    async def add_learning_goal(
+        self,
+        info: Info,
+        skill: str,
+        priority: Priority = Priority.MEDIUM,
+        person_id: PersonArg = None,
+    ) -> Person:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.EDIT_PROFILE, subject)
+        key = await _skill_key(info, skill)
+        await info.context.store.write(people.add_learning_goal, subject, key, int(priority))
+        return await _fresh_person(info, subject)
+
+    @strawberry.mutation(description="Drop a learning goal.")
+    async def remove_learning_goal(
+        self,
+        info: Info,
+        skill: str,
+        person_id: PersonArg = None,
+    ) -> Person:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.EDIT_PROFILE, subject)
+        key = await _skill_key(info, skill)
+        await person_or_error(info, subject)
+        await info.context.store.write(people.remove_learning_goal, subject, key)
+        return await _fresh_person(info, subject)
+
+    @strawberry.mutation(
+        description="Ask someone to be your mentor on some focus skills. You may have a few "
+        "unanswered requests at once (3 by default); each expires if not answered in time."
+    )
+    async def request_mentorship(
+        self, info: Info, mentor_id: strawberry.ID, focus_skills: list[str], message: str = ""
+    ) -> Mentorship:
+        mentee = info.context.principal.person_id
+        require(info.context.principal, Action.MENTORSHIP, mentee)
+        catalog = await info.context.catalog()
+        keys = [catalog.require(name).key for name in focus_skills]
+        settings = info.context.settings
+        created = await info.context.store.write(
+            mentorships.request_mentorship,
+            mentee_id=mentee,
+            mentor_id=str(mentor_id),
+            focus_skills=keys,
+            message=message,
+            pending_limit=settings.skillweave_pending_request_limit,
+            ttl=settings.request_ttl,
+        )
+        return Mentorship.of(created)
+
+    @strawberry.mutation(description="Accept or decline a request; only its mentor may answer.")
+    async def respond_to_mentorship(
+        self, info: Info, id: strawberry.ID, accept: bool
+    ) -> Mentorship:
+        current = await _mentorship(info, id)
+        require(info.context.principal, Action.MENTORSHIP, current.mentor_id)
+        updated = await info.context.store.write(
+            mentorships.respond_to_mentorship, id, accept=accept
+        )
+        return Mentorship.of(updated)
+
+    @strawberry.mutation(description="End an active mentorship with feedback; either side may.")
+    async def end_mentorship(
+        self, info: Info, id: strawberry.ID, feedback: FeedbackInput
+    ) -> Mentorship:
+        current = await _mentorship(info, id)
+        principal = info.context.principal
+        require(principal, Action.MENTORSHIP, current.mentor_id, current.mentee_id)
+        updated = await info.context.store.write(
+            mentorships.end_mentorship,
+            id,
+            by=principal.person_id,
+            rating=feedback.rating,
+            comment=feedback.comment,
+        )
+        return Mentorship.of(updated)
+
+    @strawberry.mutation(description="Form a squad with its members (moderators).")
+    async def create_squad(self, info: Info, input: SquadInput) -> Squad:
+        require(info.context.principal, Action.MANAGE_SQUADS)
+        catalog = await info.context.catalog()
+        created = await info.context.store.write(
+            squads.create_squad,
+            name=input.name,
+            purpose=input.purpose,
+            focus_skills=[catalog.require(name).key for name in input.focus_skills],
+            members=[model.SquadMember(str(m.person_id), m.role) for m in input.members],
+        )
+        return Squad.of(created)
+
+    @strawberry.mutation(description="Add a member to an active squad (moderators).")
+    async def add_squad_member(
+        self,
+        info: Info,
+        squad_id: strawberry.ID,
+        person_id: strawberry.ID,
+        role: SquadRole = SquadRole.MEMBER,
+    ) -> Squad:
+        require(info.context.principal, Action.MANAGE_SQUADS)
+        return Squad.of(
+            await info.context.store.write(squads.add_squad_member, squad_id, person_id, role)
+        )
+
+    @strawberry.mutation(description="Take a member out of an active squad (moderators).")
+    async def remove_squad_member(
+        self, info: Info, squad_id: strawberry.ID, person_id: strawberry.ID
+    ) -> Squad:
+        require(info.context.principal, Action.MANAGE_SQUADS)
+        return Squad.of(
+            await info.context.store.write(squads.remove_squad_member, squad_id, person_id)
+        )
+
+    @strawberry.mutation(description="Archive a squad; it then refuses changes (moderators).")
+    async def archive_squad(self, info: Info, squad_id: strawberry.ID) -> Squad:
+        require(info.context.principal, Action.MANAGE_SQUADS)
+        return Squad.of(await info.context.store.write(squads.archive_squad, squad_id))
+
+    @strawberry.mutation(description="Create a community of practice (moderators).")
+    async def create_community(self, info: Info, input: CommunityInput) -> Community:
+        principal = info.context.principal
+        require(principal, Action.MANAGE_COMMUNITIES)
+        catalog = await info.context.catalog()
+        moderators = (
+            [str(m) for m in input.moderator_ids] if input.moderator_ids else [principal.person_id]
+        )
+        created = await info.context.store.write(
+            communities.create_community,
+            name=input.name,
+            description=input.description,
+            topic_skills=[catalog.require(name).key for name in input.topic_skills],
+            moderator_ids=moderators,
+        )
+        return Community.of(created)
+
+    @strawberry.mutation(description="Join a community yourself.")
+    async def join_community(
+        self,
+        info: Info,
+        community_id: strawberry.ID,
+        person_id: PersonArg = None,
+    ) -> Community:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.JOIN_COMMUNITY, subject)
+        return Community.of(
+            await info.context.store.write(communities.join_community, community_id, subject)
+        )
+
+    @strawberry.mutation(description="Leave a community you are a member of.")
+    async def leave_community(
+        self,
+        info: Info,
+        community_id: strawberry.ID,
+        person_id: PersonArg = None,
+    ) -> Community:
+        subject = _subject(info, person_id)
+        require(info.context.principal, Action.JOIN_COMMUNITY, subject)
+        return Community.of(
+            await info.context.store.write(communities.leave_community, community_id, subject)
+        )
+
+    @strawberry.mutation(description="Make someone a moderator of a community (moderators).")
+    async def add_community_moderator(
+        self, info: Info, community_id: strawberry.ID, person_id: strawberry.ID
+    ) -> Community:
+        require(info.context.principal, Action.MANAGE_COMMUNITIES)
+        found = await info.context.store.write(
+            communities.add_community_moderator, community_id, person_id
+        )
+        return Community.of(found)

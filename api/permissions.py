@@ -1,0 +1,93 @@
+"""Who may do what: every rule of the API in one table.
+
+========================  =======  =========  ====  =====
+action                    agent    moderator  hr    admin
+========================  =======  =========  ====  =====
+read the directory        any      any        any   any
+read learning goals       self     any        any   any
+read mentorships          self     self       any   any
+edit a profile            self     self       self  any
+take part in mentorships  self     self       self  any
+manage squads             -        any        -     any
+manage communities        -        any        -     any
+join or leave community   self     self       self  any
+read network health       -        -          any   any
+import and assign (bulk)  -        -          -     any
+========================  =======  =========  ====  =====
+
+"self" means the caller acts on their own profile (their own skills, their
+own side of a mentorship); "any" means on anyone's. The directory is people's
+public profiles: name, title, team, site, shift, languages, skills and
+whether they mentor. A refused action raises :class:`Forbidden`
+(``extensions.code = "FORBIDDEN"``) before anything is written.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from api.auth import Principal, Role
+from api.errors import Forbidden
+
+
+class Scope(enum.Enum):
+    """On whom a role may perform an action."""
+
+    NONE = "-"
+    SELF = "self"
+    ANY = "any"
+
+
+class Action(enum.Enum):
+    """Things a caller asks the API to do, each a row of the table."""
+
+    READ_DIRECTORY = "read the directory"
+    READ_GOALS = "read learning goals"
+    READ_MENTORSHIPS = "read mentorships"
+    EDIT_PROFILE = "edit a profile"
+    MENTORSHIP = "take part in mentorships"
+    MANAGE_SQUADS = "manage squads"
+    MANAGE_COMMUNITIES = "manage communities"
+    JOIN_COMMUNITY = "join or leave community"
+    READ_NETWORK_HEALTH = "read network health"
+    BULK = "import and assign (bulk)"
+
+
+_ = Scope.NONE
+SELF = Scope.SELF
+ANY = Scope.ANY
+RULES: dict[Action, dict[Role, Scope]] = {
+    #                               agent        moderator        hr            admin
+    Action.READ_DIRECTORY:      {Role.AGENT: ANY,  Role.MODERATOR: ANY,  Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.READ_GOALS:          {Role.AGENT: SELF, Role.MODERATOR: ANY,  Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.READ_MENTORSHIPS:    {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.EDIT_PROFILE:        {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
+    Action.MENTORSHIP:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
+    Action.MANAGE_SQUADS:       {Role.AGENT: _,    Role.MODERATOR: ANY,  Role.HR: _,    Role.ADMIN: ANY},
+    Action.MANAGE_COMMUNITIES:  {Role.AGENT: _,    Role.MODERATOR: ANY,  Role.HR: _,    Role.ADMIN: ANY},
+    Action.JOIN_COMMUNITY:      {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
+    Action.READ_NETWORK_HEALTH: {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.BULK:                {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: _,    Role.ADMIN: ANY},
+}  # fmt: skip
+
+
+def allowed(principal: Principal, action: Action, *subjects: str) -> bool:
+    """Whether ``principal`` may perform ``action`` on the people named by ``subjects``.
+
+    With no subjects the action is about nobody in particular (listing
+    squads, say): any scope but NONE allows it. With subjects, SELF allows it
+    only when the caller is one of them (a mentee or mentor of the mentorship).
+    """
+    scope = RULES[action][principal.role]
+    if scope is Scope.ANY:
+        return True
+    if scope is Scope.NONE:
+        return False
+    return not subjects or principal.person_id in subjects
+
+
+def require(principal: Principal, action: Action, *subjects: str) -> None:
+    """Raise :class:`Forbidden` unless :func:`allowed`."""
+    if not allowed(principal, action, *subjects):
+        whom = "" if RULES[action][principal.role] is Scope.NONE else " for someone else"
+        raise Forbidden(f"Your role ({principal.role.value}) may not {action.value}{whom}.")

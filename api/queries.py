@@ -1,0 +1,159 @@
+"""Read resolvers: the root ``Query`` type."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.context import Info
+from api.errors import BadInput, NotFoundError
+from api.inputs import PeopleFilter
+from api.pagination import decode_cursor, encode_cursor, page_size
+from api.permissions import Action, require
+from api.types import (
+    Community,
+    Mentorship,
+    MentorshipStatus,
+    PageInfo,
+    Person,
+    PersonConnection,
+    PersonEdge,
+    Skill,
+    Squad,
+    SquadStatus,
+    Team,
+)
+from graph import communities, people, skills, squads, teams
+
+
+async def person_or_error(info: Info, person_id: str) -> Person:
+    """The person with this id, or a NOT_FOUND error."""
+    found = await info.context.loaders.person.load(person_id)
+    if found is None:
+        raise NotFoundError(f"No person with id {person_id!r}.")
+    return Person.of(found)
+
+
+async def _filter(info: Info, where: PeopleFilter | None) -> people.PeopleFilter:
+    if where is None:
+        return people.PeopleFilter()
+    skill = None
+    if where.skill is not None:
+        skill = (await info.context.catalog()).require(where.skill).key
+    if not 1 <= where.min_level <= 5:
+        raise BadInput(f"`minLevel` must be from 1 to 5, not {where.min_level}.")
+    return people.PeopleFilter(
+        team_id=where.team,
+        site=where.site,
+        function=where.function,
+        shift=where.shift,
+        skill=skill,
+        min_level=where.min_level,
+        open_to_mentoring=where.open_to_mentoring,
+    )
+
+
+@strawberry.type(description="Read the skills graph.")
+class Query:
+    @strawberry.field(description="The signed-in person.")
+    async def me(self, info: Info) -> Person:
+        return await person_or_error(info, info.context.principal.person_id)
+
+    @strawberry.field(description="A person by id.")
+    async def person(self, info: Info, id: strawberry.ID) -> Person:
+        require(info.context.principal, Action.READ_DIRECTORY)
+        return await person_or_error(info, id)
+
+    @strawberry.field(description="The people directory, by name, a page at a time.")
+    async def people(
+        self,
+        info: Info,
+        filter: PeopleFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> PersonConnection:
+        require(info.context.principal, Action.READ_DIRECTORY)
+        size = page_size(first, cap=info.context.settings.skillweave_max_page_size)
+        cursor = decode_cursor(after) if after is not None else None
+        where = await _filter(info, filter)
+        store = info.context.store
+        keys, more = await store.read(people.search_people, where, first=size, after=cursor)
+        found = await info.context.loaders.person.load_many([pid for _, pid in keys])
+        edges = [
+            PersonEdge(cursor=encode_cursor(name, pid), node=Person.of(p))
+            for (name, pid), p in zip(keys, found, strict=True)
+            if p is not None
+        ]
+
+        async def count() -> int:
+            return await store.read(people.count_matching, where)
+
+        return PersonConnection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
+            count=count,
+        )
+
+    @strawberry.field(description="Skills whose name or alias contains `search` (any case).")
+    async def skills(
+        self, info: Info, search: str | None = None, category: str | None = None
+    ) -> list[Skill]:
+        if search is not None and len(search) > 100:
+            raise BadInput("`search` is limited to 100 characters.")
+        found = await info.context.store.read(skills.list_skills, search=search, category=category)
+        return [Skill.of(s) for s in found]
+
+    @strawberry.field(description="Every team, by site then name.")
+    async def teams(self, info: Info) -> list[Team]:
+        return [Team.of(t) for t in await info.context.store.read(teams.list_teams)]
+
+    @strawberry.field(
+        description="Mentorships of a person (the caller when `personId` is left out), newest "
+        "first. Someone else's need the HR or admin role."
+    )
+    async def mentorships(
+        self,
+        info: Info,
+        person_id: strawberry.ID | None = None,
+        status: MentorshipStatus | None = None,
+    ) -> list[Mentorship]:
+        subject = person_id or info.context.principal.person_id
+        require(info.context.principal, Action.READ_MENTORSHIPS, subject)
+        await person_or_error(info, subject)
+        found = await info.context.loaders.mentorships_of.load(subject)
+        return [Mentorship.of(m) for m in found if status is None or m.status is status]
+
+    @strawberry.field(description="A mentorship by id; visible to its two people, HR and admins.")
+    async def mentorship(self, info: Info, id: strawberry.ID) -> Mentorship:
+        found = await info.context.loaders.mentorship.load(id)
+        if found is None:
+            raise NotFoundError(f"No mentorship with id {id!r}.")
+        require(info.context.principal, Action.READ_MENTORSHIPS, found.mentor_id, found.mentee_id)
+        return Mentorship.of(found)
+
+    @strawberry.field(description="Squads, newest first, optionally of one status.")
+    async def squads(self, info: Info, status: SquadStatus | None = None) -> list[Squad]:
+        found = await info.context.store.read(squads.list_squads, status=status)
+        return [Squad.of(q) for q in found]
+
+    @strawberry.field(description="A squad by id, with its members.")
+    async def squad(self, info: Info, id: strawberry.ID) -> Squad:
+        found = await info.context.loaders.squad.load(id)
+        if found is None:
+            raise NotFoundError(f"No squad with id {id!r}.")
+        return Squad.of(found)
+
+    @strawberry.field(
+        description="Communities of practice whose name or description contains `search`."
+    )
+    async def communities(self, info: Info, search: str | None = None) -> list[Community]:
+        if search is not None and len(search) > 100:
+            raise BadInput("`search` is limited to 100 characters.")
+        found = await info.context.store.read(communities.list_communities, search=search)
+        return [Community.of(c) for c in found]
+
+    @strawberry.field(description="A community by id, with members and moderators.")
+    async def community(self, info: Info, id: strawberry.ID) -> Community:
+        found = await info.context.loaders.community.load(id)
+        if found is None:
+            raise NotFoundError(f"No community with id {id!r}.")
+        return Community.of(found)
