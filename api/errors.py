@@ -61,6 +61,8 @@ def _code_of(error: GraphQLError) -> str | None:
     original = error.original_error
     if isinstance(original, ApiError | StoreError):
         return original.code
+    if isinstance(original, GraphQLError):  # a value a scalar could not take ("ten" for an Int)
+        return "BAD_USER_INPUT"
     if original is None:
         if error.message.startswith("Syntax Error"):
             return "GRAPHQL_PARSE_FAILED"

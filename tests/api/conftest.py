@@ -37,7 +37,9 @@ class ServerThread:
 
     def __init__(self, app: object) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -69,7 +71,10 @@ def store_settings_for(endpoint: BoltEndpoint) -> StoreSettings:
 
 
 def app_settings(**overrides: Any) -> AppSettings:
-    values: dict[str, Any] = {"skillweave_jwt_secret": SECRET, "skillweave_expiry_sweep_seconds": 3600}
+    values: dict[str, Any] = {
+        "skillweave_jwt_secret": SECRET,
+        "skillweave_expiry_sweep_seconds": 3600,
+    }
     values.update(overrides)
     return AppSettings(**values)
 
@@ -99,7 +104,9 @@ class Api:
         self.client = client
         self.tokens = tokens
 
-    def post(self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]) -> httpx.Response:
+    def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]
+    ) -> httpx.Response:
         token = self.tokens.mint(as_[0], as_[1])
         return self.client.post(
             "/graphql",
@@ -115,7 +122,9 @@ class Api:
         body: dict[str, Any] = response.json()
         return body
 
-    def ok(self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]) -> dict[str, Any]:
+    def ok(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]
+    ) -> dict[str, Any]:
         """The data of a query that must succeed."""
         body = self(query, variables, as_=as_)
         assert "errors" not in body, body["errors"]
@@ -168,22 +177,44 @@ def small_org() -> list[Person]:
         return Person(**base)
 
     return [
-        person("lead", "Lea Lead", role=JobRole.TEAM_LEAD, mentoring_capacity=2, open_to_mentoring=True),
         person(
-            "ana", "Ana Santos", manager_id="lead",
+            "lead", "Lea Lead", role=JobRole.TEAM_LEAD, mentoring_capacity=2, open_to_mentoring=True
+        ),
+        person(
+            "ana",
+            "Ana Santos",
+            manager_id="lead",
             skills=(SkillLevel("zendesk", 2), SkillLevel("english", 5)),
             goals=(LearningGoal("de escalation", 1), LearningGoal("sql", 2)),
-        ),  # fmt: skip
+        ),
         person("ben", "Ben Cruz", manager_id="lead", skills=(SkillLevel("sql", 4),)),
         person(
-            "mia", "Mia Reyes", mentoring_capacity=1, open_to_mentoring=True, manager_id="lead",
+            "mia",
+            "Mia Reyes",
+            mentoring_capacity=1,
+            open_to_mentoring=True,
+            manager_id="lead",
             skills=(SkillLevel("de escalation", 5), SkillLevel("empathy", 4)),
-        ),  # fmt: skip
+        ),
         person(
-            "omar", "Omar Hassan", team_id=CHAT.id, function="chat", site="Cebu", shift="day",
-            mentoring_capacity=2, open_to_mentoring=True, skills=(SkillLevel("sql", 5),),
-        ),  # fmt: skip
-        person("tess", "Tess Trainer", role=JobRole.TRAINER, team_id=CHAT.id, function="training", site="Cebu"),
+            "omar",
+            "Omar Hassan",
+            team_id=CHAT.id,
+            function="chat",
+            site="Cebu",
+            shift="day",
+            mentoring_capacity=2,
+            open_to_mentoring=True,
+            skills=(SkillLevel("sql", 5),),
+        ),
+        person(
+            "tess",
+            "Tess Trainer",
+            role=JobRole.TRAINER,
+            team_id=CHAT.id,
+            function="training",
+            site="Cebu",
+        ),
         person("hana", "Hana HR", role=JobRole.MANAGER, team_id=CHAT.id, site="Cebu"),
         person("adi", "Adi Admin", role=JobRole.MANAGER, team_id=CHAT.id, site="Cebu"),
     ]

@@ -34,7 +34,9 @@ def test_responses_carry_a_request_id(client: httpx.Client) -> None:
 
 
 async def test_graphql_reads_skills_from_the_store(taxonomy_store: Store, api: Api) -> None:
-    data = api.ok('{ skills(search: "sfdc") { name category aliases } }', as_=("anyone", Role.AGENT))
+    data = api.ok(
+        '{ skills(search: "sfdc") { name category aliases } }', as_=("anyone", Role.AGENT)
+    )
     assert data == {
         "skills": [
             {
@@ -51,8 +53,12 @@ def test_graphiql_page_served_in_development(client: httpx.Client) -> None:
     assert response.status_code == 200 and "graphiql" in response.text.lower()
 
 
-def test_production_turns_graphiql_and_introspection_off(endpoint: BoltEndpoint, tokens: Tokens) -> None:
-    app = create_app(app_settings(skillweave_env="production"), store_settings=store_settings_for(endpoint))
+def test_production_turns_graphiql_and_introspection_off(
+    endpoint: BoltEndpoint, tokens: Tokens
+) -> None:
+    app = create_app(
+        app_settings(skillweave_env="production"), store_settings=store_settings_for(endpoint)
+    )
     with ServerThread(app) as running, httpx.Client(base_url=running.url) as http:
         page = http.get("/graphql", headers={"Accept": "text/html"})
         token = tokens.mint("someone", Role.ADMIN)
@@ -75,7 +81,9 @@ def test_store_down_gives_unavailable_and_a_failing_readyz(tmp_path: Path, token
         ready = http.get("/readyz")
         token = tokens.mint("ana", Role.AGENT)
         answer = http.post(
-            "/graphql", json={"query": "{ teams { id } }"}, headers={"Authorization": f"Bearer {token}"}
+            "/graphql",
+            json={"query": "{ teams { id } }"},
+            headers={"Authorization": f"Bearer {token}"},
         )
         alive = http.get("/healthz")
     assert ready.status_code == 503 and ready.json()["status"] == "unavailable"

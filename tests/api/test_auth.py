@@ -68,11 +68,19 @@ def test_alg_none_is_401(client: httpx.Client) -> None:
 )
 def test_wrong_claims_are_401(client: httpx.Client, claims: dict[str, str], fragment: str) -> None:
     now = dt.datetime.now(dt.UTC)
-    payload = {"sub": "ana", "role": "agent", "iss": ISSUER, "aud": AUDIENCE, "exp": now + dt.timedelta(hours=1)}
+    payload = {
+        "sub": "ana",
+        "role": "agent",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "exp": now + dt.timedelta(hours=1),
+    }
     payload.update(claims)
     assert_401(post(client, jwt.encode(payload, SECRET, algorithm="HS256")), fragment)
 
 
 def test_other_schemes_are_401(client: httpx.Client) -> None:
-    response = client.post("/graphql", json=QUERY, headers={"Authorization": "Basic YW5hOnNlY3JldA=="})
+    response = client.post(
+        "/graphql", json=QUERY, headers={"Authorization": "Basic YW5hOnNlY3JldA=="}
+    )
     assert_401(response, "Bearer")

@@ -35,7 +35,8 @@ async def test_skills_and_goals(org: Store, api: Api) -> None:
     api.ok('mutation { removeSkill(skill: "zendesk") { id } }', as_=AGENT)
     api.ok('mutation { addLearningGoal(skill: "Power BI", priority: HIGH) { id } }', as_=AGENT)
     data = api.ok(
-        'mutation { removeLearningGoal(skill: "sql") { skills { level skill { key } } learningGoals { skill { key } } } }',
+        'mutation { removeLearningGoal(skill: "sql") { '
+        "skills { level skill { key } } learningGoals { skill { key } } } }",
         as_=AGENT,
     )
     me = data["removeLearningGoal"]
@@ -56,7 +57,8 @@ async def test_mentorship_lifecycle(org: Store, api: Api) -> None:
     assert requested["status"] == "REQUESTED" and requested["expiresAt"]
     mid = requested["id"]
     accepted = api.ok(
-        f'mutation {{ respondToMentorship(id: "{mid}", accept: true) {{ status respondedAt }} }}', as_=MENTOR
+        f'mutation {{ respondToMentorship(id: "{mid}", accept: true) {{ status respondedAt }} }}',
+        as_=MENTOR,
     )
     assert accepted["respondToMentorship"]["status"] == "ACTIVE"
     assert api.ok("{ me { mentors { id } } }", as_=AGENT)["me"]["mentors"] == [{"id": "mia"}]
@@ -69,16 +71,22 @@ async def test_mentorship_lifecycle(org: Store, api: Api) -> None:
         "{ status feedback { rating comment by } } }",
         as_=AGENT,
     )["endMentorship"]
-    assert ended == {"status": "ENDED", "feedback": {"rating": 5, "comment": "Thanks!", "by": "ana"}}
+    assert ended == {
+        "status": "ENDED",
+        "feedback": {"rating": 5, "comment": "Thanks!", "by": "ana"},
+    }
     stored = await org.read(mentorships.get_mentorship, mid)
     assert stored is not None and stored.status is MentorshipStatus.ENDED
 
 
 async def test_decline(org: Store, api: Api) -> None:
-    mid = api.ok('mutation { requestMentorship(mentorId: "mia", focusSkills: ["empathy"]) { id } }', as_=AGENT)[
-        "requestMentorship"
-    ]["id"]
-    data = api.ok(f'mutation {{ respondToMentorship(id: "{mid}", accept: false) {{ status }} }}', as_=MENTOR)
+    mid = api.ok(
+        'mutation { requestMentorship(mentorId: "mia", focusSkills: ["empathy"]) { id } }',
+        as_=AGENT,
+    )["requestMentorship"]["id"]
+    data = api.ok(
+        f'mutation {{ respondToMentorship(id: "{mid}", accept: false) {{ status }} }}', as_=MENTOR
+    )
     assert data["respondToMentorship"]["status"] == "DECLINED"
     assert await org.read(mentorships.responsiveness, "mia") == (1, 0)
 
@@ -96,8 +104,13 @@ async def test_squad_management(org: Store, api: Api) -> None:
         {"role": "EXPERT", "person": {"id": "mia"}},
     ]
     sid = created["id"]
-    api.ok(f'mutation {{ addSquadMember(squadId: "{sid}", personId: "ben") {{ id }} }}', as_=MODERATOR)
-    api.ok(f'mutation {{ removeSquadMember(squadId: "{sid}", personId: "ana") {{ id }} }}', as_=MODERATOR)
+    api.ok(
+        f'mutation {{ addSquadMember(squadId: "{sid}", personId: "ben") {{ id }} }}', as_=MODERATOR
+    )
+    api.ok(
+        f'mutation {{ removeSquadMember(squadId: "{sid}", personId: "ana") {{ id }} }}',
+        as_=MODERATOR,
+    )
     archived = api.ok(f'mutation {{ archiveSquad(squadId: "{sid}") {{ status }} }}', as_=MODERATOR)
     assert archived["archiveSquad"]["status"] == "ARCHIVED"
     stored = await org.read(squads.get_squad, sid)
@@ -118,7 +131,11 @@ async def test_community_management(org: Store, api: Api) -> None:
         "{ memberCount moderators { id } members { id } } }",
         as_=MODERATOR,
     )["addCommunityModerator"]
-    assert data == {"memberCount": 2, "moderators": [{"id": "ana"}, {"id": "tess"}], "members": [{"id": "ana"}, {"id": "tess"}]}
+    assert data == {
+        "memberCount": 2,
+        "moderators": [{"id": "ana"}, {"id": "tess"}],
+        "members": [{"id": "ana"}, {"id": "tess"}],
+    }
     stored = await org.read(communities.get_community, cid)
     assert stored is not None and stored.member_ids == ("ana", "tess")
 

@@ -21,12 +21,17 @@ PERSON_FIELDS = """
 
 
 async def test_me_returns_the_signed_in_person(org: Store, api: Api) -> None:
-    data = api.ok(f"{{ me {{ {PERSON_FIELDS} learningGoals {{ priority skill {{ name }} }} }} }}", as_=AGENT)
+    data = api.ok(
+        f"{{ me {{ {PERSON_FIELDS} learningGoals {{ priority skill {{ name }} }} }} }}", as_=AGENT
+    )
     me = data["me"]
     assert me["id"] == "ana" and me["name"] == "Ana Santos"
     assert me["role"] == "AGENT" and me["team"]["name"] == "Voice Manila 1"
     assert me["manager"] == {"id": "lead", "name": "Lea Lead"}
-    assert me["skills"][0] == {"level": 5, "skill": {"key": "english", "name": "English", "category": "languages"}}
+    assert me["skills"][0] == {
+        "level": 5,
+        "skill": {"key": "english", "name": "English", "category": "languages"},
+    }
     assert [(g["priority"], g["skill"]["name"]) for g in me["learningGoals"]] == [
         ("HIGH", "De-escalation"),
         ("MEDIUM", "SQL"),
@@ -34,7 +39,9 @@ async def test_me_returns_the_signed_in_person(org: Store, api: Api) -> None:
 
 
 async def test_person_by_id_shows_the_public_profile(org: Store, api: Api) -> None:
-    data = api.ok('{ person(id: "mia") { name openToMentoring skills { level skill { name } } } }', as_=AGENT)
+    data = api.ok(
+        '{ person(id: "mia") { name openToMentoring skills { level skill { name } } } }', as_=AGENT
+    )
     assert data["person"]["openToMentoring"] is True
     assert {"level": 5, "skill": {"name": "De-escalation"}} in data["person"]["skills"]
 
@@ -74,7 +81,9 @@ async def test_people_pages_walk_the_directory_in_name_order(org: Store, api: Ap
         ({"openToMentoring": True, "site": "Manila"}, {"lead", "mia"}),
     ],
 )
-async def test_people_filters(org: Store, api: Api, filter: dict[str, object], expected: set[str]) -> None:
+async def test_people_filters(
+    org: Store, api: Api, filter: dict[str, object], expected: set[str]
+) -> None:
     query = "query($f: PeopleFilter) { people(filter: $f, first: 50) { totalCount edges { node { id } } } }"
     page = api.ok(query, {"f": filter}, as_=AGENT)["people"]
     assert {e["node"]["id"] for e in page["edges"]} == expected
@@ -82,7 +91,10 @@ async def test_people_filters(org: Store, api: Api, filter: dict[str, object], e
 
 
 async def test_skills_search_by_alias_and_category(org: Store, api: Api) -> None:
-    data = api.ok('{ a: skills(search: "aht") { name } b: skills(category: "languages") { category } }', as_=AGENT)
+    data = api.ok(
+        '{ a: skills(search: "aht") { name } b: skills(category: "languages") { category } }',
+        as_=AGENT,
+    )
     assert data["a"] == [{"name": "Average handle time analysis"}]
     assert data["b"] and {s["category"] for s in data["b"]} == {"languages"}
 
@@ -96,7 +108,10 @@ async def test_teams(org: Store, api: Api) -> None:
 
 async def test_mentorships_of_self_and_for_hr(org: Store, api: Api) -> None:
     created = await org.write(
-        mentorships.request_mentorship, mentee_id="ana", mentor_id="mia", focus_skills=["de escalation"]
+        mentorships.request_mentorship,
+        mentee_id="ana",
+        mentor_id="mia",
+        focus_skills=["de escalation"],
     )
     query = "query($p: ID) { mentorships(personId: $p) { id status mentor { id } mentee { id } focusSkills { name } } }"
     mine = api.ok(query, as_=AGENT)["mentorships"]
@@ -117,7 +132,10 @@ async def test_mentorships_of_self_and_for_hr(org: Store, api: Api) -> None:
 
 async def test_squads_and_communities(org: Store, api: Api) -> None:
     squad = await org.write(
-        squads.create_squad, name="SQL circle", focus_skills=["sql"], members=[SquadMember("ana"), SquadMember("ben")]
+        squads.create_squad,
+        name="SQL circle",
+        focus_skills=["sql"],
+        members=[SquadMember("ana"), SquadMember("ben")],
     )
     community = await org.write(
         communities.create_community, name="Data for frontline", description="SQL for all",
@@ -133,13 +151,24 @@ async def test_squads_and_communities(org: Store, api: Api) -> None:
         {
             "id": squad.id,
             "name": "SQL circle",
-            "members": [{"role": "MEMBER", "person": {"name": "Ana Santos"}}, {"role": "MEMBER", "person": {"name": "Ben Cruz"}}],
+            "members": [
+                {"role": "MEMBER", "person": {"name": "Ana Santos"}},
+                {"role": "MEMBER", "person": {"name": "Ben Cruz"}},
+            ],
             "focusSkills": [{"name": "SQL"}],
         }
     ]
     assert data["communities"] == [
-        {"id": community.id, "memberCount": 1, "moderators": [{"id": "omar"}], "topicSkills": [{"name": "SQL"}]}
+        {
+            "id": community.id,
+            "memberCount": 1,
+            "moderators": [{"id": "omar"}],
+            "topicSkills": [{"name": "SQL"}],
+        }
     ]
     assert data["me"] == {"squads": [{"id": squad.id}], "communities": []}
-    one = api.ok(f'{{ squad(id: "{squad.id}") {{ name }} community(id: "{community.id}") {{ name }} }}', as_=AGENT)
+    one = api.ok(
+        f'{{ squad(id: "{squad.id}") {{ name }} community(id: "{community.id}") {{ name }} }}',
+        as_=AGENT,
+    )
     assert one == {"squad": {"name": "SQL circle"}, "community": {"name": "Data for frontline"}}
