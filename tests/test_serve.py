@@ -1,0 +1,78 @@
+"""``skillweave serve --demo`` as a user runs it: a real process, demo data, tokens that work."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.test_cli import CliRunner, cli
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_demo_seeds_prints_tokens_and_stops_cleanly(tmp_path: Path) -> None:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
+    env.update(SKILLWEAVE_DATA_DIR=str(tmp_path / "data"), COLUMNS="200")
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.cli", "serve", "--demo", "--demo-people", "120", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, log.read_text()
+            time.sleep(0.5)
+        output = log.read_text()
+        assert f"http://localhost:{port}/graphql" in output
+        tokens = dict(re.findall(r"^\s+(agent|moderator|hr|admin)\s.*\n\s+(\S+)$", output, re.M))
+        assert set(tokens) == {"agent", "moderator", "hr", "admin"}, output
+        me = httpx.post(
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": "{ me { name } people { totalCount } }"},
+            headers={"Authorization": f"Bearer {tokens['hr']}"},
+        ).json()
+        assert me["data"]["people"]["totalCount"] == 120
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    # the embedded store stopped with the service: the data folder is free again
+    from graph.embedded import EmbeddedArcadeDB
+
+    again = EmbeddedArcadeDB(tmp_path / "data")
+    again.start()
+    again.stop()
+
+
+def test_token_command_mints_a_token_the_service_accepts(tmp_path: Path) -> None:
+    from api.auth import Role, Tokens
+    from api.settings import AppSettings
+    from graph.settings import StoreSettings
+
+    env = {"SKILLWEAVE_DATA_DIR": str(tmp_path / "data")}
+    result = CliRunner(env=env).invoke(cli, ["token", "--person", "E000042", "--role", "moderator"])
+    assert result.exit_code == 0, result.output
+    tokens = Tokens.from_settings(AppSettings(), StoreSettings(skillweave_data_dir=tmp_path / "data"))
+    principal = tokens.decode(result.output.strip())
+    assert (principal.person_id, principal.role) == ("E000042", Role.MODERATOR)
