@@ -287,5 +287,7 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
 def main() -> None:
     """Entry point of the ``skillweave`` script."""
     cli(prog_name="skillweave")
+
+
 if __name__ == "__main__":
     main()

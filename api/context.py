@@ -32,7 +32,7 @@ class Context:
     async def catalog(self) -> SkillCatalog:
         """Every skill, to resolve typed names and aliases (loaded once per request)."""
         if self._catalog is None:
-            self._catalog = await self.store.read(load_catalog)
+            self._catalog = await self.store.fetch(load_catalog)
         return self._catalog
 
 

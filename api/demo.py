@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from neo4j import AsyncManagedTransaction
-
 from api.auth import Role
-from graph.store import run
+from graph.store import Tx, run
 
 _PICKS = {
     Role.AGENT: "p.role = 'agent' AND p.open_to_being_mentored = true",
@@ -15,7 +13,7 @@ _PICKS = {
 }
 
 
-async def demo_people(tx: AsyncManagedTransaction) -> dict[Role, tuple[str, str]]:
+async def demo_people(tx: Tx) -> dict[Role, tuple[str, str]]:
     """A (person id, name) for each role, the same every time for the same data."""
     picks: dict[Role, tuple[str, str]] = {}
     taken: set[str] = set()

@@ -12,11 +12,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from neo4j import AsyncManagedTransaction
 from strawberry.dataloader import DataLoader
 
 from graph import communities, mentorships, model, people, skills, squads, teams
-from graph.store import Store
+from graph.store import Store, Tx
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -24,11 +23,11 @@ V = TypeVar("V")
 
 def _by_id(
     store: Store,
-    fetch: Callable[[AsyncManagedTransaction, Sequence[str]], Awaitable[Sequence[Any]]],
+    fetch: Callable[[Tx, Sequence[str]], Awaitable[Sequence[Any]]],
     key: Callable[[Any], str],
 ) -> DataLoader[str, Any]:
     async def load(ids: list[str]) -> list[Any]:
-        found = {key(item): item for item in await store.read(fetch, ids)}
+        found = {key(item): item for item in await store.fetch(fetch, ids)}
         return [found.get(i) for i in ids]
 
     return DataLoader(load_fn=load)
@@ -36,10 +35,10 @@ def _by_id(
 
 def _grouped(
     store: Store,
-    fetch: Callable[[AsyncManagedTransaction, Sequence[str]], Awaitable[dict[str, Any]]],
+    fetch: Callable[[Tx, Sequence[str]], Awaitable[dict[str, Any]]],
 ) -> DataLoader[str, Any]:
     async def load(ids: list[str]) -> list[Any]:
-        found = await store.read(fetch, ids)
+        found = await store.fetch(fetch, ids)
         return [found[i] for i in ids]
 
     return DataLoader(load_fn=load)

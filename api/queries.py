@@ -76,7 +76,7 @@ class Query:
         cursor = decode_cursor(after) if after is not None else None
         where = await _filter(info, filter)
         store = info.context.store
-        keys, more = await store.read(people.search_people, where, first=size, after=cursor)
+        keys, more = await store.fetch(people.search_people, where, first=size, after=cursor)
         found = await info.context.loaders.person.load_many([pid for _, pid in keys])
         edges = [
             PersonEdge(cursor=encode_cursor(name, pid), node=Person.of(p))
@@ -85,7 +85,7 @@ class Query:
         ]
 
         async def count() -> int:
-            return await store.read(people.count_matching, where)
+            return await store.fetch(people.count_matching, where)
 
         return PersonConnection(
             edges=edges,
@@ -99,12 +99,12 @@ class Query:
     ) -> list[Skill]:
         if search is not None and len(search) > 100:
             raise BadInput("`search` is limited to 100 characters.")
-        found = await info.context.store.read(skills.list_skills, search=search, category=category)
+        found = await info.context.store.fetch(skills.list_skills, search=search, category=category)
         return [Skill.of(s) for s in found]
 
     @strawberry.field(description="Every team, by site then name.")
     async def teams(self, info: Info) -> list[Team]:
-        return [Team.of(t) for t in await info.context.store.read(teams.list_teams)]
+        return [Team.of(t) for t in await info.context.store.fetch(teams.list_teams)]
 
     @strawberry.field(
         description="Mentorships of a person (the caller when `personId` is left out), newest "
@@ -132,7 +132,7 @@ class Query:
 
     @strawberry.field(description="Squads, newest first, optionally of one status.")
     async def squads(self, info: Info, status: SquadStatus | None = None) -> list[Squad]:
-        found = await info.context.store.read(squads.list_squads, status=status)
+        found = await info.context.store.fetch(squads.list_squads, status=status)
         return [Squad.of(q) for q in found]
 
     @strawberry.field(description="A squad by id, with its members.")
@@ -148,7 +148,7 @@ class Query:
     async def communities(self, info: Info, search: str | None = None) -> list[Community]:
         if search is not None and len(search) > 100:
             raise BadInput("`search` is limited to 100 characters.")
-        found = await info.context.store.read(communities.list_communities, search=search)
+        found = await info.context.store.fetch(communities.list_communities, search=search)
         return [Community.of(c) for c in found]
 
     @strawberry.field(description="A community by id, with members and moderators.")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from neo4j import AsyncManagedTransaction
-
 from graph import validation
 from graph.dialect import to_utc
 from graph.errors import Conflict, NotFound
 from graph.ids import new_id
 from graph.model import Community
-from graph.store import Record, run
+from graph.store import Record, Tx, run
 
 _RETURN = """
 CALL { WITH c OPTIONAL MATCH (c)-[:ABOUT]->(s:Skill) RETURN collect(s.key) AS topics }
@@ -35,13 +33,13 @@ def community_from_record(row: Record) -> Community:
     )
 
 
-async def get_community(tx: AsyncManagedTransaction, id: str) -> Community | None:
+async def get_community(tx: Tx, id: str) -> Community | None:
     """The community with this id, with topics, members and moderators, or None."""
     rows = await run(tx, "MATCH (c:Community {id: $id})" + _RETURN, id=id)
     return community_from_record(rows[0]) if rows else None
 
 
-async def _require(tx: AsyncManagedTransaction, id: str) -> Community:
+async def _require(tx: Tx, id: str) -> Community:
     community = await get_community(tx, id)
     if community is None:
         raise NotFound(f"No community with id {id!r}.")
@@ -49,7 +47,7 @@ async def _require(tx: AsyncManagedTransaction, id: str) -> Community:
 
 
 async def create_community(
-    tx: AsyncManagedTransaction,
+    tx: Tx,
     *,
     name: str,
     description: str = "",
@@ -95,9 +93,7 @@ async def create_community(
     return await _require(tx, community_id)
 
 
-async def join_community(
-    tx: AsyncManagedTransaction, community_id: str, person_id: str
-) -> Community:
+async def join_community(tx: Tx, community_id: str, person_id: str) -> Community:
     """Add a person to a community's members."""
     community = await _require(tx, community_id)
     if person_id in community.member_ids:
@@ -114,9 +110,7 @@ async def join_community(
     return await _require(tx, community_id)
 
 
-async def leave_community(
-    tx: AsyncManagedTransaction, community_id: str, person_id: str
-) -> Community:
+async def leave_community(tx: Tx, community_id: str, person_id: str) -> Community:
     """Take a member out of a community (a moderator stops moderating too)."""
     community = await _require(tx, community_id)
     if person_id not in community.member_ids:
@@ -130,9 +124,7 @@ async def leave_community(
     return await _require(tx, community_id)
 
 
-async def add_community_moderator(
-    tx: AsyncManagedTransaction, community_id: str, person_id: str
-) -> Community:
+async def add_community_moderator(tx: Tx, community_id: str, person_id: str) -> Community:
     """Make a person a moderator (and a member, if they were not yet)."""
     community = await _require(tx, community_id)
     if person_id in community.moderator_ids:
@@ -157,9 +149,7 @@ async def add_community_moderator(
     return await _require(tx, community_id)
 
 
-async def list_communities(
-    tx: AsyncManagedTransaction, *, search: str | None = None
-) -> list[Community]:
+async def list_communities(tx: Tx, *, search: str | None = None) -> list[Community]:
     """Communities whose name or description contains ``search`` (any case), by name."""
     rows = await run(
         tx,
@@ -170,9 +160,7 @@ async def list_communities(
     return [community_from_record(r) for r in rows]
 
 
-async def communities_of_people(
-    tx: AsyncManagedTransaction, person_ids: Sequence[str]
-) -> dict[str, list[str]]:
+async def communities_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[str]]:
     """The ids of the communities each person belongs to, in one query."""
     rows = await run(
         tx,
@@ -184,7 +172,7 @@ async def communities_of_people(
     return {pid: found.get(pid, []) for pid in person_ids}
 
 
-async def get_communities(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Community]:
+async def get_communities(tx: Tx, ids: Sequence[str]) -> list[Community]:
     """The communities with these ids (unknown ids left out), in one query."""
     rows = await run(
         tx, "UNWIND $ids AS wanted MATCH (c:Community {id: wanted})" + _RETURN, ids=list(ids)

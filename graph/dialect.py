@@ -10,6 +10,13 @@ small and live here, each covered by ``tests/graph/test_dialect.py``:
   kind of aware ``datetime``.
 * **Database name.** Neo4j Community has one user database (``neo4j``); the
   embedded store names its own (``skillweave``).
+* **LIMIT from a parameter.** ArcadeDB sorts everything and then cuts when
+  ``LIMIT`` is a parameter, but keeps only the top rows when it is a literal
+  (25 ms against 73 ms for a page of 10,000 people). :func:`limit` writes a
+  checked integer into the query; Neo4j is indifferent.
+* **Empty conditions.** ArcadeDB evaluates even ``WHERE true`` row by row,
+  and ``count(*)`` without a WHERE is answered from the label's size: build
+  WHERE clauses from the conditions that are actually set.
 """
 
 from __future__ import annotations
@@ -41,3 +48,10 @@ def to_utc(value: Any) -> dt.datetime | None:
     if native.tzinfo is None:
         return native.replace(tzinfo=dt.UTC)
     return native.astimezone(dt.UTC)
+
+
+def limit(rows: int) -> str:
+    """A ``LIMIT`` clause with ``rows`` written in (see the module notes); only ints pass."""
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 0:
+        raise ValueError(f"a row limit must be a non-negative int, not {rows!r}")
+    return f"LIMIT {rows}"

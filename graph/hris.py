@@ -15,15 +15,13 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from neo4j import AsyncManagedTransaction
-
 from graph import validation
 from graph.errors import InvalidInput
 from graph.model import JobRole, LearningGoal, Person, Skill, SkillLevel, Team
 from graph.organisation import Organisation, Progress, write_organisation
 from graph.people import PERSON_FIELDS
 from graph.skills import SkillCatalog, load_catalog, skill_key, unknown_skill_message
-from graph.store import Store, run
+from graph.store import Store, Tx, run
 from graph.teams import team_id
 
 REQUIRED_COLUMNS = ("employee_id", "name", "team", "function", "site")
@@ -320,7 +318,7 @@ def parse_hris(
     return org, report
 
 
-async def _existing(tx: AsyncManagedTransaction) -> tuple[SkillCatalog, set[str]]:
+async def _existing(tx: Tx) -> tuple[SkillCatalog, set[str]]:
     catalog = await load_catalog(tx)
     rows = await run(tx, "MATCH (p:Person) RETURN p.id AS id")
     return catalog, {r["id"] for r in rows}

@@ -11,12 +11,10 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
-
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
 from graph.people import PERSON_FIELDS, write_people
 from graph.skills import relate_skills, upsert_skills
-from graph.store import Store, run
+from graph.store import Store, Tx, run
 from graph.teams import upsert_teams
 
 Progress = Callable[[str, int], None]
@@ -63,7 +61,7 @@ def _mentorship_row(m: Mentorship) -> dict[str, Any]:
     }
 
 
-async def _write_mentorships(tx: AsyncManagedTransaction, items: Sequence[Mentorship]) -> None:
+async def _write_mentorships(tx: Tx, items: Sequence[Mentorship]) -> None:
     await run(
         tx,
         "UNWIND $rows AS row MATCH (mentor:Person {id: row.mentor}) MATCH (mentee:Person {id: row.mentee}) "
@@ -77,7 +75,7 @@ async def _write_mentorships(tx: AsyncManagedTransaction, items: Sequence[Mentor
     )
 
 
-async def _write_squads(tx: AsyncManagedTransaction, items: Sequence[Squad]) -> None:
+async def _write_squads(tx: Tx, items: Sequence[Squad]) -> None:
     rows = [
         {
             "id": q.id,
@@ -106,7 +104,7 @@ async def _write_squads(tx: AsyncManagedTransaction, items: Sequence[Squad]) -> 
     )
 
 
-async def _write_communities(tx: AsyncManagedTransaction, items: Sequence[Community]) -> None:
+async def _write_communities(tx: Tx, items: Sequence[Community]) -> None:
     rows = [
         {
             "id": c.id,
@@ -156,7 +154,7 @@ async def write_organisation(
         if progress:
             progress(stage, n)
 
-    async def work(tx: AsyncManagedTransaction) -> dict[str, int]:
+    async def work(tx: Tx) -> dict[str, int]:
         await upsert_skills(tx, org.skills)
         await relate_skills(tx, org.related_skills)
         tick("skills", len(org.skills))

@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
-
 from graph.errors import InvalidInput
 from graph.model import Skill
-from graph.store import Record, run
+from graph.store import Record, Tx, run
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
@@ -136,7 +134,7 @@ def skill_from_record(row: Record) -> Skill:
     )
 
 
-async def upsert_skills(tx: AsyncManagedTransaction, skills: Iterable[Skill]) -> int:
+async def upsert_skills(tx: Tx, skills: Iterable[Skill]) -> int:
     """Create or update skills by key; returns how many were written."""
     rows = await run(
         tx,
@@ -148,7 +146,7 @@ async def upsert_skills(tx: AsyncManagedTransaction, skills: Iterable[Skill]) ->
     return int(rows[0]["n"]) if rows else 0
 
 
-async def relate_skills(tx: AsyncManagedTransaction, pairs: Iterable[tuple[str, str]]) -> int:
+async def relate_skills(tx: Tx, pairs: Iterable[tuple[str, str]]) -> int:
     """Link pairs of skills (by key) with one RELATED_TO each; existing links are kept."""
     rows = await run(
         tx,
@@ -159,7 +157,7 @@ async def relate_skills(tx: AsyncManagedTransaction, pairs: Iterable[tuple[str, 
     return int(rows[0]["n"]) if rows else 0
 
 
-async def find_skill(tx: AsyncManagedTransaction, name: str) -> Skill | None:
+async def find_skill(tx: Tx, name: str) -> Skill | None:
     """The skill a name or alias means, case-insensitively, or None."""
     rows = await run(
         tx,
@@ -171,7 +169,7 @@ async def find_skill(tx: AsyncManagedTransaction, name: str) -> Skill | None:
 
 
 async def list_skills(
-    tx: AsyncManagedTransaction, *, search: str | None = None, category: str | None = None
+    tx: Tx, *, search: str | None = None, category: str | None = None
 ) -> list[Skill]:
     """Skills whose name or alias contains ``search`` (any case), optionally of one category."""
     rows = await run(
@@ -186,7 +184,7 @@ async def list_skills(
     return [skill_from_record(r) for r in rows]
 
 
-async def related_skills(tx: AsyncManagedTransaction, key: str) -> list[str]:
+async def related_skills(tx: Tx, key: str) -> list[str]:
     """Keys of the skills related to ``key``, in either direction."""
     rows = await run(
         tx,
@@ -196,12 +194,12 @@ async def related_skills(tx: AsyncManagedTransaction, key: str) -> list[str]:
     return [r["key"] for r in rows]
 
 
-async def load_catalog(tx: AsyncManagedTransaction) -> SkillCatalog:
+async def load_catalog(tx: Tx) -> SkillCatalog:
     """Every skill in the store, ready to resolve names in memory."""
     return SkillCatalog(await list_skills(tx))
 
 
-async def get_skills(tx: AsyncManagedTransaction, keys: Sequence[str]) -> list[Skill]:
+async def get_skills(tx: Tx, keys: Sequence[str]) -> list[Skill]:
     """The skills with these keys (unknown keys left out), in one query."""
     rows = await run(
         tx,

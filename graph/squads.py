@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from neo4j import AsyncManagedTransaction
-
 from graph import validation
 from graph.dialect import to_utc
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
 from graph.model import Squad, SquadMember, SquadRole, SquadStatus
-from graph.store import Record, run
+from graph.store import Record, Tx, run
 
 MIN_SQUAD_SIZE = 2
 MAX_SQUAD_SIZE = 12
@@ -39,14 +37,14 @@ def squad_from_record(row: Record) -> Squad:
     )
 
 
-async def get_squad(tx: AsyncManagedTransaction, id: str) -> Squad | None:
+async def get_squad(tx: Tx, id: str) -> Squad | None:
     """The squad with this id, with members and focus skills, or None."""
     rows = await run(tx, "MATCH (q:Squad {id: $id})" + _RETURN, id=id)
     return squad_from_record(rows[0]) if rows else None
 
 
 async def create_squad(
-    tx: AsyncManagedTransaction,
+    tx: Tx,
     *,
     name: str,
     purpose: str = "",
@@ -107,7 +105,7 @@ async def create_squad(
     return squad
 
 
-async def _active_squad(tx: AsyncManagedTransaction, id: str) -> Squad:
+async def _active_squad(tx: Tx, id: str) -> Squad:
     squad = await get_squad(tx, id)
     if squad is None:
         raise NotFound(f"No squad with id {id!r}.")
@@ -117,7 +115,7 @@ async def _active_squad(tx: AsyncManagedTransaction, id: str) -> Squad:
 
 
 async def add_squad_member(
-    tx: AsyncManagedTransaction, squad_id: str, person_id: str, role: SquadRole = SquadRole.MEMBER
+    tx: Tx, squad_id: str, person_id: str, role: SquadRole = SquadRole.MEMBER
 ) -> Squad:
     """Add a person to an active squad that has room."""
     squad = await _active_squad(tx, squad_id)
@@ -140,7 +138,7 @@ async def add_squad_member(
     return updated
 
 
-async def remove_squad_member(tx: AsyncManagedTransaction, squad_id: str, person_id: str) -> Squad:
+async def remove_squad_member(tx: Tx, squad_id: str, person_id: str) -> Squad:
     """Take a member out of an active squad, keeping it at the minimum size."""
     squad = await _active_squad(tx, squad_id)
     if all(m.person_id != person_id for m in squad.members):
@@ -160,7 +158,7 @@ async def remove_squad_member(tx: AsyncManagedTransaction, squad_id: str, person
     return updated
 
 
-async def archive_squad(tx: AsyncManagedTransaction, squad_id: str) -> Squad:
+async def archive_squad(tx: Tx, squad_id: str) -> Squad:
     """Archive an active squad; archived squads refuse further changes."""
     await _active_squad(tx, squad_id)
     await run(
@@ -173,9 +171,7 @@ async def archive_squad(tx: AsyncManagedTransaction, squad_id: str) -> Squad:
     return updated
 
 
-async def list_squads(
-    tx: AsyncManagedTransaction, *, status: SquadStatus | None = None
-) -> list[Squad]:
+async def list_squads(tx: Tx, *, status: SquadStatus | None = None) -> list[Squad]:
     """Squads, newest first, optionally of one status."""
     rows = await run(
         tx,
@@ -186,9 +182,7 @@ async def list_squads(
     return [squad_from_record(r) for r in rows]
 
 
-async def squads_of_people(
-    tx: AsyncManagedTransaction, person_ids: Sequence[str]
-) -> dict[str, list[str]]:
+async def squads_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[str]]:
     """The ids of each person's squads, in one query."""
     rows = await run(
         tx,
@@ -200,7 +194,7 @@ async def squads_of_people(
     return {pid: found.get(pid, []) for pid in person_ids}
 
 
-async def get_squads(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Squad]:
+async def get_squads(tx: Tx, ids: Sequence[str]) -> list[Squad]:
     """The squads with these ids (unknown ids left out), in one query."""
     rows = await run(
         tx, "UNWIND $ids AS wanted MATCH (q:Squad {id: wanted})" + _RETURN, ids=list(ids)

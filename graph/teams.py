@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from neo4j import AsyncManagedTransaction
-
 from graph.model import Team
-from graph.store import Record, run
+from graph.store import Record, Tx, run
 
 
 def team_id(name: str) -> str:
@@ -20,7 +18,7 @@ def _team(row: Record) -> Team:
     return Team(id=row["id"], name=row["name"], function=row["function"], site=row["site"])
 
 
-async def upsert_teams(tx: AsyncManagedTransaction, teams: Iterable[Team]) -> int:
+async def upsert_teams(tx: Tx, teams: Iterable[Team]) -> int:
     """Create or update teams by id."""
     rows = await run(
         tx,
@@ -31,7 +29,7 @@ async def upsert_teams(tx: AsyncManagedTransaction, teams: Iterable[Team]) -> in
     return int(rows[0]["n"]) if rows else 0
 
 
-async def get_team(tx: AsyncManagedTransaction, id: str) -> Team | None:
+async def get_team(tx: Tx, id: str) -> Team | None:
     """The team with this id, or None."""
     rows = await run(
         tx,
@@ -42,7 +40,7 @@ async def get_team(tx: AsyncManagedTransaction, id: str) -> Team | None:
     return _team(rows[0]) if rows else None
 
 
-async def list_teams(tx: AsyncManagedTransaction) -> list[Team]:
+async def list_teams(tx: Tx) -> list[Team]:
     """Every team, by site then name."""
     rows = await run(
         tx,
@@ -52,7 +50,7 @@ async def list_teams(tx: AsyncManagedTransaction) -> list[Team]:
     return [_team(r) for r in rows]
 
 
-async def get_teams(tx: AsyncManagedTransaction, ids: Sequence[str]) -> list[Team]:
+async def get_teams(tx: Tx, ids: Sequence[str]) -> list[Team]:
     """The teams with these ids (unknown ids left out), in one query."""
     rows = await run(
         tx,

@@ -29,7 +29,17 @@ def test_serve_demo_seeds_prints_tokens_and_stops_cleanly(tmp_path: Path) -> Non
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "serve", "--demo", "--demo-people", "120", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "api.cli",
+                "serve",
+                "--demo",
+                "--demo-people",
+                "120",
+                "--port",
+                str(port),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,
@@ -73,6 +83,8 @@ def test_token_command_mints_a_token_the_service_accepts(tmp_path: Path) -> None
     env = {"SKILLWEAVE_DATA_DIR": str(tmp_path / "data")}
     result = CliRunner(env=env).invoke(cli, ["token", "--person", "E000042", "--role", "moderator"])
     assert result.exit_code == 0, result.output
-    tokens = Tokens.from_settings(AppSettings(), StoreSettings(skillweave_data_dir=tmp_path / "data"))
+    tokens = Tokens.from_settings(
+        AppSettings(), StoreSettings(skillweave_data_dir=tmp_path / "data")
+    )
     principal = tokens.decode(result.output.strip())
     assert (principal.person_id, principal.role) == ("E000042", Role.MODERATOR)

@@ -34,7 +34,7 @@ def statements_for(api: Api, size: int) -> int:
 async def test_page_cost_is_constant(store: Store, api: Api) -> None:
     await write_organisation(store, generate_organisation(people=300, seed=4), create=True)
     costs = {size: statements_for(api, size) for size in (25, 50, 100)}
-    # page, count, people, teams, managers, skills, squads, communities (+ their records):
-    # the same handful of statements whether the page holds 25 people or 100
+    # page, count, people (3 statements), teams, managers (3), skills, squads and
+    # communities (2 each): the same handful whether the page holds 25 people or 100
     assert len(set(costs.values())) == 1, costs
-    assert costs[100] <= 12
+    assert costs[100] <= 16

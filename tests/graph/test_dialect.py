@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from graph.dialect import Backend, backend_from_agent, to_utc
+from graph.dialect import Backend, backend_from_agent, limit, to_utc
 from graph.store import Store
 
 pytestmark = pytest.mark.anyio
@@ -37,3 +37,18 @@ async def test_python_datetimes_round_trip(store: Store) -> None:
     await store.query("CREATE (:GraphMeta {key: 'probe', at: $at})", at=moment)
     rows = await store.query("MATCH (m:GraphMeta {key: 'probe'}) RETURN m.at AS at")
     assert to_utc(rows[0]["at"]) == moment
+
+
+def test_limit_is_written_in_and_only_takes_ints() -> None:
+    assert limit(51) == "LIMIT 51"
+    for bad in (-1, 2.5, "5; MATCH (n) DETACH DELETE n", True):
+        with pytest.raises(ValueError):
+            limit(bad)  # type: ignore[arg-type]
+
+
+async def test_literal_limit_returns_the_top_rows(store: Store) -> None:
+    await store.query(
+        "UNWIND range(1, 30) AS i CREATE (:Person {id: 'p' + toString(i), name: toString(100 - i)})"
+    )
+    rows = await store.query(f"MATCH (p:Person) RETURN p.name AS name ORDER BY p.name {limit(3)}")
+    assert [r["name"] for r in rows] == ["70", "71", "72"]
