@@ -56,12 +56,12 @@ class Loaders:
     squad: DataLoader[str, model.Squad | None] = field(init=False)
     community: DataLoader[str, model.Community | None] = field(init=False)
     mentorships_of: DataLoader[str, list[model.Mentorship]] = field(init=False)
-    squads_of: DataLoader[str, list[str]] = field(init=False)
-    communities_of: DataLoader[str, list[str]] = field(init=False)
+    squads_of: DataLoader[str, list[model.Squad]] = field(init=False)
+    communities_of: DataLoader[str, list[model.Community]] = field(init=False)
 
     def __post_init__(self) -> None:
         store = self.store
-        self.person = _by_id(store, people.get_people, lambda p: p.id)
+        self.person = DataLoader(load_fn=self._load_people)
         self.skill = _by_id(store, skills.get_skills, lambda s: s.key)
         self.team = _by_id(store, teams.get_teams, lambda t: t.id)
         self.mentorship = _by_id(store, mentorships.get_mentorships, lambda m: m.id)
@@ -70,6 +70,15 @@ class Loaders:
         self.mentorships_of = _grouped(store, mentorships.mentorships_of_people)
         self.squads_of = _grouped(store, squads.squads_of_people)
         self.communities_of = _grouped(store, communities.communities_of_people)
+
+    async def _load_people(self, ids: list[str]) -> list[model.Person | None]:
+        """People with their teams in one statement; the teams prime the team loader."""
+        found = {}
+        for person, team in await self.store.fetch(people.get_people_with_teams, ids):
+            found[person.id] = person
+            if team is not None:
+                self.team.prime(team.id, team)
+        return [found.get(i) for i in ids]
 
     def forget(self, *, person: str | None = None) -> None:
         """Drop cached values a mutation has made stale."""

@@ -11,6 +11,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from api.errors import ErrorCodes
@@ -23,6 +24,9 @@ def build_schema(settings: AppSettings) -> strawberry.Schema:
     """The schema with the protections the settings ask for."""
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ErrorCodes,
+        # Clients send the same few documents again and again: validate each once. (Parsing
+        # is cheap, and ParserCache raises syntax errors past this schema's error codes.)
+        lambda: ValidationCache(maxsize=256),
         lambda: QueryDepthLimiter(max_depth=settings.skillweave_max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.skillweave_max_query_tokens),
         lambda: MaxAliasesLimiter(max_alias_count=settings.skillweave_max_aliases),

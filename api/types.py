@@ -224,13 +224,13 @@ class Person:
 
     @strawberry.field(description="Squads the person belongs to.")
     async def squads(self, info: Info) -> list[Squad]:
-        ids = await info.context.loaders.squads_of.load(self.record.id)
-        return [Squad.of(q) for q in await info.context.loaders.squad.load_many(ids) if q]
+        return [Squad.of(q) for q in await info.context.loaders.squads_of.load(self.record.id)]
 
     @strawberry.field(description="Communities of practice the person belongs to.")
     async def communities(self, info: Info) -> list[Community]:
-        ids = await info.context.loaders.communities_of.load(self.record.id)
-        return [Community.of(c) for c in await info.context.loaders.community.load_many(ids) if c]
+        return [
+            Community.of(c) for c in await info.context.loaders.communities_of.load(self.record.id)
+        ]
 
 
 async def _person(info: Info, person_id: str) -> Person:

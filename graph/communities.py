@@ -160,16 +160,20 @@ async def list_communities(tx: Tx, *, search: str | None = None) -> list[Communi
     return [community_from_record(r) for r in rows]
 
 
-async def communities_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The ids of the communities each person belongs to, in one query."""
+async def communities_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[Community]]:
+    """Each person's communities, with topics, members and moderators, in one statement."""
     rows = await run(
         tx,
-        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_COMMUNITY]->(c:Community) "
-        "RETURN pid, collect(c.id) AS communities",
+        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_COMMUNITY]->(c:Community) WITH pid, c"
+        + _RETURN.replace("RETURN c {.*} AS c", "RETURN pid, c {.*} AS c"),
         ids=list(person_ids),
     )
-    found = {r["pid"]: sorted(r["communities"]) for r in rows}
-    return {pid: found.get(pid, []) for pid in person_ids}
+    result: dict[str, list[Community]] = {pid: [] for pid in person_ids}
+    for row in rows:
+        result[row["pid"]].append(community_from_record(row))
+    for found in result.values():
+        found.sort(key=lambda c: c.id)
+    return result
 
 
 async def get_communities(tx: Tx, ids: Sequence[str]) -> list[Community]:

@@ -182,16 +182,20 @@ async def list_squads(tx: Tx, *, status: SquadStatus | None = None) -> list[Squa
     return [squad_from_record(r) for r in rows]
 
 
-async def squads_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[str]]:
-    """The ids of each person's squads, in one query."""
+async def squads_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[Squad]]:
+    """Each person's squads, with members and focus skills, in one statement."""
     rows = await run(
         tx,
-        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_SQUAD]->(q:Squad) "
-        "RETURN pid, collect(q.id) AS squads",
+        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_SQUAD]->(q:Squad) WITH pid, q"
+        + _RETURN.replace("RETURN q {.*} AS q", "RETURN pid, q {.*} AS q"),
         ids=list(person_ids),
     )
-    found = {r["pid"]: sorted(r["squads"]) for r in rows}
-    return {pid: found.get(pid, []) for pid in person_ids}
+    result: dict[str, list[Squad]] = {pid: [] for pid in person_ids}
+    for row in rows:
+        result[row["pid"]].append(squad_from_record(row))
+    for found in result.values():
+        found.sort(key=lambda q: q.id)
+    return result
 
 
 async def get_squads(tx: Tx, ids: Sequence[str]) -> list[Squad]:

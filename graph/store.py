@@ -153,10 +153,17 @@ class Store:
         return cls(driver, endpoint.database, backend=backend, embedded=embedded)
 
     async def close(self) -> None:
-        """Close the driver and stop the embedded store if this process owns one."""
-        await self.driver.close()
-        if self.embedded is not None:
-            await asyncio.to_thread(self.embedded.stop)
+        """Close the driver and stop the embedded store if this process owns one.
+
+        Closing never fails because the server has gone away: its connections are dropped.
+        """
+        try:
+            await self.driver.close()
+        except (bolt.Neo4jError, bolt.DriverError, OSError) as error:
+            log.warning("closing the store's connections: %s", error)
+        finally:
+            if self.embedded is not None:
+                await asyncio.to_thread(self.embedded.stop)
 
     async def __aenter__(self) -> Store:
         return self

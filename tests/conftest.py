@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -63,3 +64,16 @@ async def taxonomy_store(store: Store) -> Store:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "data"
+
+
+async def graph_snapshot(store: Store) -> list[Any]:
+    """Every node and relationship with its properties, in a stable order: compare two to
+    prove that nothing was written."""
+    nodes = await store.query(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY coalesce(n.id, n.key)"
+    )
+    rels = await store.query(
+        "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.key) AS a, type(r) AS type, "
+        "properties(r) AS props, coalesce(b.id, b.key) AS b ORDER BY a, type, b"
+    )
+    return [nodes, rels]

@@ -59,6 +59,7 @@ class ServerThread:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+        assert not self.thread.is_alive(), "the test server did not shut down"
 
 
 def store_settings_for(endpoint: BoltEndpoint) -> StoreSettings:

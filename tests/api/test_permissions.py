@@ -6,7 +6,6 @@ Every refused case must answer FORBIDDEN and leave the graph exactly as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
@@ -15,6 +14,7 @@ from graph import communities, mentorships, squads
 from graph.model import SquadMember
 from graph.store import Store
 from tests.api.conftest import ADMIN, AGENT, HR, MENTOR, MODERATOR, PEER, Api
+from tests.conftest import graph_snapshot
 
 pytestmark = pytest.mark.anyio
 
@@ -69,17 +69,6 @@ TABLE = [
 ]
 
 
-async def snapshot(store: Store) -> list[Any]:
-    nodes = await store.query(
-        "MATCH (n) RETURN labels(n) AS l, properties(n) AS p ORDER BY coalesce(n.id, n.key)"
-    )
-    rels = await store.query(
-        "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.key) AS a, type(r) AS t, properties(r) AS p, "
-        "coalesce(b.id, b.key) AS b ORDER BY a, t, b"
-    )
-    return [nodes, rels]
-
-
 @pytest.mark.parametrize(("case", "who", "ok"), TABLE)
 async def test_role_table(
     org: Store, api: Api, case: Case, who: tuple[str, Role], ok: bool
@@ -101,7 +90,7 @@ async def test_role_table(
         .replace("$SQUAD", squad.id)
         .replace("$COMMUNITY", community.id)
     )
-    before = await snapshot(org)
+    before = await graph_snapshot(org)
     body = api(query, as_=who)
     if ok:
         assert "errors" not in body, body
@@ -109,4 +98,4 @@ async def test_role_table(
         error = body["errors"][0]
         assert error["extensions"]["code"] == "FORBIDDEN", body
         assert who[1].value in error["message"]
-        assert await snapshot(org) == before
+        assert await graph_snapshot(org) == before

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -11,22 +10,12 @@ from graph import people
 from graph.hris import import_hris
 from graph.model import JobRole, LearningGoal, SkillLevel
 from graph.store import Store
+from tests.conftest import graph_snapshot
 
 pytestmark = pytest.mark.anyio
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hris" / "people.csv"
 HEADER = "employee_id,name,role,team,function,site,manager_id,skills,learning_goals\n"
-
-
-async def graph_snapshot(store: Store) -> list[Any]:
-    nodes = await store.query(
-        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY coalesce(n.id, n.key)"
-    )
-    rels = await store.query(
-        "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.key) AS a, type(r) AS type, "
-        "properties(r) AS props, coalesce(b.id, b.key) AS b ORDER BY a, type, b"
-    )
-    return [nodes, rels]
 
 
 async def test_example_file_imports(taxonomy_store: Store) -> None:
