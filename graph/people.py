@@ -176,9 +176,7 @@ def person_from_record(row: Record) -> Person:
 
 async def get_people(tx: Tx, ids: Sequence[str]) -> list[Person]:
     """The people with these ids (unknown ids are left out), in the order asked: one statement."""
-    rows = await run(tx, _GET_PEOPLE, ids=list(dict.fromkeys(ids)))
-    found = {r["props"]["id"]: person_from_record(r) for r in rows}
-    return [found[i] for i in ids if i in found]
+    return [person for person, _ in await get_people_with_teams(tx, ids)]
 
 
 async def get_people_with_teams(tx: Tx, ids: Sequence[str]) -> list[tuple[Person, Team | None]]:
