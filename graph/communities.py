@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graph import validation
+from graph.changes import record_change
 from graph.dialect import to_utc
 from graph.errors import Conflict, NotFound
 from graph.ids import new_id
@@ -90,6 +91,7 @@ async def create_community(
         id=community_id,
         ids=sorted(set(moderator_ids)),
     )
+    await record_change(tx, people=moderator_ids, communities=[community_id])
     return await _require(tx, community_id)
 
 
@@ -107,6 +109,7 @@ async def join_community(tx: Tx, community_id: str, person_id: str) -> Community
     )
     if not rows or not rows[0]["n"]:
         raise NotFound(f"No person with id {person_id!r}.")
+    await record_change(tx, people=[person_id], communities=[community_id])
     return await _require(tx, community_id)
 
 
@@ -121,6 +124,7 @@ async def leave_community(tx: Tx, community_id: str, person_id: str) -> Communit
         c=community_id,
         p=person_id,
     )
+    await record_change(tx, people=[person_id], communities=[community_id])
     return await _require(tx, community_id)
 
 
@@ -146,6 +150,7 @@ async def add_community_moderator(tx: Tx, community_id: str, person_id: str) -> 
             c=community_id,
             p=person_id,
         )
+    await record_change(tx, people=[person_id], communities=[community_id])
     return await _require(tx, community_id)
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from graph import validation
+from graph.changes import record_change
 from graph.dialect import to_utc
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
@@ -167,6 +168,7 @@ async def request_mentorship(
         now=now,
         expires=now + ttl,
     )
+    await record_change(tx, people=[mentor_id, mentee_id])
     return mentorship_from_record(rows[0], now=now)
 
 
@@ -279,6 +281,7 @@ async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
         id=id,
         status=status.value,
     )
+    await record_change(tx, people=[current.mentor_id, current.mentee_id])
     updated = await get_mentorship(tx, id)
     assert updated is not None
     return updated
@@ -311,6 +314,7 @@ async def end_mentorship(tx: Tx, id: str, *, by: str, rating: int, comment: str 
         comment=comment,
         by=by,
     )
+    await record_change(tx, people=[current.mentor_id, current.mentee_id])
     updated = await get_mentorship(tx, id)
     assert updated is not None
     return updated
@@ -320,14 +324,16 @@ async def expire_requests(tx: Tx, *, now: dt.datetime | None = None) -> int:
     """Record every request past its expiry as expired, counting it against the mentor."""
     rows = await run(
         tx,
-        "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship {status: 'requested'}) "
-        "WHERE m.expires_at <= $now "
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship {status: 'requested'})"
+        "<-[:MENTEE_IN]-(mentee:Person) WHERE m.expires_at <= $now "
         "SET m.status = 'expired', m.expired_at = $now, "
         "mentor.requests_expired = coalesce(mentor.requests_expired, 0) + 1 "
-        "RETURN count(m) AS n",
+        "RETURN mentor.id AS mentor, mentee.id AS mentee",
         now=now or _now(),
     )
-    return int(rows[0]["n"]) if rows else 0
+    if rows:
+        await record_change(tx, people=[r["mentor"] for r in rows] + [r["mentee"] for r in rows])
+    return len(rows)
 
 
 async def responsiveness(tx: Tx, person_id: str) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from graph.changes import ALL, record_change
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
 from graph.people import PERSON_FIELDS, write_people
 from graph.skills import relate_skills, upsert_skills
@@ -177,6 +178,7 @@ async def write_organisation(
         if org.communities:
             await _write_communities(tx, org.communities)
         tick("communities", len(org.communities))
+        await record_change(tx, people=[ALL])
         return {
             "skills": len(org.skills),
             "teams": len(org.teams),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph import validation
+from graph.changes import record_change
 from graph.dialect import limit
 from graph.errors import InvalidInput, NotFound
 from graph.model import JobRole, LearningGoal, Person, SkillLevel, Team
@@ -218,6 +219,7 @@ async def set_skill(tx: Tx, person_id: str, skill: str, level: int) -> None:
     )
     if not rows or rows[0]["n"] == 0:
         raise NotFound(f"No person {person_id!r} or no skill {skill!r}.")
+    await record_change(tx, people=[person_id])
 
 
 async def remove_skill(tx: Tx, person_id: str, skill: str) -> bool:
@@ -229,6 +231,8 @@ async def remove_skill(tx: Tx, person_id: str, skill: str) -> bool:
         person=person_id,
         skill=skill,
     )
+    if rows and rows[0]["n"]:
+        await record_change(tx, people=[person_id])
     return bool(rows and rows[0]["n"])
 
 
@@ -246,6 +250,7 @@ async def add_learning_goal(tx: Tx, person_id: str, skill: str, priority: int) -
     )
     if not rows or rows[0]["n"] == 0:
         raise NotFound(f"No person {person_id!r} or no skill {skill!r}.")
+    await record_change(tx, people=[person_id])
 
 
 async def remove_learning_goal(tx: Tx, person_id: str, skill: str) -> bool:
@@ -257,6 +262,8 @@ async def remove_learning_goal(tx: Tx, person_id: str, skill: str) -> bool:
         person=person_id,
         skill=skill,
     )
+    if rows and rows[0]["n"]:
+        await record_change(tx, people=[person_id])
     return bool(rows and rows[0]["n"])
 
 
@@ -299,6 +306,7 @@ async def update_profile(tx: Tx, person_id: str, changes: dict[str, Any]) -> Per
     )
     if not rows:
         raise NotFound(f"No person with id {person_id!r}.")
+    await record_change(tx, people=[person_id])
     person = await get_person(tx, person_id)
     assert person is not None
     return person

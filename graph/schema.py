@@ -26,6 +26,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Skill", "category"),
     ("Mentorship", "status"),
     ("Squad", "status"),
+    ("Change", "version"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from graph import validation
+from graph.changes import record_change
 from graph.dialect import to_utc
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
@@ -100,6 +101,7 @@ async def create_squad(
         id=squad_id,
         skills=sorted(set(focus_skills)),
     )
+    await record_change(tx, people=ids, squads=[squad_id])
     squad = await get_squad(tx, squad_id)
     assert squad is not None
     return squad
@@ -133,6 +135,7 @@ async def add_squad_member(
     )
     if not rows or not rows[0]["n"]:
         raise NotFound(f"No person with id {person_id!r}.")
+    await record_change(tx, people=[person_id], squads=[squad_id])
     updated = await get_squad(tx, squad_id)
     assert updated is not None
     return updated
@@ -153,6 +156,7 @@ async def remove_squad_member(tx: Tx, squad_id: str, person_id: str) -> Squad:
         squad=squad_id,
         person=person_id,
     )
+    await record_change(tx, people=[person_id], squads=[squad_id])
     updated = await get_squad(tx, squad_id)
     assert updated is not None
     return updated
@@ -160,12 +164,13 @@ async def remove_squad_member(tx: Tx, squad_id: str, person_id: str) -> Squad:
 
 async def archive_squad(tx: Tx, squad_id: str) -> Squad:
     """Archive an active squad; archived squads refuse further changes."""
-    await _active_squad(tx, squad_id)
+    squad = await _active_squad(tx, squad_id)
     await run(
         tx,
         "MATCH (q:Squad {id: $id}) SET q.status = 'archived', q.archived_at = datetime()",
         id=squad_id,
     )
+    await record_change(tx, people=[m.person_id for m in squad.members], squads=[squad_id])
     updated = await get_squad(tx, squad_id)
     assert updated is not None
     return updated
