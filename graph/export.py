@@ -1,0 +1,148 @@
+"""Bulk export of the skills graph for the matcher's projection: a dozen statements in all.
+
+:func:`export_graph` reads everything, or only some people and groups (after a
+change), in one read transaction, into the plain records of :mod:`matching.data`.
+Collecting per person keeps the rows few: 10,000 people are 10,000 skill rows,
+not 85,000.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any
+
+from graph.changes import current_version
+from graph.dialect import to_utc
+from graph.store import Tx, run
+from matching.data import GraphData, GroupData, MentorshipData, PersonData
+
+PERSON_FIELDS = (
+    "name", "title", "role", "function", "site", "shift", "timezone", "languages", "tenure_months",
+    "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "requests_answered",
+    "requests_expired",
+)  # fmt: skip
+
+
+def _scope(people: Collection[str] | None, var: str = "p") -> str:
+    return "" if people is None else f"WHERE {var}.id IN $ids"
+
+
+async def _per_person(tx: Tx, query: str, people: Collection[str] | None) -> dict[str, Any]:
+    rows = await run(tx, query, ids=sorted(people or ()))
+    return {r["id"]: r["items"] for r in rows}
+
+
+async def export_graph(
+    tx: Tx,
+    *,
+    people: Collection[str] | None = None,
+    squads: Collection[str] | None = None,
+    communities: Collection[str] | None = None,
+) -> GraphData:
+    """Everything (no arguments), or the named people, squads and communities."""
+    whole = people is None
+    data = GraphData(version=await current_version(tx))
+    if whole:
+        for row in await run(
+            tx, "MATCH (s:Skill) RETURN s.key AS key, s.name AS name, s.category AS category"
+        ):
+            data.skills[row["key"]] = {"name": row["name"], "category": row["category"]}
+        rows = await run(
+            tx, "MATCH (a:Skill)-[:RELATED_TO]->(b:Skill) RETURN a.key AS a, b.key AS b"
+        )
+        data.related = [(r["a"], r["b"]) for r in rows]
+        for row in await run(
+            tx,
+            "MATCH (t:Team) RETURN t.id AS id, t.name AS name, t.function AS function, t.site AS site",
+        ):
+            data.teams[row["id"]] = {
+                "name": row["name"],
+                "function": row["function"],
+                "site": row["site"],
+            }
+    scope = _scope(people)
+    rows = await run(
+        tx,
+        f"MATCH (p:Person) {scope} OPTIONAL MATCH (p)-[:MEMBER_OF]->(t:Team) "
+        "OPTIONAL MATCH (p)-[:REPORTS_TO]->(m:Person) "
+        "RETURN p.id AS id, properties(p) AS props, t.id AS team, m.id AS manager",
+        ids=sorted(people or ()),
+    )
+    skills = await _per_person(
+        tx, f"MATCH (p:Person)-[h:HAS_SKILL]->(s:Skill) {scope} RETURN p.id AS id, collect([s.key, h.level]) AS items",
+        people,
+    )  # fmt: skip
+    goals = await _per_person(
+        tx, f"MATCH (p:Person)-[w:WANTS_TO_LEARN]->(s:Skill) {scope} "
+        "RETURN p.id AS id, collect([s.key, w.priority]) AS items",
+        people,
+    )  # fmt: skip
+    in_squads = await _per_person(
+        tx, f"MATCH (p:Person)-[r:IN_SQUAD]->(q:Squad) {scope} RETURN p.id AS id, collect([q.id, r.role]) AS items",
+        people,
+    )  # fmt: skip
+    in_communities = await _per_person(
+        tx, f"MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) {scope} RETURN p.id AS id, collect(c.id) AS items",
+        people,
+    )  # fmt: skip
+    moderating = await _per_person(
+        tx, f"MATCH (p:Person)-[:MODERATES]->(c:Community) {scope} RETURN p.id AS id, collect(c.id) AS items",
+        people,
+    )  # fmt: skip
+    for row in rows:
+        pid = row["id"]
+        props = {k: row["props"].get(k) for k in PERSON_FIELDS}
+        props["languages"] = tuple(props["languages"] or ())
+        data.people.append(
+            PersonData(
+                id=pid,
+                props=props,
+                team=row["team"],
+                manager=row["manager"],
+                skills={k: int(v) for k, v in skills.get(pid, ())},
+                goals={k: int(v) for k, v in goals.get(pid, ())},
+                squads={q: r for q, r in in_squads.get(pid, ())},
+                communities=tuple(sorted(in_communities.get(pid, ()))),
+                moderates=tuple(sorted(moderating.get(pid, ()))),
+            )
+        )
+    mentorships = await run(
+        tx,
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(mentee:Person) "
+        + ("" if whole else "WHERE mentor.id IN $ids OR mentee.id IN $ids ")
+        + "OPTIONAL MATCH (m)-[:FOCUSES_ON]->(s:Skill) "
+        "RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status, "
+        "m.expires_at AS expires_at, collect(s.key) AS focus",
+        ids=sorted(people or ()),
+    )
+    now = dt.datetime.now(dt.UTC)
+    for row in mentorships:
+        status = row["status"]
+        expires = to_utc(row["expires_at"])
+        if status == "requested" and expires is not None and expires <= now:
+            status = "expired"
+        data.mentorships.append(
+            MentorshipData(
+                row["id"], row["mentor"], row["mentee"], status, tuple(sorted(row["focus"]))
+            )
+        )
+    for label, ids, target, rel in (
+        ("Squad", squads, data.squads, "FOCUSES_ON"),
+        ("Community", communities, data.communities, "ABOUT"),
+    ):
+        if not whole and not ids:
+            continue
+        groups = await run(
+            tx,
+            f"MATCH (g:{label}) {'' if ids is None else 'WHERE g.id IN $ids'} "
+            f"OPTIONAL MATCH (g)-[:{rel}]->(s:Skill) "
+            "RETURN g.id AS id, g.name AS name, g.status AS status, collect(s.key) AS skills",
+            ids=sorted(ids or ()),
+        )
+        for row in groups:
+            props = {"name": row["name"]}
+            if row["status"] is not None:
+                props["status"] = row["status"]
+            target.append(GroupData(row["id"], props, tuple(sorted(row["skills"]))))
+    return data

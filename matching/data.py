@@ -1,0 +1,63 @@
+"""Plain records of the skills graph, as the store exports them for the projection.
+
+Nothing here knows Cypher: :mod:`graph.export` fills these, :mod:`matching.projection`
+reads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """A person, with their skills and goals, team and manager."""
+
+    id: str
+    props: dict[str, Any]
+    team: str | None = None
+    manager: str | None = None
+    skills: dict[str, int] = field(default_factory=dict)
+    """Skill key to level."""
+    goals: dict[str, int] = field(default_factory=dict)
+    """Skill key to priority (1 is the most wanted)."""
+    squads: dict[str, str] = field(default_factory=dict)
+    """Squad id to the person's role in it."""
+    communities: tuple[str, ...] = ()
+    moderates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MentorshipData:
+    """A mentorship between two people."""
+
+    id: str
+    mentor: str
+    mentee: str
+    status: str
+    focus: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """A squad or a community; who belongs to it is recorded on the people."""
+
+    id: str
+    props: dict[str, Any]
+    skills: tuple[str, ...] = ()
+    """Focus skills of a squad, topic skills of a community."""
+
+
+@dataclass
+class GraphData:
+    """Everything the projection holds, or a part of it (some people and groups)."""
+
+    version: int
+    people: list[PersonData] = field(default_factory=list)
+    skills: dict[str, dict[str, Any]] = field(default_factory=dict)
+    related: list[tuple[str, str]] = field(default_factory=list)
+    teams: dict[str, dict[str, Any]] = field(default_factory=dict)
+    mentorships: list[MentorshipData] = field(default_factory=list)
+    squads: list[GroupData] = field(default_factory=list)
+    communities: list[GroupData] = field(default_factory=list)

@@ -1,0 +1,67 @@
+"""The projection follows the store through the change log, without full reloads."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import communities, mentorships, people, squads
+from graph.export import export_graph
+from graph.model import SquadMember
+from graph.organisation import write_organisation
+from graph.projection import ProjectionKeeper
+from graph.seed import generate_organisation
+from graph.store import Store
+from matching.projection import Projection, person
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_incremental_refresh_equals_a_full_rebuild(store: Store) -> None:
+    org = generate_organisation(people=150, seed=3)
+    await write_organisation(store, org, create=True)
+    keeper = ProjectionKeeper(store)
+    first = await keeper.current()
+    assert sorted(first.people()) == sorted(p.id for p in org.people)
+    assert keeper.full_loads == 1
+
+    a, b, c, d = (p.id for p in org.people[10:14])
+    await store.query(
+        "MATCH (p:Person) WHERE p.id IN [$c, $d] SET p.open_to_mentoring = true, p.mentoring_capacity = 3",
+        c=c,
+        d=d,
+    )
+    await store.write(people.set_skill, a, "sql", 5)
+    await store.write(people.remove_learning_goal, b, org.people[11].goals[0].skill)
+    request = await store.write(
+        mentorships.request_mentorship, mentee_id=a, mentor_id=c, focus_skills=["sql"]
+    )
+    await store.write(mentorships.respond_to_mentorship, request.id, accept=True)
+    squad = await store.write(squads.create_squad, name="New", focus_skills=["sql"],
+                              members=[SquadMember(a), SquadMember(d)])  # fmt: skip
+    await store.write(squads.archive_squad, squad.id)
+    community = org.communities[0]
+    outsider = next(p.id for p in org.people if p.id not in community.member_ids)
+    await store.write(communities.join_community, community.id, outsider)
+    await store.write(people.update_profile, d, {"shift": "night", "mentoring_capacity": 1})
+
+    refreshed = await keeper.current()
+    assert keeper.full_loads == 1 and keeper.partial_loads == 1
+    rebuilt = Projection.build(await store.read(export_graph))
+    assert refreshed.signature() == rebuilt.signature()
+    assert refreshed.skills_of(a)["sql"] == 5
+    assert refreshed.graph.edges[person(c), person(a), request.id]["status"] == "active"
+    assert refreshed.graph.nodes[("squad", squad.id)]["status"] == "archived"
+    assert refreshed.version == rebuilt.version
+
+    # nothing changed: no reload at all
+    await keeper.current()
+    assert (keeper.full_loads, keeper.partial_loads) == (1, 1)
+
+
+async def test_a_bulk_write_reloads_everything(store: Store) -> None:
+    keeper = ProjectionKeeper(store)
+    await write_organisation(store, generate_organisation(people=20, seed=1), create=True)
+    await keeper.current()
+    await write_organisation(store, generate_organisation(people=20, seed=1).__class__())
+    await keeper.current()
+    assert keeper.full_loads == 2
