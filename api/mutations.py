@@ -6,6 +6,7 @@ transaction, so a refused or failed mutation writes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import strawberry
@@ -30,6 +31,22 @@ async def _fresh_person(info: Info, person_id: str) -> Person:
 
 async def _skill_key(info: Info, name: str) -> str:
     return (await info.context.catalog()).require(name).key
+
+
+async def _edit_skills(
+    info: Info,
+    person_id: strawberry.ID | None,
+    skill: str,
+    work: Callable[..., Awaitable[Any]],
+    *args: Any,
+) -> Person:
+    """Check the caller may edit the person, resolve the skill's name, write, and re-read."""
+    subject = _subject(info, person_id)
+    require(info.context.principal, Action.EDIT_PROFILE, subject)
+    key = await _skill_key(info, skill)
+    await person_or_error(info, subject)
+    await info.context.store.write(work, subject, key, *args)
+    return await _fresh_person(info, subject)
 
 
 async def _mentorship(info: Info, id: strawberry.ID) -> model.Mentorship:
@@ -72,11 +89,7 @@ class Mutation:
         level: int,
         person_id: PersonArg = None,
     ) -> Person:
-        subject = _subject(info, person_id)
-        require(info.context.principal, Action.EDIT_PROFILE, subject)
-        key = await _skill_key(info, skill)
-        await info.context.store.write(people.set_skill, subject, key, level)
-        return await _fresh_person(info, subject)
+        return await _edit_skills(info, person_id, skill, people.set_skill, level)
 
     @strawberry.mutation(description="Remove a skill from a profile.")
     async def remove_skill(
@@ -85,12 +98,7 @@ class Mutation:
         skill: str,
         person_id: PersonArg = None,
     ) -> Person:
-        subject = _subject(info, person_id)
-        require(info.context.principal, Action.EDIT_PROFILE, subject)
-        key = await _skill_key(info, skill)
-        await person_or_error(info, subject)
-        await info.context.store.write(people.remove_skill, subject, key)
-        return await _fresh_person(info, subject)
+        return await _edit_skills(info, person_id, skill, people.remove_skill)
 
     @strawberry.mutation(description="Add a learning goal (or change its priority).")
     async def add_learning_goal(
@@ -100,11 +108,7 @@ class Mutation:
         priority: Priority = Priority.MEDIUM,
         person_id: PersonArg = None,
     ) -> Person:
-        subject = _subject(info, person_id)
-        require(info.context.principal, Action.EDIT_PROFILE, subject)
-        key = await _skill_key(info, skill)
-        await info.context.store.write(people.add_learning_goal, subject, key, int(priority))
-        return await _fresh_person(info, subject)
+        return await _edit_skills(info, person_id, skill, people.add_learning_goal, int(priority))
 
     @strawberry.mutation(description="Drop a learning goal.")
     async def remove_learning_goal(
@@ -113,12 +117,7 @@ class Mutation:
         skill: str,
         person_id: PersonArg = None,
     ) -> Person:
-        subject = _subject(info, person_id)
-        require(info.context.principal, Action.EDIT_PROFILE, subject)
-        key = await _skill_key(info, skill)
-        await person_or_error(info, subject)
-        await info.context.store.write(people.remove_learning_goal, subject, key)
-        return await _fresh_person(info, subject)
+        return await _edit_skills(info, person_id, skill, people.remove_learning_goal)
 
     @strawberry.mutation(
         description="Ask someone to be your mentor on some focus skills. You may have a few "
