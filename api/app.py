@@ -30,6 +30,7 @@ from api.schema import build_schema
 from api.settings import AppSettings
 from graph.errors import StoreError
 from graph.mentorships import expire_requests
+from graph.projection import ProjectionKeeper
 from graph.settings import StoreSettings
 from graph.store import Store
 
@@ -79,6 +80,7 @@ class SkillweaveGraphQL(GraphQL[Context, None]):
         return Context(
             request=request,
             store=request.app.state.store,
+            keeper=request.app.state.keeper,
             principal=principal,
             settings=self.settings,
         )
@@ -132,6 +134,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else await Store.open(store_settings)
+        app.state.keeper = ProjectionKeeper(app.state.store)
+        try:
+            await app.state.keeper.current()  # load the projection before the first request
+        except StoreError as error:
+            log.warning("the projection will load on first use: %s", error)
         sweeper = asyncio.create_task(
             _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
@@ -11,8 +11,12 @@ from strawberry.types import Info as StrawberryInfo
 from api.auth import Principal
 from api.loaders import Loaders
 from api.settings import AppSettings
+from graph.projection import ProjectionKeeper
 from graph.skills import SkillCatalog, load_catalog
-from graph.store import Store
+from graph.store import Store, Work
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass
@@ -21,13 +25,20 @@ class Context:
 
     request: Request
     store: Store
+    keeper: ProjectionKeeper
     principal: Principal
     settings: AppSettings
     loaders: Loaders = field(init=False)
     _catalog: SkillCatalog | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.store)
+        self.loaders = Loaders(self.store, self.keeper)
+
+    async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Write through the store, then forget what this request had read (it may be stale)."""
+        result = await self.store.write(work, *args, **kwargs)
+        self.loaders.forget()
+        return result
 
     async def catalog(self) -> SkillCatalog:
         """Every skill, to resolve typed names and aliases (loaded once per request)."""

@@ -7,15 +7,17 @@ context, so their cache never outlives a request.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from graph import communities, mentorships, model, people, skills, squads, teams
+from api import directory
+from graph import communities, mentorships, model, squads
+from graph.projection import ProjectionKeeper
 from graph.store import Store, Tx
+from matching.projection import Projection
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -46,9 +48,15 @@ def _grouped(
 
 @dataclass
 class Loaders:
-    """The DataLoaders of one request."""
+    """The DataLoaders of one request.
+
+    People, teams and skills come from the process's projection (brought up to
+    date once per request, and again after a write); the rest from the store.
+    """
 
     store: Store
+    keeper: ProjectionKeeper
+    _projection: Projection | None = field(default=None, init=False)
     person: DataLoader[str, model.Person | None] = field(init=False)
     skill: DataLoader[str, model.Skill | None] = field(init=False)
     team: DataLoader[str, model.Team | None] = field(init=False)
@@ -61,9 +69,9 @@ class Loaders:
 
     def __post_init__(self) -> None:
         store = self.store
-        self.person = DataLoader(load_fn=self._load_people)
-        self.skill = _by_id(store, skills.get_skills, lambda s: s.key)
-        self.team = _by_id(store, teams.get_teams, lambda t: t.id)
+        self.person = DataLoader(load_fn=self._from_projection(directory.person_record))
+        self.skill = DataLoader(load_fn=self._from_projection(directory.skill_record))
+        self.team = DataLoader(load_fn=self._from_projection(directory.team_record))
         self.mentorship = _by_id(store, mentorships.get_mentorships, lambda m: m.id)
         self.squad = _by_id(store, squads.get_squads, lambda q: q.id)
         self.community = _by_id(store, communities.get_communities, lambda c: c.id)
@@ -71,18 +79,26 @@ class Loaders:
         self.squads_of = _grouped(store, squads.squads_of_people)
         self.communities_of = _grouped(store, communities.communities_of_people)
 
-    async def _load_people(self, ids: list[str]) -> list[model.Person | None]:
-        """People with their teams in one statement; the teams prime the team loader."""
-        found = {}
-        for person, team in await self.store.fetch(people.get_people_with_teams, ids):
-            found[person.id] = person
-            if team is not None:
-                self.team.prime(team.id, team)
-        return [found.get(i) for i in ids]
+    async def projection(self) -> Projection:
+        """The projection, brought up to date on first use in this request (or after a write)."""
+        if self._projection is None:
+            self._projection = await self.keeper.current()
+        return self._projection
 
-    def forget(self, *, person: str | None = None) -> None:
-        """Drop cached values a mutation has made stale."""
-        if person is not None:
-            for loader in (self.person, self.mentorships_of, self.squads_of, self.communities_of):
-                with contextlib.suppress(KeyError):  # not cached yet
-                    loader.clear(person)
+    def _from_projection(
+        self, read: Callable[[Projection, str], V | None]
+    ) -> Callable[[list[str]], Awaitable[list[V | None]]]:
+        async def load(ids: list[str]) -> list[V | None]:
+            projection = await self.projection()
+            return [read(projection, i) for i in ids]
+
+        return load
+
+    def forget(self) -> None:
+        """Drop everything cached: a write in this request made it stale."""
+        self._projection = None
+        for loader in (
+            self.person, self.skill, self.team, self.mentorship, self.squad, self.community,
+            self.mentorships_of, self.squads_of, self.communities_of,
+        ):  # fmt: skip
+            loader.clear_all()

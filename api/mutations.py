@@ -25,7 +25,6 @@ def _subject(info: Info, person_id: strawberry.ID | None) -> str:
 
 
 async def _fresh_person(info: Info, person_id: str) -> Person:
-    info.context.loaders.forget(person=person_id)
     return await person_or_error(info, person_id)
 
 
@@ -45,7 +44,7 @@ async def _edit_skills(
     require(info.context.principal, Action.EDIT_PROFILE, subject)
     key = await _skill_key(info, skill)
     await person_or_error(info, subject)
-    await info.context.store.write(work, subject, key, *args)
+    await info.context.write(work, subject, key, *args)
     return await _fresh_person(info, subject)
 
 
@@ -78,7 +77,7 @@ class Mutation:
         changes: dict[str, Any] = {
             name: value for name, value in vars(input).items() if value is not None
         }
-        await info.context.store.write(people.update_profile, subject, changes)
+        await info.context.write(people.update_profile, subject, changes)
         return await _fresh_person(info, subject)
 
     @strawberry.mutation(description="Set a skill at a level from 1 to 5 (adds it if new).")
@@ -131,7 +130,7 @@ class Mutation:
         catalog = await info.context.catalog()
         keys = [catalog.require(name).key for name in focus_skills]
         settings = info.context.settings
-        created = await info.context.store.write(
+        created = await info.context.write(
             mentorships.request_mentorship,
             mentee_id=mentee,
             mentor_id=str(mentor_id),
@@ -148,9 +147,7 @@ class Mutation:
     ) -> Mentorship:
         current = await _mentorship(info, id)
         require(info.context.principal, Action.MENTORSHIP, current.mentor_id)
-        updated = await info.context.store.write(
-            mentorships.respond_to_mentorship, id, accept=accept
-        )
+        updated = await info.context.write(mentorships.respond_to_mentorship, id, accept=accept)
         return Mentorship.of(updated)
 
     @strawberry.mutation(description="End an active mentorship with feedback; either side may.")
@@ -160,7 +157,7 @@ class Mutation:
         current = await _mentorship(info, id)
         principal = info.context.principal
         require(principal, Action.MENTORSHIP, current.mentor_id, current.mentee_id)
-        updated = await info.context.store.write(
+        updated = await info.context.write(
             mentorships.end_mentorship,
             id,
             by=principal.person_id,
@@ -173,7 +170,7 @@ class Mutation:
     async def create_squad(self, info: Info, input: SquadInput) -> Squad:
         require(info.context.principal, Action.MANAGE_SQUADS)
         catalog = await info.context.catalog()
-        created = await info.context.store.write(
+        created = await info.context.write(
             squads.create_squad,
             name=input.name,
             purpose=input.purpose,
@@ -192,7 +189,7 @@ class Mutation:
     ) -> Squad:
         require(info.context.principal, Action.MANAGE_SQUADS)
         return Squad.of(
-            await info.context.store.write(squads.add_squad_member, squad_id, person_id, role)
+            await info.context.write(squads.add_squad_member, squad_id, person_id, role)
         )
 
     @strawberry.mutation(description="Take a member out of an active squad (moderators).")
@@ -200,14 +197,12 @@ class Mutation:
         self, info: Info, squad_id: strawberry.ID, person_id: strawberry.ID
     ) -> Squad:
         require(info.context.principal, Action.MANAGE_SQUADS)
-        return Squad.of(
-            await info.context.store.write(squads.remove_squad_member, squad_id, person_id)
-        )
+        return Squad.of(await info.context.write(squads.remove_squad_member, squad_id, person_id))
 
     @strawberry.mutation(description="Archive a squad; it then refuses changes (moderators).")
     async def archive_squad(self, info: Info, squad_id: strawberry.ID) -> Squad:
         require(info.context.principal, Action.MANAGE_SQUADS)
-        return Squad.of(await info.context.store.write(squads.archive_squad, squad_id))
+        return Squad.of(await info.context.write(squads.archive_squad, squad_id))
 
     @strawberry.mutation(description="Create a community of practice (moderators).")
     async def create_community(self, info: Info, input: CommunityInput) -> Community:
@@ -217,7 +212,7 @@ class Mutation:
         moderators = (
             [str(m) for m in input.moderator_ids] if input.moderator_ids else [principal.person_id]
         )
-        created = await info.context.store.write(
+        created = await info.context.write(
             communities.create_community,
             name=input.name,
             description=input.description,
@@ -236,7 +231,7 @@ class Mutation:
         subject = _subject(info, person_id)
         require(info.context.principal, Action.JOIN_COMMUNITY, subject)
         return Community.of(
-            await info.context.store.write(communities.join_community, community_id, subject)
+            await info.context.write(communities.join_community, community_id, subject)
         )
 
     @strawberry.mutation(description="Leave a community you are a member of.")
@@ -249,7 +244,7 @@ class Mutation:
         subject = _subject(info, person_id)
         require(info.context.principal, Action.JOIN_COMMUNITY, subject)
         return Community.of(
-            await info.context.store.write(communities.leave_community, community_id, subject)
+            await info.context.write(communities.leave_community, community_id, subject)
         )
 
     @strawberry.mutation(description="Make someone a moderator of a community (moderators).")
@@ -257,7 +252,7 @@ class Mutation:
         self, info: Info, community_id: strawberry.ID, person_id: strawberry.ID
     ) -> Community:
         require(info.context.principal, Action.MANAGE_COMMUNITIES)
-        found = await info.context.store.write(
+        found = await info.context.write(
             communities.add_community_moderator, community_id, person_id
         )
         return Community.of(found)

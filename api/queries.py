@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api import directory
 from api.context import Info
 from api.errors import BadInput, NotFoundError
 from api.inputs import PeopleFilter
@@ -75,8 +76,8 @@ class Query:
         size = page_size(first, cap=info.context.settings.skillweave_max_page_size)
         cursor = decode_cursor(after) if after is not None else None
         where = await _filter(info, filter)
-        store = info.context.store
-        keys, more = await store.fetch(people.search_people, where, first=size, after=cursor)
+        projection = await info.context.loaders.projection()
+        keys, more, total = directory.page_of_people(projection, where, first=size, after=cursor)
         found = await info.context.loaders.person.load_many([pid for _, pid in keys])
         edges = [
             PersonEdge(cursor=encode_cursor(name, pid), node=Person.of(p))
@@ -85,7 +86,7 @@ class Query:
         ]
 
         async def count() -> int:
-            return await store.fetch(people.count_matching, where)
+            return total
 
         return PersonConnection(
             edges=edges,

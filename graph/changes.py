@@ -15,6 +15,7 @@ capacity checks honest.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,11 +28,19 @@ KEEP_CHANGES = dt.timedelta(days=7)
 """Changes older than this are pruned; a projection further behind reloads everything."""
 
 
+@dataclass(frozen=True, order=True)
+class Version:
+    """Where the graph is: an epoch (new when the graph is wiped) and a counter within it."""
+
+    epoch: str = ""
+    number: int = 0
+
+
 @dataclass(frozen=True)
 class ChangeSet:
     """What changed between two versions of the graph."""
 
-    version: int
+    version: Version
     people: frozenset[str] = field(default_factory=frozenset)
     squads: frozenset[str] = field(default_factory=frozenset)
     communities: frozenset[str] = field(default_factory=frozenset)
@@ -54,7 +63,7 @@ async def record_change(
     """Bump the graph version and log what this transaction touched; returns the new version."""
     rows = await run(
         tx,
-        "MERGE (meta:GraphMeta {key: 'graph'}) "
+        "MERGE (meta:GraphMeta {key: 'graph'}) ON CREATE SET meta.epoch = $epoch "
         "SET meta.version = coalesce(meta.version, 0) + 1 "
         "CREATE (:Change {version: meta.version, at: datetime(), people: $people, "
         "squads: $squads, communities: $communities}) "
@@ -62,30 +71,41 @@ async def record_change(
         people=sorted(set(people)),
         squads=sorted(set(squads)),
         communities=sorted(set(communities)),
+        epoch=uuid.uuid4().hex,
     )
     return int(rows[0]["version"])
 
 
-async def current_version(tx: Tx) -> int:
-    """The graph's version now (0 before the first recorded change)."""
-    rows = await run(tx, "MATCH (meta:GraphMeta {key: 'graph'}) RETURN meta.version AS version")
-    return int(rows[0]["version"]) if rows and rows[0]["version"] is not None else 0
+async def current_version(tx: Tx) -> Version:
+    """The graph's version now (an empty epoch and 0 before the first recorded change)."""
+    rows = await run(
+        tx,
+        "MATCH (meta:GraphMeta {key: 'graph'}) RETURN meta.epoch AS epoch, meta.version AS version",
+    )
+    if not rows or rows[0]["version"] is None:
+        return Version()
+    return Version(str(rows[0]["epoch"] or ""), int(rows[0]["version"]))
 
 
-async def changes_since(tx: Tx, version: int) -> ChangeSet:
-    """Everything touched after ``version``, merged into one :class:`ChangeSet`."""
+async def changes_since(tx: Tx, version: Version) -> ChangeSet:
+    """Everything touched after ``version``, merged into one :class:`ChangeSet`.
+
+    Another epoch (the graph was wiped and written again) means everything changed.
+    """
     now = await current_version(tx)
     if now == version:
         return ChangeSet(version=now)
+    if now.epoch != version.epoch or now.number < version.number:
+        return ChangeSet(version=now, everything=True)
     rows = await run(
         tx,
         "MATCH (c:Change) WHERE c.version > $since "
         "RETURN c.version AS version, c.people AS people, c.squads AS squads, "
         "c.communities AS communities",
-        since=version,
+        since=version.number,
     )
     seen = {int(r["version"]) for r in rows}
-    complete = seen >= set(range(version + 1, now + 1))
+    complete = seen >= set(range(version.number + 1, now.number + 1))
     people = {p for r in rows for p in r["people"] or ()}
     return ChangeSet(
         version=now,

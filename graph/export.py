@@ -45,9 +45,15 @@ async def export_graph(
     data = GraphData(version=await current_version(tx))
     if whole:
         for row in await run(
-            tx, "MATCH (s:Skill) RETURN s.key AS key, s.name AS name, s.category AS category"
+            tx,
+            "MATCH (s:Skill) RETURN s.key AS key, s.name AS name, s.category AS category, s.aliases AS aliases",
         ):
-            data.skills[row["key"]] = {"name": row["name"], "category": row["category"]}
+            aliases = tuple(row["aliases"] or ())
+            data.skills[row["key"]] = {
+                "name": row["name"],
+                "category": row["category"],
+                "aliases": aliases,
+            }
         rows = await run(
             tx, "MATCH (a:Skill)-[:RELATED_TO]->(b:Skill) RETURN a.key AS a, b.key AS b"
         )

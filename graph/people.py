@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph import validation
-from graph.changes import record_change
+from graph.changes import ALL, record_change
 from graph.dialect import limit
 from graph.errors import InvalidInput, NotFound
 from graph.model import JobRole, LearningGoal, Person, SkillLevel, Team
@@ -132,6 +132,7 @@ async def write_people(
         totals["learning_goals"] += int(counts["goals"] or 0)
         if on_batch:
             on_batch(len(batch))
+    await record_change(tx, people=[p.id for p in people] if len(people) <= 1000 else [ALL])
     if "manager_id" not in fields:
         return totals
     with_manager = [

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from graph.changes import ALL, record_change
 from graph.errors import InvalidInput
 from graph.model import Skill
 from graph.store import Record, Tx, run
@@ -143,6 +144,7 @@ async def upsert_skills(tx: Tx, skills: Iterable[Skill]) -> int:
         "s.lookup = row.lookup RETURN count(s) AS n",
         rows=[skill_params(s) for s in skills],
     )
+    await record_change(tx, people=[ALL])
     return int(rows[0]["n"]) if rows else 0
 
 
@@ -154,6 +156,7 @@ async def relate_skills(tx: Tx, pairs: Iterable[tuple[str, str]]) -> int:
         "MERGE (a)-[:RELATED_TO]->(b) RETURN count(*) AS n",
         pairs=[list(p) for p in pairs],
     )
+    await record_change(tx, people=[ALL])
     return int(rows[0]["n"]) if rows else 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from graph.changes import ALL, record_change
 from graph.model import Team
 from graph.store import Record, Tx, run
 
@@ -26,6 +27,7 @@ async def upsert_teams(tx: Tx, teams: Iterable[Team]) -> int:
         "SET t.name = row.name, t.function = row.function, t.site = row.site RETURN count(t) AS n",
         rows=[{"id": t.id, "name": t.name, "function": t.function, "site": t.site} for t in teams],
     )
+    await record_change(tx, people=[ALL])
     return int(rows[0]["n"]) if rows else 0
 
 

@@ -53,7 +53,8 @@ class GroupData:
 class GraphData:
     """Everything the projection holds, or a part of it (some people and groups)."""
 
-    version: int
+    version: Any
+    """The store's version stamp this data was read at (opaque to the matcher)."""
     people: list[PersonData] = field(default_factory=list)
     skills: dict[str, dict[str, Any]] = field(default_factory=dict)
     related: list[tuple[str, str]] = field(default_factory=list)

@@ -14,6 +14,7 @@ which is how :mod:`graph.projection` keeps it current without a full reload.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
@@ -35,7 +36,7 @@ def skill(key: str) -> Node:
 class Projection:
     """A NetworkX multigraph of people, skills, teams, mentorships, squads and communities."""
 
-    def __init__(self, version: int = 0) -> None:
+    def __init__(self, version: Any = None) -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.version = version
 
@@ -83,7 +84,7 @@ class Projection:
             self._add_person(p)
         for m in data.mentorships:
             self._add_mentorship(m)
-        self.version = max(self.version, data.version)
+        self.version = data.version
 
     def _forget_person(self, pid: str) -> None:
         g = self.graph

@@ -33,8 +33,9 @@ def statements_for(api: Api, size: int) -> int:
 
 async def test_page_cost_is_constant(store: Store, api: Api) -> None:
     await write_organisation(store, generate_organisation(people=300, seed=4), create=True)
+    statements_for(api, 5)  # the first read after a bulk write reloads the projection
     costs = {size: statements_for(api, size) for size in (25, 50, 100)}
-    # page, count, people (3 statements), teams, managers (3), skills, squads and
-    # communities (2 each): the same handful whether the page holds 25 people or 100
+    # the version check, then squads and communities of the page (people, teams, managers
+    # and skills come from the projection): the same few whether it holds 25 people or 100
     assert len(set(costs.values())) == 1, costs
-    assert costs[100] <= 16
+    assert costs[100] <= 6
