@@ -8,6 +8,7 @@ people, teams and skills they return equal what the store holds at that version.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 
 from graph import model
@@ -111,12 +112,14 @@ def matching_people(projection: Projection, where: PeopleFilter) -> Iterator[tup
 def page_of_people(
     projection: Projection, where: PeopleFilter, *, first: int, after: tuple[str, str] | None
 ) -> tuple[list[tuple[str, str]], bool, int]:
-    """One page of the directory by (name, id) after ``after``, whether more follow, and the total."""
-    matched = sorted(matching_people(projection, where))
-    start = 0
-    if after is not None:
-        import bisect
+    """One page of the directory by (name, id) after ``after``, whether more follow, and the total.
 
-        start = bisect.bisect_right(matched, after)
+    The sorted list for a filter is kept with the projection until the graph changes.
+    """
+    key = ("directory", where)
+    matched: list[tuple[str, str]] = projection.derived.get(key) or []
+    if key not in projection.derived:
+        matched = projection.derived[key] = sorted(matching_people(projection, where))
+    start = bisect.bisect_right(matched, after) if after is not None else 0
     page = matched[start : start + first]
     return page, start + first < len(matched), len(matched)

@@ -66,28 +66,21 @@ class Team:
 
 @strawberry.type(description="A skill someone has, and how well.")
 class SkillLevel:
-    key: strawberry.Private[str]
+    skill: Skill = strawberry.field(description="The skill.")
     level: int = strawberry.field(
         description="1 aware, 2 basic, 3 independent, 4 strong (can teach), 5 expert."
     )
 
-    @strawberry.field(description="The skill.")
-    async def skill(self, info: Info) -> Skill:
-        found = await info.context.loaders.skill.load(self.key)
-        assert found is not None
-        return Skill.of(found)
-
 
 @strawberry.type(description="A skill someone wants to learn.")
 class LearningGoal:
-    key: strawberry.Private[str]
+    skill: Skill = strawberry.field(description="The skill to learn.")
     priority: Priority = strawberry.field(description="HIGH, MEDIUM or LOW.")
 
-    @strawberry.field(description="The skill to learn.")
-    async def skill(self, info: Info) -> Skill:
-        found = await info.context.loaders.skill.load(self.key)
-        assert found is not None
-        return Skill.of(found)
+
+async def _skill_map(info: Info, keys: list[str]) -> dict[str, Skill]:
+    found = await info.context.loaders.skill.load_many(keys)
+    return {s.key: Skill.of(s) for s in found if s is not None}
 
 
 @strawberry.type(
@@ -168,18 +161,26 @@ class Person:
         return Person.of(found) if found else None
 
     @strawberry.field(description="Skills with levels, strongest first.")
-    def skills(self) -> list[SkillLevel]:
+    async def skills(self, info: Info) -> list[SkillLevel]:
         ordered = sorted(self.record.skills, key=lambda s: (-s.level, s.skill))
-        return [SkillLevel(key=s.skill, level=s.level) for s in ordered]
+        found = await _skill_map(info, [s.skill for s in ordered])
+        return [
+            SkillLevel(skill=found[s.skill], level=s.level) for s in ordered if s.skill in found
+        ]
 
     @strawberry.field(
         description="What the person wants to learn, most wanted first. Visible to the person, "
         "moderators, HR and admins."
     )
-    def learning_goals(self, info: Info) -> list[LearningGoal]:
+    async def learning_goals(self, info: Info) -> list[LearningGoal]:
         require(info.context.principal, Action.READ_GOALS, self.record.id)
         ordered = sorted(self.record.goals, key=lambda g: (g.priority, g.skill))
-        return [LearningGoal(key=g.skill, priority=model.Priority(g.priority)) for g in ordered]
+        found = await _skill_map(info, [g.skill for g in ordered])
+        return [
+            LearningGoal(skill=found[g.skill], priority=model.Priority(g.priority))
+            for g in ordered
+            if g.skill in found
+        ]
 
     @strawberry.field(
         description="The person's mentorships, as mentor or mentee, newest first. Visible to the "

@@ -39,6 +39,8 @@ class Projection:
     def __init__(self, version: Any = None) -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.version = version
+        self.derived: dict[Any, Any] = {}
+        """Values computed from the graph (sorted directories, scores): emptied on every change."""
 
     @classmethod
     def build(cls, data: GraphData) -> Projection:
@@ -63,6 +65,7 @@ class Projection:
         hold towards them (someone reporting to them) stay.
         """
         g = self.graph
+        self.derived.clear()
         for key, props in data.skills.items():
             g.add_node(skill(key), kind="skill", **props)
         for a, b in data.related:
