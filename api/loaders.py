@@ -85,6 +85,12 @@ class Loaders:
             self._projection = await self.keeper.current()
         return self._projection
 
+    def skills_now(self, keys: Sequence[str]) -> list[model.Skill]:
+        """Skills from the projection this request already loaded (people come from it too)."""
+        assert self._projection is not None, "load a person before their skills"
+        found = (directory.skill_record(self._projection, key) for key in keys)
+        return [s for s in found if s is not None]
+
     def _from_projection(
         self, read: Callable[[Projection, str], V | None]
     ) -> Callable[[list[str]], Awaitable[list[V | None]]]:

@@ -78,9 +78,8 @@ class LearningGoal:
     priority: Priority = strawberry.field(description="HIGH, MEDIUM or LOW.")
 
 
-async def _skill_map(info: Info, keys: list[str]) -> dict[str, Skill]:
-    found = await info.context.loaders.skill.load_many(keys)
-    return {s.key: Skill.of(s) for s in found if s is not None}
+def _skill_map(info: Info, keys: list[str]) -> dict[str, Skill]:
+    return {s.key: Skill.of(s) for s in info.context.loaders.skills_now(keys)}
 
 
 @strawberry.type(
@@ -161,9 +160,9 @@ class Person:
         return Person.of(found) if found else None
 
     @strawberry.field(description="Skills with levels, strongest first.")
-    async def skills(self, info: Info) -> list[SkillLevel]:
+    def skills(self, info: Info) -> list[SkillLevel]:
         ordered = sorted(self.record.skills, key=lambda s: (-s.level, s.skill))
-        found = await _skill_map(info, [s.skill for s in ordered])
+        found = _skill_map(info, [s.skill for s in ordered])
         return [
             SkillLevel(skill=found[s.skill], level=s.level) for s in ordered if s.skill in found
         ]
@@ -172,10 +171,10 @@ class Person:
         description="What the person wants to learn, most wanted first. Visible to the person, "
         "moderators, HR and admins."
     )
-    async def learning_goals(self, info: Info) -> list[LearningGoal]:
+    def learning_goals(self, info: Info) -> list[LearningGoal]:
         require(info.context.principal, Action.READ_GOALS, self.record.id)
         ordered = sorted(self.record.goals, key=lambda g: (g.priority, g.skill))
-        found = await _skill_map(info, [g.skill for g in ordered])
+        found = _skill_map(info, [g.skill for g in ordered])
         return [
             LearningGoal(skill=found[g.skill], priority=model.Priority(g.priority))
             for g in ordered
