@@ -10,10 +10,24 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from graph import model
-from graph.people import PeopleFilter
 from matching.projection import Projection, person, skill
+
+
+@dataclass(frozen=True)
+class PeopleFilter:
+    """Which people a directory search returns; every given condition must hold."""
+
+    team_id: str | None = None
+    site: str | None = None
+    function: str | None = None
+    shift: str | None = None
+    skill: str | None = None
+    """A skill key; with ``min_level``, people who have it at that level or higher."""
+    min_level: int = 1
+    open_to_mentoring: bool | None = None
 
 
 def person_record(projection: Projection, person_id: str) -> model.Person | None:

@@ -23,7 +23,7 @@ from api.types import (
     SquadStatus,
     Team,
 )
-from graph import communities, people, skills, squads, teams
+from graph import communities, skills, squads, teams
 
 
 async def person_or_error(info: Info, person_id: str) -> Person:
@@ -34,15 +34,15 @@ async def person_or_error(info: Info, person_id: str) -> Person:
     return Person.of(found)
 
 
-async def _filter(info: Info, where: PeopleFilter | None) -> people.PeopleFilter:
+async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFilter:
     if where is None:
-        return people.PeopleFilter()
+        return directory.PeopleFilter()
     skill = None
     if where.skill is not None:
         skill = (await info.context.catalog()).require(where.skill).key
     if not 1 <= where.min_level <= 5:
         raise BadInput(f"`minLevel` must be from 1 to 5, not {where.min_level}.")
-    return people.PeopleFilter(
+    return directory.PeopleFilter(
         team_id=where.team,
         site=where.site,
         function=where.function,

@@ -113,17 +113,6 @@ async def page_one_query_per_person(store: Store) -> float:
     return (time.perf_counter() - start) * 1000
 
 
-async def page_batched(store: Store) -> float:
-    """The same page the DataLoader way, without HTTP: page, people, skills — three queries."""
-    from graph import people, skills
-
-    start = time.perf_counter()
-    keys, _ = await store.read(people.search_people, people.PeopleFilter(), first=50)
-    found = await store.read(people.get_people, [pid for _, pid in keys])
-    await store.read(skills.get_skills, sorted({s.skill for p in found for s in p.skills}))
-    return (time.perf_counter() - start) * 1000
-
-
 async def main(args: argparse.Namespace) -> None:
     secret = secrets.token_urlsafe(48)
     with tempfile.TemporaryDirectory(prefix="skillweave-bench-") as folder:
@@ -201,7 +190,6 @@ async def main(args: argparse.Namespace) -> None:
                 )  # fmt: skip
                 results.append((clients, person, page))
             baseline = [await page_one_query_per_person(store) for _ in range(args.baseline_runs)]
-            batched = [await page_batched(store) for _ in range(args.baseline_runs)]
             single = await load(
                 url, token, [{"query": PAGE, "variables": {"after": None}}] * args.baseline_runs, 1
             )
@@ -243,8 +231,6 @@ async def main(args: argparse.Namespace) -> None:
     compare.add_row(
         "baseline: one Cypher query per person (in process, no HTTP)", f"{base:.1f}", "1.0x"
     )
-    compare.add_row("DataLoader path, 3 queries (in process, no HTTP)", f"{statistics.median(batched):.1f}",
-                    f"{base / statistics.median(batched):.1f}x")  # fmt: skip
     compare.add_row(
         "DataLoader path through HTTP + GraphQL",
         f"{single['p50']:.1f}",

@@ -222,24 +222,6 @@ async def mentorships_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, 
     return result
 
 
-async def list_mentorships(
-    tx: Tx, *, status: MentorshipStatus | None = None, limit: int = 100
-) -> list[Mentorship]:
-    """Mentorships across the organisation, newest first (for HR)."""
-    stored = None if status is MentorshipStatus.EXPIRED else (status.value if status else None)
-    rows = await run(
-        tx,
-        "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(mentee:Person) "
-        "WHERE $status IS NULL OR m.status = $status OR ($expired AND m.status = 'requested') "
-        "WITH m, mentor, mentee ORDER BY m.requested_at DESC LIMIT $limit" + _RETURN,
-        status=stored,
-        expired=status is MentorshipStatus.EXPIRED,
-        limit=limit,
-    )
-    found = [mentorship_from_record(r) for r in rows]
-    return [m for m in found if status is None or m.status is status]
-
-
 async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
     """Accept or decline a requested mentorship.
 

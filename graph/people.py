@@ -8,14 +8,12 @@ functions below it are the single-person edits the API makes.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from graph import validation
 from graph.changes import ALL, record_change
-from graph.dialect import limit
 from graph.errors import InvalidInput, NotFound
-from graph.model import JobRole, LearningGoal, Person, SkillLevel, Team
+from graph.model import JobRole, LearningGoal, Person, SkillLevel
 from graph.store import Record, Tx, run
 
 PERSON_PROPERTIES = (
@@ -155,7 +153,7 @@ CALL { WITH p
 CALL { WITH p
   OPTIONAL MATCH (p)-[w:WANTS_TO_LEARN]->(s:Skill)
   RETURN collect(CASE WHEN s IS NULL THEN NULL ELSE {skill: s.key, priority: w.priority} END) AS goals }
-RETURN properties(p) AS props, t {.id, .name, .function, .site} AS team, m.id AS manager, skills, goals
+RETURN properties(p) AS props, t.id AS team, m.id AS manager, skills, goals
 """
 
 
@@ -169,7 +167,7 @@ def person_from_record(row: Record) -> Person:
     goals = [g for g in row.get("goals") or () if g]
     return Person(
         **values,
-        team_id=row["team"]["id"] if isinstance(row.get("team"), dict) else row.get("team"),
+        team_id=row.get("team"),
         manager_id=row.get("manager"),
         skills=tuple(SkillLevel(s["skill"], int(s["level"])) for s in skills),
         goals=tuple(LearningGoal(g["skill"], int(g["priority"])) for g in goals),
@@ -178,20 +176,9 @@ def person_from_record(row: Record) -> Person:
 
 async def get_people(tx: Tx, ids: Sequence[str]) -> list[Person]:
     """The people with these ids (unknown ids are left out), in the order asked: one statement."""
-    return [person for person, _ in await get_people_with_teams(tx, ids)]
-
-
-async def get_people_with_teams(tx: Tx, ids: Sequence[str]) -> list[tuple[Person, Team | None]]:
-    """Like :func:`get_people`, each with their team, still in one statement."""
     rows = await run(tx, _GET_PEOPLE, ids=list(dict.fromkeys(ids)))
-    found = {r["props"]["id"]: (person_from_record(r), _team(r["team"])) for r in rows}
+    found = {r["props"]["id"]: person_from_record(r) for r in rows}
     return [found[i] for i in ids if i in found]
-
-
-def _team(row: Record | None) -> Team | None:
-    if not row or row.get("id") is None:
-        return None
-    return Team(id=row["id"], name=row["name"], function=row["function"], site=row["site"])
 
 
 async def get_person(tx: Tx, id: str) -> Person | None:
@@ -311,84 +298,3 @@ async def update_profile(tx: Tx, person_id: str, changes: dict[str, Any]) -> Per
     person = await get_person(tx, person_id)
     assert person is not None
     return person
-
-
-@dataclass(frozen=True)
-class PeopleFilter:
-    """Which people a directory search returns; every given condition must hold."""
-
-    team_id: str | None = None
-    site: str | None = None
-    function: str | None = None
-    shift: str | None = None
-    skill: str | None = None
-    """A skill key; with ``min_level``, people who have it at that level or higher."""
-    min_level: int = 1
-    open_to_mentoring: bool | None = None
-
-
-def _filter_clause(where: PeopleFilter) -> tuple[str, dict[str, Any]]:
-    """A WHERE clause with only the conditions the filter sets ("" for none).
-
-    ArcadeDB evaluates even ``WHERE true`` row by row, and a bare ``count`` is
-    answered from the type's size, so an empty filter must add nothing.
-    """
-    conditions: list[str] = []
-    params: dict[str, Any] = {}
-    for name in ("site", "function", "shift"):
-        value = getattr(where, name)
-        if value is not None:
-            conditions.append(f"p.{name} = ${name}")
-            params[name] = value
-    if where.open_to_mentoring is not None:
-        conditions.append("coalesce(p.open_to_mentoring, false) = $open")
-        params["open"] = where.open_to_mentoring
-    if where.team_id is not None:
-        conditions.append("EXISTS { MATCH (p)-[:MEMBER_OF]->(:Team {id: $team}) }")
-        params["team"] = where.team_id
-    if where.skill is not None:
-        conditions.append(
-            "EXISTS { MATCH (p)-[h:HAS_SKILL]->(:Skill {key: $skill}) WHERE h.level >= $min_level }"
-        )
-        params.update(skill=where.skill, min_level=where.min_level)
-    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
-
-
-async def search_people(
-    tx: Tx,
-    where: PeopleFilter,
-    *,
-    first: int,
-    after: tuple[str, str] | None = None,
-) -> tuple[list[tuple[str, str]], bool]:
-    """One page of the directory, ordered by name then id (keyset pagination).
-
-    Args:
-        tx: the transaction.
-        where: the filter.
-        first: page size.
-        after: the (name, id) of the last person of the previous page.
-
-    Returns:
-        The (name, id) of each person on the page, and whether more follow.
-    """
-    clause, params = _filter_clause(where)
-    if after is not None:
-        keyset = "(p.name > $name OR (p.name = $name AND p.id > $last_id))"
-        clause = f"{clause} AND {keyset}" if clause else f"WHERE {keyset}"
-        params.update(name=after[0], last_id=after[1])
-    rows = await run(
-        tx,
-        f"MATCH (p:Person) {clause} "
-        f"RETURN p.name AS name, p.id AS id ORDER BY p.name, p.id {limit(first + 1)}",
-        **params,
-    )
-    keys = [(r["name"], r["id"]) for r in rows]
-    return keys[:first], len(keys) > first
-
-
-async def count_matching(tx: Tx, where: PeopleFilter) -> int:
-    """How many people the filter matches, across all pages."""
-    clause, params = _filter_clause(where)
-    rows = await run(tx, f"MATCH (p:Person) {clause} RETURN count(*) AS n", **params)
-    return int(rows[0]["n"])

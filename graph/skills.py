@@ -12,7 +12,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -200,15 +200,3 @@ async def related_skills(tx: Tx, key: str) -> list[str]:
 async def load_catalog(tx: Tx) -> SkillCatalog:
     """Every skill in the store, ready to resolve names in memory."""
     return SkillCatalog(await list_skills(tx))
-
-
-async def get_skills(tx: Tx, keys: Sequence[str]) -> list[Skill]:
-    """The skills with these keys (unknown keys left out), in one query."""
-    rows = await run(
-        tx,
-        "UNWIND $keys AS wanted MATCH (s:Skill {key: wanted}) "
-        "RETURN s.key AS key, s.name AS name, s.category AS category, s.aliases AS aliases",
-        keys=list(keys),
-    )
-    found = {r["key"]: skill_from_record(r) for r in rows}
-    return [found[k] for k in keys if k in found]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from graph.changes import ALL, record_change
 from graph.model import Team
@@ -50,15 +50,3 @@ async def list_teams(tx: Tx) -> list[Team]:
         "ORDER BY t.site, t.name",
     )
     return [_team(r) for r in rows]
-
-
-async def get_teams(tx: Tx, ids: Sequence[str]) -> list[Team]:
-    """The teams with these ids (unknown ids left out), in one query."""
-    rows = await run(
-        tx,
-        "UNWIND $ids AS wanted MATCH (t:Team {id: wanted}) "
-        "RETURN t.id AS id, t.name AS name, t.function AS function, t.site AS site",
-        ids=list(ids),
-    )
-    found = {r["id"]: _team(r) for r in rows}
-    return [found[i] for i in ids if i in found]
