@@ -14,6 +14,7 @@ import strawberry
 from api.context import Info
 from api.errors import NotFoundError
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
+from api.matching import MatchingMutations
 from api.permissions import Action, require
 from api.queries import person_or_error
 from api.types import Community, Mentorship, Person, Priority, Squad, SquadRole
@@ -64,7 +65,7 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation:
+class Mutation(MatchingMutations):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,

@@ -12,7 +12,9 @@ manage squads             -        any        -     any
 manage communities        -        any        -     any
 join or leave community   self     self       self  any
 read network health       -        -          any   any
-import and assign (bulk)  -        -          -     any
+suggest mentors           self     self       any   any
+assign mentors (bulk)     -        -          any   any
+import people (bulk)      -        -          -     any
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
@@ -50,7 +52,9 @@ class Action(enum.Enum):
     MANAGE_COMMUNITIES = "manage communities"
     JOIN_COMMUNITY = "join or leave community"
     READ_NETWORK_HEALTH = "read network health"
-    BULK = "import and assign (bulk)"
+    SUGGEST_MENTORS = "suggest mentors"
+    ASSIGN_MENTORS = "assign mentors (bulk)"
+    BULK = "import people (bulk)"
 
 
 _ = Scope.NONE
@@ -67,6 +71,8 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.MANAGE_COMMUNITIES:  {Role.AGENT: _,    Role.MODERATOR: ANY,  Role.HR: _,    Role.ADMIN: ANY},
     Action.JOIN_COMMUNITY:      {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
     Action.READ_NETWORK_HEALTH: {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.SUGGEST_MENTORS:     {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.ASSIGN_MENTORS:      {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
     Action.BULK:                {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: _,    Role.ADMIN: ANY},
 }  # fmt: skip
 

@@ -8,6 +8,7 @@ from api import directory
 from api.context import Info
 from api.errors import BadInput, NotFoundError
 from api.inputs import PeopleFilter
+from api.matching import MatchingQueries
 from api.pagination import decode_cursor, encode_cursor, page_size
 from api.permissions import Action, require
 from api.types import (
@@ -54,7 +55,7 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query:
+class Query(MatchingQueries):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)

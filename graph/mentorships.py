@@ -329,3 +329,84 @@ async def responsiveness(tx: Tx, person_id: str) -> tuple[int, int]:
     if not rows:
         raise NotFound(f"No person with id {person_id!r}.")
     return int(rows[0]["answered"]), int(rows[0]["expired"])
+
+
+async def create_requests(
+    tx: Tx,
+    pairs: Sequence[tuple[str, str, Sequence[str]]],
+    *,
+    ttl: dt.timedelta = dt.timedelta(days=7),
+    message: str = "",
+) -> list[str]:
+    """Request many (mentee, mentor, focus skills) mentorships at once, all or none.
+
+    For an assignment planned on a projection: a pair that now has an open
+    mentorship, or a mentor who would go past their capacity or stopped mentoring,
+    means the graph moved on since the plan, and nothing is written (:class:`Conflict`).
+    Touching every mentor first makes concurrent commits take turns.
+    """
+    if not pairs:
+        return []
+    now = _now()
+    mentors = sorted({mentor for _, mentor, _ in pairs})
+    rows = await run(
+        tx,
+        "UNWIND $mentors AS id MATCH (p:Person {id: id}) "
+        "SET p.request_version = coalesce(p.request_version, 0) + 1 "
+        "WITH p OPTIONAL MATCH (p)-[:MENTOR_IN]->(m:Mentorship) "
+        "WHERE m.status = 'active' OR (m.status = 'requested' AND m.expires_at > $now) "
+        "RETURN p.id AS id, coalesce(p.mentoring_capacity, 0) AS capacity, "
+        "coalesce(p.open_to_mentoring, false) AS open, count(m) AS load",
+        mentors=mentors,
+        now=now,
+    )
+    wanted: dict[str, int] = {}
+    for _, mentor, _ in pairs:
+        wanted[mentor] = wanted.get(mentor, 0) + 1
+    found = {r["id"]: r for r in rows}
+    for mentor in mentors:
+        row = found.get(mentor)
+        if row is None:
+            raise NotFound(f"No person with id {mentor!r}.")
+        if not row["open"] or row["load"] + wanted[mentor] > row["capacity"]:
+            raise Conflict(
+                f"Mentor {mentor} no longer has room for {wanted[mentor]} more mentee(s); the "
+                "graph changed since the plan was made. Plan again."
+            )
+    rows_in = [
+        {"mentee": mentee, "mentor": mentor, "id": new_id("mnt"), "skills": sorted(set(focus))}
+        for mentee, mentor, focus in pairs
+    ]
+    clashes = await run(
+        tx,
+        "UNWIND $pairs AS pair MATCH (mentee:Person {id: pair.mentee}) "
+        "MATCH (mentor:Person {id: pair.mentor}) "
+        "OPTIONAL MATCH (mentor)-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(mentee) "
+        "WHERE m.status = 'active' OR (m.status = 'requested' AND m.expires_at > $now) "
+        "RETURN pair.mentee AS mentee, count(m) AS open",
+        pairs=rows_in,
+        now=now,
+    )
+    if len(clashes) != len(rows_in):
+        raise NotFound("One of the mentees no longer exists; plan again.")
+    taken = sorted(r["mentee"] for r in clashes if r["open"])
+    if taken:
+        raise Conflict(
+            f"{taken[0]} already has an open mentorship with the planned mentor; plan again."
+        )
+    await run(
+        tx,
+        "UNWIND $pairs AS pair MATCH (mentee:Person {id: pair.mentee}) "
+        "MATCH (mentor:Person {id: pair.mentor}) "
+        "CREATE (m:Mentorship {id: pair.id, status: 'requested', message: $message, "
+        "requested_at: $now, expires_at: $expires}) "
+        "CREATE (mentor)-[:MENTOR_IN]->(m) CREATE (mentee)-[:MENTEE_IN]->(m) "
+        "WITH m, pair UNWIND pair.skills AS key MATCH (s:Skill {key: key}) "
+        "CREATE (m)-[:FOCUSES_ON]->(s)",
+        pairs=rows_in,
+        message=message,
+        now=now,
+        expires=now + ttl,
+    )
+    await record_change(tx, people=[p for mentee, mentor, _ in pairs for p in (mentee, mentor)])
+    return [str(r["id"]) for r in rows_in]

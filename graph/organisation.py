@@ -7,6 +7,7 @@ store never holds half an import.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,7 @@ from graph.people import PERSON_FIELDS, write_people
 from graph.skills import relate_skills, upsert_skills
 from graph.store import Store, Tx, run
 from graph.teams import upsert_teams
+from matching.data import GraphData, GroupData, MentorshipData, PersonData
 
 Progress = Callable[[str, int], None]
 """Called with a stage name and how many items were just written."""
@@ -189,3 +191,73 @@ async def write_organisation(
         }
 
     return await store.write(work)
+
+
+def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
+    """The records the matcher's projection is built from, straight from an organisation.
+
+    Equal to what :func:`graph.export.export_graph` reads back once ``org`` is written,
+    so benchmarks and pure tests can build a projection without a store.
+    """
+    data = GraphData(version=version)
+    data.skills = {
+        s.key: {"name": s.name, "category": s.category, "aliases": s.aliases} for s in org.skills
+    }
+    data.related = list(org.related_skills)
+    data.teams = {t.id: {"name": t.name, "function": t.function, "site": t.site} for t in org.teams}
+    squads: dict[str, dict[str, str]] = {}
+    for q in org.squads:
+        for m in q.members:
+            squads.setdefault(m.person_id, {})[q.id] = str(m.role)
+    member_of: dict[str, list[str]] = {}
+    moderating: dict[str, list[str]] = {}
+    for c in org.communities:
+        for pid in c.member_ids:
+            member_of.setdefault(pid, []).append(c.id)
+        for pid in c.moderator_ids:
+            moderating.setdefault(pid, []).append(c.id)
+    for p in org.people:
+        props: dict[str, Any] = {
+            "name": p.name, "title": p.title, "role": str(p.role), "function": p.function,
+            "site": p.site, "shift": p.shift, "timezone": p.timezone, "languages": p.languages,
+            "tenure_months": p.tenure_months, "mentoring_capacity": p.mentoring_capacity,
+            "open_to_mentoring": p.open_to_mentoring,
+            "open_to_being_mentored": p.open_to_being_mentored,
+            "requests_answered": None, "requests_expired": None,
+        }  # fmt: skip
+        data.people.append(
+            PersonData(
+                id=p.id,
+                props=props,
+                team=p.team_id,
+                manager=p.manager_id,
+                skills={s.skill: s.level for s in p.skills},
+                goals={g.skill: int(g.priority) for g in p.goals},
+                squads=squads.get(p.id, {}),
+                communities=tuple(sorted(member_of.get(p.id, ()))),
+                moderates=tuple(sorted(moderating.get(p.id, ()))),
+            )
+        )
+    now = dt.datetime.now(dt.UTC)
+    for mentorship in org.mentorships:
+        status = str(mentorship.status)
+        expires = mentorship.expires_at
+        if status == "requested" and expires is not None and expires <= now:
+            status = "expired"
+        data.mentorships.append(
+            MentorshipData(
+                mentorship.id,
+                mentorship.mentor_id,
+                mentorship.mentee_id,
+                status,
+                tuple(sorted(mentorship.focus_skills)),
+            )
+        )
+    data.squads = [
+        GroupData(q.id, {"name": q.name, "status": str(q.status)}, tuple(sorted(q.focus_skills)))
+        for q in org.squads
+    ]
+    data.communities = [
+        GroupData(c.id, {"name": c.name}, tuple(sorted(c.topic_skills))) for c in org.communities
+    ]
+    return data

@@ -40,7 +40,12 @@ class Projection:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.version = version
         self.derived: dict[Any, Any] = {}
-        """Values computed from the graph (sorted directories, scores): emptied on every change."""
+        """Values computed from the graph (sorted directories, scoring indexes).
+
+        On every change a value with a ``refresh(projection, people) -> bool`` method
+        is asked to update itself for the people changed (and kept if it says so);
+        any other value is dropped, to be computed again on next use.
+        """
 
     @classmethod
     def build(cls, data: GraphData) -> Projection:
@@ -65,7 +70,7 @@ class Projection:
         hold towards them (someone reporting to them) stay.
         """
         g = self.graph
-        self.derived.clear()
+        people = list(people)
         for key, props in data.skills.items():
             g.add_node(skill(key), kind="skill", **props)
         for a, b in data.related:
@@ -88,6 +93,13 @@ class Projection:
         for m in data.mentorships:
             self._add_mentorship(m)
         self.version = data.version
+        touched = set(people) | {p.id for p in data.people}
+        for m in data.mentorships:
+            touched.update((m.mentor, m.mentee))
+        for key, value in list(self.derived.items()):
+            refresh = getattr(value, "refresh", None)
+            if refresh is None or not refresh(self, sorted(touched)):
+                del self.derived[key]
 
     def _forget_person(self, pid: str) -> None:
         g = self.graph

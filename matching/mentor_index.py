@@ -1,0 +1,351 @@
+"""Scores many mentor candidates at once with numpy, the same numbers as :mod:`matching.scoring`.
+
+Per person it holds a row of skill levels, of the best *related* level per
+skill, and of normalised goal weights, plus codes for team, function, site,
+shift class and spoken languages. For a mentee, the candidates are the people
+who teach one of the mentee's goal skills or a skill related to one (a short
+list per skill), and the whole score is a handful of array operations over them:
+at 50,000 people a mentee's ranking takes about a millisecond instead of scoring
+everyone in Python.
+
+The index lives in :attr:`Projection.derived` and refreshes the rows of the
+people a change names; a new person or skill rebuilds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matching.profiles import Profile, Profiles
+from matching.projection import Projection
+from matching.scoring import DEFAULT_WEIGHTS, MAX_LEVEL, Weights, shift_overlap
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class CandidateFilter:
+    """Conditions on the mentor; every given one must hold."""
+
+    site: str | None = None
+    function: str | None = None
+    shift: str | None = None
+    language: str | None = None
+    teaches: str | None = None
+    """A skill key the mentor must hold at teaching level."""
+
+
+class MentorIndex:
+    """Array form of :class:`~matching.profiles.Profiles` for fast candidate scoring."""
+
+    def __init__(self, profiles: Profiles, weights: Weights = DEFAULT_WEIGHTS) -> None:
+        self.profiles = profiles
+        self.weights = weights
+        self.ids: list[str] = sorted(profiles)
+        self.pos = {pid: i for i, pid in enumerate(self.ids)}
+        self.skills = sorted(set(profiles.skill_names) | _held_skills(profiles))
+        self.skill_pos = {key: i for i, key in enumerate(self.skills)}
+        n, s = len(self.ids), len(self.skills)
+        # Column-major: scoring reads one skill's column for many candidates at a time.
+        self.level = np.zeros((n, s), dtype=np.int8, order="F")
+        self.related_level = np.zeros((n, s), dtype=np.int8, order="F")
+        self.responsiveness = np.ones(n, dtype=np.float64)
+        self.spare = np.zeros(n, dtype=np.int64)
+        self._codes: dict[str, dict[object, int]] = {}
+        self.team = np.zeros(n, dtype=np.int64)
+        self.function = np.zeros(n, dtype=np.int64)
+        self.site = np.zeros(n, dtype=np.int64)
+        self.shift_class = np.zeros(n, dtype=np.int64)
+        self.shift_key = np.zeros(n, dtype=np.int64)
+        self.speaks: dict[str, npt.NDArray[np.bool_]] = {}
+        self.first_language = np.full(n, -1, dtype=np.int64)
+        slots = max([len(p.goals) for p in profiles.values()] + [1])
+        self.goal_slot = np.zeros((n, slots), dtype=np.int64)
+        """Each person's goal skills (positions), padded with share 0."""
+        self.goal_slot_share = np.zeros((n, slots), dtype=np.float64)
+        self._overlap = np.zeros((0, 0), dtype=np.float64)
+        self._shift_classes: list[tuple[str | None, str | None]] = []
+        self._teachers: dict[int, Ints] = {}
+        self._shortlists: dict[tuple[int, int, int], Ints] = {}
+        self._related_pos = [
+            np.array(sorted(self.skill_pos[r] for r in profiles.related.get(key, ())), dtype=int)
+            for key in self.skills
+        ]
+        for i, pid in enumerate(self.ids):
+            self._fill(i, profiles[pid], related=False)
+        for g, related in enumerate(self._related_pos):
+            if len(related):
+                self.related_level[:, g] = self.level[:, related].max(axis=1)
+        self._build_overlap()
+
+    @classmethod
+    def of(cls, projection: Projection) -> MentorIndex:
+        """The index of ``projection``, built once and then refreshed with it."""
+        found = projection.derived.get(cls)
+        if not isinstance(found, cls):
+            found = projection.derived[cls] = cls(Profiles.of(projection))
+        return found
+
+    def refresh(self, projection: Projection, people: Iterable[str]) -> bool:
+        """Rewrite the rows of ``people``; ``False`` (rebuild) for anyone or any skill new."""
+        profiles = Profiles.of(projection)
+        if profiles is not self.profiles:
+            return False
+        for pid in people:
+            i = self.pos.get(pid)
+            profile = profiles.get(pid)
+            if i is None or profile is None:
+                return False
+            if any(k not in self.skill_pos for k in (*profile.skills, *profile.goals)):
+                return False
+            if len(profile.goals) > self.goal_slot.shape[1]:
+                return False
+            self._fill(i, profile)
+        self._teachers.clear()
+        self._shortlists.clear()
+        self._build_overlap()
+        return True
+
+    def _code(self, kind: str, value: object) -> int:
+        codes = self._codes.setdefault(kind, {})
+        return codes.setdefault(value, len(codes))
+
+    def _fill(self, i: int, p: Profile, *, related: bool = True) -> None:
+        w = self.weights
+        self.level[i] = 0
+        for key, level in p.skills.items():
+            self.level[i, self.skill_pos[key]] = level
+        if related:
+            row = self.level[i]
+            self.related_level[i] = [int(row[r].max()) if len(r) else 0 for r in self._related_pos]
+        self.goal_slot[i] = 0
+        self.goal_slot_share[i] = 0.0
+        total = sum(w.goal_weight(priority) for priority in p.goals.values())
+        for j, (key, priority) in enumerate(sorted(p.goals.items())):
+            self.goal_slot[i, j] = self.skill_pos[key]
+            self.goal_slot_share[i, j] = w.goal_weight(priority) / total
+        self.responsiveness[i] = (p.answered + 2) / (p.answered + p.expired + 2)
+        self.spare[i] = p.spare
+        self.team[i] = self._code("team", p.team)
+        self.function[i] = self._code("function", p.function)
+        self.site[i] = self._code("site", p.site)
+        self.shift_key[i] = self._code("shift", p.shift)
+        self.shift_class[i] = self._code("shift_class", (p.shift, p.timezone))
+        self.first_language[i] = self._code("language", p.languages[0]) if p.languages else -1
+        for language in p.languages:
+            if language not in self.speaks:
+                self.speaks[language] = np.zeros(len(self.ids), dtype=bool)
+        for language, column in self.speaks.items():
+            column[i] = language in p.languages
+
+    def _build_overlap(self) -> None:
+        classes = sorted(self._codes.get("shift_class", {}).items(), key=lambda kv: kv[1])
+        if len(classes) == len(self._shift_classes):
+            return
+        self._shift_classes = [k for k, _ in classes]  # type: ignore[misc]
+        probes = [Profile(id="", shift=s, timezone=t) for s, t in self._shift_classes]
+        self._overlap = np.array([[shift_overlap(a, b) for b in probes] for a in probes])
+
+    def teachers(self, skill_pos: int) -> Ints:
+        """Positions of everyone with spare capacity holding the skill at teaching level."""
+        found = self._teachers.get(skill_pos)
+        if found is None:
+            column = self.level[:, skill_pos]
+            found = np.flatnonzero((column >= self.weights.teach_level) & (self.spare > 0))
+            self._teachers[skill_pos] = found
+        return found
+
+    def shortlist(self, mentee: Profile, per_goal: int) -> Ints:
+        """The ``per_goal`` strongest available teachers of each of the mentee's goals.
+
+        "Strongest" is the credit on that one goal (through related skills too), then
+        responsiveness: a cheap cut that keeps an org-wide assignment's candidate
+        graph small. Cached per (skill, mentee level) until the next refresh.
+        """
+        parts: list[Ints] = []
+        for key in mentee.goals:
+            g = self.skill_pos[key]
+            own = int(self.level[self.pos[mentee.id], g])
+            found = self._shortlists.get((g, own, per_goal))
+            if found is None:
+                pool = np.unique(self._teachers_of_goal(g))
+                gain = self._gain(self.level[:, g][pool], self.related_level[:, g][pool], own)
+                order = np.lexsort((pool, -self.responsiveness[pool], -gain))
+                found = pool[order[:per_goal]]
+                found = found[gain[order[:per_goal]] > 0]
+                self._shortlists[(g, own, per_goal)] = found
+            parts.append(found)
+        chosen = np.zeros(len(self.ids), dtype=bool)
+        for part in parts:
+            chosen[part] = True
+        return np.flatnonzero(chosen)
+
+    def _teachers_of_goal(self, g: int) -> Ints:
+        return np.concatenate(
+            [self.teachers(g), *(self.teachers(int(r)) for r in self._related_pos[g])]
+        )
+
+    def candidates(self, mentee: Profile) -> Ints:
+        """Positions of everyone who could teach the mentee something."""
+        parts: list[Ints] = []
+        for key in mentee.goals:
+            g = self.skill_pos[key]
+            parts.append(self.teachers(g))
+            parts.extend(self.teachers(int(r)) for r in self._related_pos[g])
+        chosen = np.zeros(len(self.ids), dtype=bool)
+        for part in parts:
+            chosen[part] = True
+        return np.flatnonzero(chosen)
+
+    def _gain(
+        self,
+        held: npt.NDArray[np.int8],
+        related: npt.NDArray[np.int8],
+        own: npt.NDArray[np.int8] | int,
+    ) -> Floats:
+        """Credit for teaching at ``held`` (or ``related``) someone at ``own``; see scoring."""
+        w = self.weights
+        held, related = held.astype(np.int64), related.astype(np.int64)
+        direct = np.where((held >= w.teach_level) & (held > own), (held - own) / MAX_LEVEL, 0.0)
+        via = np.where(
+            (related >= w.teach_level) & (related > own),
+            w.related_credit * (related - own) / MAX_LEVEL,
+            0.0,
+        )
+        return np.maximum(direct, via)
+
+    def pair_scores(self, mentees: Ints, cand: Ints) -> tuple[Floats, Floats, Floats]:
+        """Learning, reciprocity and score of mentee ``mentees[i]`` with mentor ``cand[i, j]``.
+
+        Hard constraints are not checked here. Goals are read through fixed slots per
+        person (``goal_slot``), so a whole batch of mentees is a few array operations.
+        """
+        w = self.weights
+        e = mentees[:, None]
+        learning = np.zeros(cand.shape)
+        reciprocity = np.zeros(cand.shape)
+        for j in range(self.goal_slot.shape[1]):
+            g = self.goal_slot[e, j]
+            learning += self.goal_slot_share[e, j] * self._gain(
+                self.level[cand, g], self.related_level[cand, g], self.level[e, g].astype(np.int64)
+            )
+            g = self.goal_slot[cand, j]
+            reciprocity += self.goal_slot_share[cand, j] * self._gain(
+                self.level[e, g], self.related_level[e, g], self.level[cand, g].astype(np.int64)
+            )
+        bonus = w.reciprocity * reciprocity
+        bonus += w.shift_overlap * self._overlap[self.shift_class[e], self.shift_class[cand]]
+        first = self.first_language[mentees]
+        for language, code in self._codes.get("language", {}).items():
+            rows = first == code
+            if rows.any() and language in self.speaks:
+                bonus[rows] += w.shared_language * self.speaks[language][cand[rows]]
+        bonus += w.cross_team * (self.team[cand] != self.team[e])
+        bonus += w.cross_function * (self.function[cand] != self.function[e])
+        return learning, reciprocity, self.responsiveness[cand] * (learning + bonus)
+
+    def _blocked(self, mentee: Profile) -> set[int]:
+        blocked = {self.pos[p] for p in mentee.partners if p in self.pos}
+        blocked.update(
+            self.pos[p] for p in self.profiles.reporting_line(mentee.id) if p in self.pos
+        )
+        blocked.add(self.pos[mentee.id])
+        return blocked
+
+    def score(
+        self,
+        mentee: Profile,
+        *,
+        filters: CandidateFilter | None = None,
+        among: Ints | None = None,
+    ) -> tuple[Ints, Floats]:
+        """Eligible mentors of ``mentee`` (positions) and their scores, unordered.
+
+        ``among`` limits the candidates (sorted positions), e.g. to a :meth:`shortlist`.
+        """
+        cand = self.candidates(mentee) if among is None else among
+        keep = ~np.isin(cand, np.fromiter(self._blocked(mentee), dtype=np.int64))
+        if filters is not None:
+            keep &= self._filter_mask(cand, filters)
+        cand = cand[keep]
+        learning, _, score = self.pair_scores(np.array([self.pos[mentee.id]]), cand[None, :])
+        useful = learning[0] > 0
+        return cand[useful], score[0][useful]
+
+    def score_batch(
+        self, mentees: Sequence[Profile], per_goal: int
+    ) -> list[tuple[Ints, Floats, Floats]]:
+        """:meth:`score` over each mentee's :meth:`shortlist`, a batch at a time.
+
+        Each mentee gets (mentor positions, scores, the mentors' preference for them):
+        see :func:`matching.scoring.mentor_preference`.
+        """
+        if not mentees:
+            return []
+        lists = [self.shortlist(m, per_goal) for m in mentees]
+        width = max(1, max(len(c) for c in lists))
+        cand = np.zeros((len(mentees), width), dtype=np.int64)
+        valid = np.zeros(cand.shape, dtype=bool)
+        for i, (mentee, found) in enumerate(zip(mentees, lists, strict=True)):
+            cand[i, : len(found)] = found
+            valid[i, : len(found)] = True
+            for b in self._blocked(mentee):
+                valid[i, : len(found)] &= found != b
+        rows = np.array([self.pos[m.id] for m in mentees])
+        learning, reciprocity, score = self.pair_scores(rows, cand)
+        valid &= learning > 0
+        preference = learning + (1.0 + self.weights.reciprocity) * reciprocity
+        return [
+            (cand[i][valid[i]], score[i][valid[i]], preference[i][valid[i]])
+            for i in range(len(mentees))
+        ]
+
+    def _filter_mask(self, cand: Ints, f: CandidateFilter) -> npt.NDArray[np.bool_]:
+        keep = np.ones(len(cand), dtype=bool)
+        for kind, value, column in (
+            ("site", f.site, self.site),
+            ("function", f.function, self.function),
+            ("shift", f.shift, self.shift_key),
+        ):
+            if value is not None:
+                code = self._codes.get(kind, {}).get(value, -1)
+                keep &= column[cand] == code
+        if f.language is not None:
+            speaks = self.speaks.get(f.language)
+            keep &= speaks[cand] if speaks is not None else False
+        if f.teaches is not None:
+            g = self.skill_pos.get(f.teaches)
+            keep &= self.level[cand, g] >= self.weights.teach_level if g is not None else False
+        return keep
+
+    def top(
+        self, mentee: Profile, first: int, *, filters: CandidateFilter | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``first`` best mentors for ``mentee`` as (id, score), best first, ties by id."""
+        cand, scores = self.score(mentee, filters=filters)
+        if len(cand) > first:
+            cut = np.argpartition(-scores, first - 1)[:first]
+            threshold = scores[cut].min()
+            chosen = np.flatnonzero(scores >= threshold)
+            cand, scores = cand[chosen], scores[chosen]
+        ranked = sorted(
+            zip(scores.tolist(), cand.tolist(), strict=True), key=lambda t: (-t[0], self.ids[t[1]])
+        )
+        return [(self.ids[i], s) for s, i in ranked[:first]]
+
+    def positions(self, ids: Sequence[str]) -> list[int]:
+        """Positions of the given people (unknown ids skipped)."""
+        return [self.pos[i] for i in ids if i in self.pos]
+
+
+def _held_skills(profiles: Profiles) -> set[str]:
+    found: set[str] = set()
+    for p in profiles.values():
+        found.update(p.skills)
+        found.update(p.goals)
+    return found
