@@ -8,11 +8,13 @@ from collections import Counter
 import pytest
 
 from graph import people
+from graph.export import export_graph
 from graph.model import JobRole, MentorshipStatus
-from graph.organisation import write_organisation
+from graph.organisation import graph_data, write_organisation
 from graph.seed import FUNCTIONS, SITES, generate_organisation
 from graph.skills import load_taxonomy
 from graph.store import Store
+from matching.projection import Projection
 
 pytestmark = pytest.mark.anyio
 
@@ -73,3 +75,11 @@ async def test_seeded_organisation_loads_whole(store: Store) -> None:
     assert by_type["MENTOR_IN"] == by_type["MENTEE_IN"] == len(org.mentorships)
     sample = org.people[17]
     assert await store.read(people.get_person, sample.id) == sample
+
+
+async def test_the_projection_of_a_seed_equals_its_export(store: Store) -> None:
+    """Benchmarks and pure tests build projections with graph_data(); it must match the store."""
+    org = generate_organisation(people=150, seed=4)
+    await write_organisation(store, org, create=True)
+    exported = Projection.build(await store.read(export_graph))
+    assert exported.signature() == Projection.build(graph_data(org)).signature()

@@ -1,0 +1,240 @@
+"""The complementarity score: hard constraints, explanations, and the fast index agreeing with it."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from graph.organisation import graph_data
+from graph.seed import generate_organisation
+from matching.data import GraphData, MentorshipData, PersonData
+from matching.mentor_index import CandidateFilter, MentorIndex
+from matching.mentoring import suggest_mentors
+from matching.profiles import Profiles
+from matching.projection import Projection
+from matching.scoring import (
+    DEFAULT_WEIGHTS,
+    MAX_LEVEL,
+    Exclusion,
+    PairScore,
+    score_pair,
+    shift_overlap,
+)
+
+MANILA: dict[str, Any] = {
+    "function": "voice", "site": "Manila", "shift": "night", "timezone": "Asia/Manila",
+    "languages": ("Tagalog", "English"),
+}  # fmt: skip
+
+
+def mentor(pid: str, skills: dict[str, int], **props: Any) -> PersonData:
+    values = {**MANILA, "mentoring_capacity": 2, "open_to_mentoring": True, **props}
+    team = values.pop("team", "t2")
+    manager = values.pop("manager", None)
+    goals = values.pop("goals", {})
+    return PersonData(pid, values, team=team, manager=manager, skills=skills, goals=goals)
+
+
+def hand_made(*people: PersonData, mentorships: tuple[MentorshipData, ...] = ()) -> Projection:
+    """A projection of skills sql, excel (related to sql), empathy, and the given people."""
+    mentee = PersonData(
+        "me", {**MANILA}, team="t1", manager="lead", skills={"empathy": 4, "sql": 1},
+        goals={"sql": 1, "coaching": 3},
+    )  # fmt: skip
+    lead = mentor("lead", {"sql": 5, "coaching": 5}, team="t1", manager="boss")
+    boss = mentor("boss", {"sql": 5}, team="t0")
+    data = GraphData(
+        version=1,
+        skills={k: {"name": k.title()} for k in ("sql", "excel", "empathy", "coaching")},
+        related=[("excel", "sql")],
+        people=[mentee, lead, boss, *people],
+        mentorships=list(mentorships),
+    )
+    return Projection.build(data)
+
+
+def suggested(projection: Projection, first: int = 10, **filters: Any) -> list[str]:
+    where = CandidateFilter(**filters) if filters else None
+    return [p.mentor for p in suggest_mentors(projection, "me", first=first, filters=where)]
+
+
+def test_hard_constraints_keep_strong_mentors_out() -> None:
+    projection = hand_made(
+        mentor("closed", {"sql": 5}, open_to_mentoring=False),
+        mentor("full", {"sql": 5}, mentoring_capacity=1),
+        mentor("paired", {"sql": 5}),
+        mentor("weak", {"sql": 4}),
+        mentor("x", {"empathy": 5}),
+        mentor("someone", {"sql": 1}),
+        mentorships=(
+            MentorshipData("m1", "full", "someone", "active"),
+            MentorshipData("m2", "paired", "me", "requested"),
+        ),
+    )
+    profiles = Profiles.of(projection)
+    me = profiles["me"]
+    reasons = {pid: score_pair(profiles[pid], me, profiles) for pid in profiles}
+    assert reasons["me"] is Exclusion.SELF
+    assert reasons["closed"] is Exclusion.NOT_OPEN
+    assert reasons["full"] is Exclusion.NO_CAPACITY
+    assert reasons["paired"] is Exclusion.EXISTING_PAIR
+    assert reasons["lead"] is Exclusion.REPORTING_LINE
+    assert reasons["boss"] is Exclusion.REPORTING_LINE, "the manager's manager too"
+    assert reasons["x"] is Exclusion.NOTHING_TO_TEACH
+    # Every excluded mentor teaches SQL at 5; only the one at 4 is left.
+    assert suggested(projection) == ["weak"]
+
+
+def test_an_ended_mentorship_frees_the_pair_and_the_capacity() -> None:
+    projection = hand_made(
+        mentor("full", {"sql": 5}, mentoring_capacity=1),
+        mentorships=(MentorshipData("m1", "full", "me", "ended"),),
+    )
+    assert suggested(projection) == ["full"]
+
+
+def test_explanations_list_exactly_the_skills_that_scored() -> None:
+    projection = hand_made(
+        mentor("direct", {"sql": 4, "coaching": 2}),
+        mentor("related", {"excel": 5}),
+        mentor("below", {"sql": 1, "coaching": 3}),
+    )
+    profiles = Profiles.of(projection)
+    me = profiles["me"]
+    direct = score_pair(profiles["direct"], me, profiles)
+    assert isinstance(direct, PairScore)
+    assert [(m.skill, m.teacher_level, m.learner_level, m.via) for m in direct.matched] == [
+        ("sql", 4, 1, None)
+    ], "coaching at level 2 is below teaching level and does not score"
+    weight = {1: 1.0, 3: 0.3}
+    assert direct.learning == pytest.approx(weight[1] * 3 / MAX_LEVEL / (weight[1] + weight[3]))
+    related = score_pair(profiles["related"], me, profiles)
+    assert isinstance(related, PairScore)
+    assert [(m.skill, m.via) for m in related.matched] == [("sql", "excel")]
+    assert related.matched[0].points == pytest.approx(
+        DEFAULT_WEIGHTS.related_credit * (5 - 1) / MAX_LEVEL * weight[1] / (weight[1] + weight[3])
+    )
+    below = score_pair(profiles["below"], me, profiles)
+    assert isinstance(below, PairScore)
+    assert [m.skill for m in below.matched] == ["coaching"]
+
+
+def test_reciprocity_and_responsiveness_move_the_ranking() -> None:
+    projection = hand_made(
+        mentor("plain", {"sql": 5}),
+        mentor("swap", {"sql": 5}, goals={"empathy": 1}),
+        mentor("slow", {"sql": 5}, requests_answered=1, requests_expired=3),
+    )
+    ranked = suggest_mentors(projection, "me")
+    assert [p.mentor for p in ranked] == ["swap", "plain", "slow"]
+    swap, plain, slow = ranked
+    assert [m.skill for m in swap.taught_back] == ["empathy"] and swap.reciprocity > 0
+    assert swap.score - plain.score == pytest.approx(DEFAULT_WEIGHTS.reciprocity * swap.reciprocity)
+    assert slow.responsiveness == pytest.approx(3 / 6)
+    assert slow.score == pytest.approx(plain.score * 0.5)
+
+
+def test_preferences_apply_as_documented() -> None:
+    far = {"site": "Austin", "timezone": "America/Chicago", "shift": "day"}
+    projection = hand_made(
+        mentor("near", {"sql": 5}, team="t1b"),
+        mentor("far", {"sql": 5}, function="chat", languages=("English",), **far),
+    )
+    by_id = {p.mentor: p for p in suggest_mentors(projection, "me")}
+    near = {p.name for p in by_id["near"].preferences}
+    assert near == {"shift_overlap", "shared_language", "cross_team"}
+    # Austin day (08–16 at UTC-6) is 14–22 UTC; Manila night (00–08 at UTC+8) is 16–24 UTC.
+    assert {p.name: p.points for p in by_id["far"].preferences} == pytest.approx(
+        {"shift_overlap": DEFAULT_WEIGHTS.shift_overlap * 6 / 8, "cross_team": 0.05,
+         "cross_function": 0.05}
+    )  # fmt: skip
+
+
+def test_shift_overlap_is_symmetric_and_zero_without_a_shift() -> None:
+    profiles = Profiles.of(hand_made(mentor("x", {}, shift=None)))
+    me, lead, x = profiles["me"], profiles["lead"], profiles["x"]
+    assert shift_overlap(me, lead) == 1.0
+    assert shift_overlap(me, x) == shift_overlap(x, me) == 0.0
+
+
+def test_filters_keep_only_matching_mentors() -> None:
+    projection = hand_made(
+        mentor("chat", {"sql": 5}, function="chat"),
+        mentor("voice", {"sql": 4, "excel": 4}),
+    )
+    assert suggested(projection, function="chat") == ["chat"]
+    assert suggested(projection, teaches="excel") == ["voice"]
+    assert suggested(projection, language="Klingon") == []
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Projection:
+    return Projection.build(graph_data(generate_organisation(people=400, seed=11)))
+
+
+def test_the_index_scores_every_pair_as_the_definition_does(seeded: Projection) -> None:
+    profiles = Profiles.of(seeded)
+    index = MentorIndex.of(seeded)
+    for mentee_id in random.Random(3).sample(sorted(profiles), 60):
+        mentee = profiles[mentee_id]
+        cand, scores = index.score(mentee)
+        fast = {index.ids[c]: s for c, s in zip(cand.tolist(), scores.tolist(), strict=True)}
+        slow = {
+            pid: pair.score
+            for pid in profiles
+            if isinstance(pair := score_pair(profiles[pid], mentee, profiles), PairScore)
+        }
+        assert fast.keys() == slow.keys(), mentee_id
+        assert all(fast[k] == pytest.approx(slow[k], abs=1e-12) for k in slow)
+
+
+def test_suggestions_are_the_best_eligible_mentors_in_order(seeded: Projection) -> None:
+    profiles = Profiles.of(seeded)
+    for mentee_id in random.Random(4).sample(sorted(profiles), 20):
+        mentee = profiles[mentee_id]
+        found = suggest_mentors(seeded, mentee_id, first=5)
+        everyone = sorted(
+            (
+                (-pair.score, pid)
+                for pid in profiles
+                if isinstance(pair := score_pair(profiles[pid], mentee, profiles), PairScore)
+            ),
+        )
+        assert [p.mentor for p in found] == [pid for _, pid in everyone[:5]]
+        for pair in found:
+            assert sum(m.points for m in pair.matched) == pytest.approx(pair.learning)
+            assert pair.mentor != mentee_id and pair.mentor not in mentee.partners
+
+
+def test_the_index_follows_changes_without_a_rebuild(seeded: Projection) -> None:
+    index = MentorIndex.of(seeded)
+    profiles = Profiles.of(seeded)
+    mentee = next(p for p in profiles.values() if p.goals and not p.mentored)
+    goal = sorted(mentee.goals)[0]
+    newcomer = next(
+        p for p in profiles.values()
+        if p.id != mentee.id and p.spare == 0 and p.id not in profiles.reporting_line(mentee.id)
+    )  # fmt: skip
+    assert newcomer.id not in [p.mentor for p in suggest_mentors(seeded, mentee.id, first=400)]
+    props = dict(seeded.graph.nodes[("person", newcomer.id)])
+    props.pop("kind")
+    props.update(open_to_mentoring=True, mentoring_capacity=3)
+    fresh = GraphData(
+        version=2,
+        people=[
+            PersonData(
+                newcomer.id, props, team=newcomer.team, manager=newcomer.manager,
+                skills={**newcomer.skills, goal: 5}, goals=dict(newcomer.goals),
+            )
+        ],
+    )  # fmt: skip
+    seeded.replace(fresh, people=[newcomer.id])
+    assert MentorIndex.of(seeded) is index, "refreshed in place"
+    found = [p.mentor for p in suggest_mentors(seeded, mentee.id, first=400)]
+    assert newcomer.id in found
+    rebuilt = MentorIndex(Profiles(seeded))
+    cand, scores = rebuilt.score(Profiles.of(seeded)[mentee.id])
+    again, scores_again = index.score(Profiles.of(seeded)[mentee.id])
+    assert cand.tolist() == again.tolist() and scores == pytest.approx(scores_again)
