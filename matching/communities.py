@@ -13,6 +13,7 @@ repeat an existing community are left out: moderators want what is new.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -114,6 +115,12 @@ def recommend_communities(
     return found[:first]
 
 
+def _interests(projection: Projection, person_id: str, weights: Weights) -> set[str]:
+    """Skills a person teaches (at teaching level) or wants to learn."""
+    held = {k for k, lv in projection.skills_of(person_id).items() if lv >= weights.teach_level}
+    return held | set(projection.goals_of(person_id))
+
+
 def tie_graph(projection: Projection) -> nx.Graph:
     """People tied by mentorships and squads (pairwise), and to the communities they are in.
 
@@ -164,6 +171,11 @@ def emerging_communities(
         for n in projection.graph
         if n[0] == "community"
     }
+    everywhere: Counter[str] = Counter()
+    people_ids = projection.people()
+    for pid in people_ids:
+        everywhere.update(_interests(projection, pid, weights))
+    population = max(1, len(people_ids))
     found: list[EmergingCommunity] = []
     for cluster in clusters:
         members = sorted(n[1] for n in cluster if n[0] == "person")
@@ -180,11 +192,14 @@ def emerging_communities(
             continue
         counts: Counter[str] = Counter()
         for pid in members:
-            counts.update(
-                k for k, lv in projection.skills_of(pid).items() if lv >= weights.teach_level
-            )
-            counts.update(projection.goals_of(pid))
-        common = tuple(k for k, c in counts.most_common(5) if c >= 2)
+            counts.update(_interests(projection, pid, weights))
+        # Rank by how much more common a skill is here than across everyone (English,
+        # which nearly everyone speaks, says nothing about a cluster).
+        distinct = sorted(
+            (k for k, c in counts.items() if c >= 2),
+            key=lambda k: (-counts[k] * math.log(population / everywhere[k]), k),
+        )
+        common = tuple(distinct[:5])
         found.append(EmergingCommunity(tuple(members), common, closest, overlap))
     found.sort(key=lambda c: (-len(c.members), c.members))
     return found
