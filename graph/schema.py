@@ -27,6 +27,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Mentorship", "status"),
     ("Squad", "status"),
     ("Change", "version"),
+    ("HealthSnapshot", "scope"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 
