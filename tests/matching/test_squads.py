@@ -9,13 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from matching._squad_search import SquadSearch
 from matching.squads import (
     COVERAGE_WEIGHT,
     FUNCTION_WEIGHT,
     LEARNER_WEIGHT,
     Member,
     SquadPlan,
-    _Search,
     plan_of,
     random_partition,
     round_robin_by_function,
@@ -339,7 +339,7 @@ def test_swap_gains_kept_by_the_search_match_plan_of() -> None:
     for seed in range(4):
         pool, size, count, focus = tiny_case(seed)
         people = sorted(pool, key=lambda m: m.id)
-        search = _Search(people, size=size, count=count, focus=focus, strong_level=4)
+        search = SquadSearch(people, size=size, count=count, focus=focus, strong_level=4)
         search.draft()
         rng = random.Random(seed)
         for _ in range(4):
