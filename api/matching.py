@@ -26,6 +26,7 @@ from matching.scoring import SkillMatch as SkillMatchRecord
 
 MAX_SUGGESTIONS = 50
 MAX_POOL = 10_000
+MAX_LIST = 1000
 STRONG_LEVEL = 4
 """The level from which a squad member counts as strong in a focus skill."""
 
@@ -204,8 +205,10 @@ class AssignmentResult:
     committed: bool = strawberry.field(
         description="Whether the pairs were created as mentorship requests."
     )
-    pairs: list[MentorSuggestion] = strawberry.field(description="Assigned pairs, with reasons.")
-    unmatched: list[UnmatchedMentee] = strawberry.field(description="Mentees left out, and why.")
+    plan: strawberry.Private[mentoring.AssignmentPlan]
+    projection: strawberry.Private[Projection]
+    pair_count: int = strawberry.field(description="How many mentees were assigned a mentor.")
+    unmatched_count: int = strawberry.field(description="How many mentees were left out.")
     total_score: float = strawberry.field(description="Sum of the pairs' scores.")
     mentees: int = strawberry.field(description="Mentees in scope with open goals.")
     mentors: int = strawberry.field(description="Mentors in scope with spare capacity.")
@@ -213,6 +216,29 @@ class AssignmentResult:
     mentorship_ids: list[strawberry.ID] = strawberry.field(
         description="Ids of the requests created (empty on a dry run)."
     )
+
+    @strawberry.field(
+        description="Assigned pairs with reasons, by mentee id, a slice at a time (`first` at "
+        "most 1000)."
+    )
+    def pairs(self, offset: int = 0, first: int = 100) -> list[MentorSuggestion]:
+        _check_range("first", first, 1, MAX_LIST)
+        _check_range("offset", offset, 0, 10**9)
+        chosen = self.plan.assignment.pairs[offset : offset + first]
+        return [
+            MentorSuggestion.of(self.projection, self.plan.explanations[(p.mentee, p.mentor)])
+            for p in chosen
+        ]
+
+    @strawberry.field(description="Mentees left out and why, by id, a slice at a time.")
+    def unmatched(self, offset: int = 0, first: int = 100) -> list[UnmatchedMentee]:
+        _check_range("first", first, 1, MAX_LIST)
+        _check_range("offset", offset, 0, 10**9)
+        left = sorted(self.plan.assignment.unmatched.items())[offset : offset + first]
+        return [
+            UnmatchedMentee(person=_person(self.projection, pid), reason=reason.value)
+            for pid, reason in left
+        ]
 
 
 @strawberry.type(description="A member of a suggested squad, shaped like `SquadMemberInput`.")
@@ -512,14 +538,10 @@ class MatchingMutations:
             mode=mode,
             objective=objective,
             committed=bool(ids),
-            pairs=[
-                MentorSuggestion.of(projection, plan.explanations[(p.mentee, p.mentor)])
-                for p in result.pairs
-            ],
-            unmatched=[
-                UnmatchedMentee(person=_person(projection, pid), reason=reason.value)
-                for pid, reason in sorted(result.unmatched.items())
-            ],
+            plan=plan,
+            projection=projection,
+            pair_count=len(result.pairs),
+            unmatched_count=len(result.unmatched),
             total_score=round(result.total_score, 4),
             mentees=plan.mentees,
             mentors=plan.mentors,

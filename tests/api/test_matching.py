@@ -24,9 +24,9 @@ ASSIGN = """
 mutation($mode: AssignmentMode! = OPTIMAL, $objective: AssignmentObjective! = SCORE,
          $commit: Boolean! = false, $scope: AssignmentScope) {
   assignMentors(mode: $mode, objective: $objective, commit: $commit, scope: $scope) {
-    committed totalScore mentees mentors mentorshipIds
-    pairs { mentor { id } mentee { id } score matchedSkills { skill { key } } }
-    unmatched { person { id } reason }
+    committed totalScore mentees mentors mentorshipIds pairCount unmatchedCount
+    pairs(first: 1000) { mentor { id } mentee { id } score matchedSkills { skill { key } } }
+    unmatched(first: 1000) { person { id } reason }
     load { mentees mentors }
   }
 }"""
@@ -89,6 +89,7 @@ async def test_a_dry_run_assigns_within_capacity_and_writes_nothing(org: Store, 
         load[mentor] = load.get(mentor, 0) + 1
     assert load.get("mia", 0) <= 1 and load.get("omar", 0) <= 2
     assert abs(result["totalScore"] - sum(p["score"] for p in result["pairs"])) < 1e-2
+    assert result["pairCount"] == len(result["pairs"])
     assert await org.fetch(mentorships.mentorships_of, "ana") == []
 
 
@@ -113,6 +114,18 @@ async def test_assignment_reports_who_was_left_out(org: Store, api: Api) -> None
     reasons = {u["person"]["id"]: u["reason"] for u in result["unmatched"]}
     assert all(p["mentor"]["id"] != "omar" for p in result["pairs"]), "Omar is at Cebu"
     assert set(reasons.values()) <= {"no_candidates", "mentors_full"}
+
+
+async def test_pairs_come_a_slice_at_a_time(org: Store, api: Api) -> None:
+    query = "mutation($o: Int!) { assignMentors { pairCount pairs(offset: $o, first: 1) { mentee { id } } } }"
+    whole = api.ok(ASSIGN, as_=HR)["assignMentors"]["pairs"]
+    sliced = [
+        api.ok(query, {"o": k}, as_=HR)["assignMentors"]["pairs"] for k in range(len(whole) + 1)
+    ]
+    assert [s[0]["mentee"]["id"] for s in sliced[:-1]] == [p["mentee"]["id"] for p in whole]
+    assert sliced[-1] == []
+    error = api.error("mutation { assignMentors { pairs(first: 5000) { score } } }", as_=HR)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_only_hr_and_admins_assign(org: Store, api: Api) -> None:
