@@ -32,7 +32,7 @@ class Context:
     _catalog: SkillCatalog | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.store, self.keeper)
+        self.loaders = Loaders(self.keeper)
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Write through the store, then forget what this request had read (it may be stale)."""

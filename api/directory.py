@@ -3,17 +3,24 @@
 The projection is brought up to date from the change log before each use
 (:class:`graph.projection.ProjectionKeeper`), so these reads see every write
 this process made and every write other processes made before the check; the
-people, teams and skills they return equal what the store holds at that version.
+people, teams, skills, mentorships, squads and communities they return equal
+what the store's own reads (:mod:`graph.people`, :mod:`graph.mentorships`, …)
+return at that version, in the same order.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 from graph import model
+from graph.export import MentorshipDetails
 from matching.projection import Projection, person, skill
+
+_EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,202 @@ def skill_record(projection: Projection, key: str) -> model.Skill | None:
     return model.Skill(
         key, attrs["name"], attrs.get("category") or "", tuple(attrs.get("aliases") or ())
     )
+
+
+def _mentorship(
+    projection: Projection,
+    mentorship_id: str,
+    mentor_id: str,
+    mentee_id: str,
+    edge: dict[str, Any],
+    now: dt.datetime | None,
+) -> model.Mentorship | None:
+    details: tuple[MentorshipDetails, ...] = projection.graph.nodes[person(mentor_id)].get(
+        "mentorship_details", ()
+    )
+    found = next((d for d in details if d.id == mentorship_id), None)
+    if found is None:
+        return None
+    status = model.MentorshipStatus(edge["status"])
+    if (
+        status is model.MentorshipStatus.REQUESTED
+        and found.expires_at is not None
+        and found.expires_at <= (now or dt.datetime.now(dt.UTC))
+    ):
+        status = model.MentorshipStatus.EXPIRED  # as graph.mentorships reads it: at read time
+    return model.Mentorship(
+        id=mentorship_id,
+        mentor_id=mentor_id,
+        mentee_id=mentee_id,
+        status=status,
+        focus_skills=edge["focus"],
+        message=found.message,
+        requested_at=found.requested_at,
+        responded_at=found.responded_at,
+        ended_at=found.ended_at,
+        expires_at=found.expires_at,
+        feedback=None
+        if found.rating is None
+        else model.Feedback(found.rating, found.comment, found.ended_by),
+    )
+
+
+def mentorships_of(
+    projection: Projection, person_id: str, *, now: dt.datetime | None = None
+) -> list[model.Mentorship]:
+    """A person's mentorships, as mentor or mentee, newest request first (as the store sorts them).
+
+    A request past its ``expires_at`` (at ``now``, by default the time of the call) reads
+    as expired, as :func:`graph.mentorships.mentorship_from_record` reads it.
+    """
+    g = projection.graph
+    node = person(person_id)
+    if node not in g:
+        return []
+    found: list[model.Mentorship] = []
+    for mentor, mentee, key, edge in [
+        *g.out_edges(node, keys=True, data=True),
+        *g.in_edges(node, keys=True, data=True),
+    ]:
+        if edge["kind"] == "mentors":
+            m = _mentorship(projection, key, mentor[1], mentee[1], edge, now)
+            if m is not None:
+                found.append(m)
+    found.sort(key=lambda m: (m.requested_at or _EPOCH, m.id), reverse=True)
+    return found
+
+
+@dataclass
+class MentorshipIndex:
+    """Where each mentorship's edge is: its id to (mentor, mentee).
+
+    Kept in :attr:`Projection.derived` and refreshed for the people a change touches,
+    so finding a mentorship by id does not walk every edge of the graph.
+    """
+
+    pairs: dict[str, tuple[str, str]] = field(default_factory=dict)
+    of_person: dict[str, set[str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, projection: Projection) -> MentorshipIndex:
+        """The index of every mentorship in ``projection``."""
+        index = cls()
+        for mentor, mentee, key, kind in projection.graph.edges(keys=True, data="kind"):
+            if kind == "mentors":
+                index._add(key, mentor[1], mentee[1])
+        return index
+
+    def _add(self, mentorship_id: str, mentor_id: str, mentee_id: str) -> None:
+        self.pairs[mentorship_id] = (mentor_id, mentee_id)
+        self.of_person.setdefault(mentor_id, set()).add(mentorship_id)
+        self.of_person.setdefault(mentee_id, set()).add(mentorship_id)
+
+    def refresh(self, projection: Projection, people: Iterable[str]) -> bool:
+        """Re-read the mentorships of ``people`` (every mentorship a change touched)."""
+        people = list(people)
+        for pid in people:
+            for mentorship_id in self.of_person.pop(pid, set()):
+                pair = self.pairs.pop(mentorship_id, None)
+                for other in pair or ():
+                    self.of_person.get(other, set()).discard(mentorship_id)
+        g = projection.graph
+        for pid in people:
+            node = person(pid)
+            if node in g:
+                for mentor, mentee, key, kind in [
+                    *g.out_edges(node, keys=True, data="kind"),
+                    *g.in_edges(node, keys=True, data="kind"),
+                ]:
+                    if kind == "mentors":
+                        self._add(key, mentor[1], mentee[1])
+        return True
+
+
+def mentorship_record(
+    projection: Projection, mentorship_id: str, *, now: dt.datetime | None = None
+) -> model.Mentorship | None:
+    """A mentorship by id, from the projection; expired at ``now`` as :func:`mentorships_of`."""
+    index = projection.derived.get("mentorship-index")
+    if not isinstance(index, MentorshipIndex):
+        index = projection.derived["mentorship-index"] = MentorshipIndex.build(projection)
+    pair = index.pairs.get(mentorship_id)
+    if pair is None:
+        return None
+    edge = projection.graph.get_edge_data(person(pair[0]), person(pair[1]), mentorship_id)
+    if edge is None:
+        return None
+    return _mentorship(projection, mentorship_id, pair[0], pair[1], edge, now)
+
+
+def _group_edges(projection: Projection, node: tuple[str, str], kind: str) -> list[str]:
+    return sorted(u[1] for u, _, k in projection.graph.in_edges(node, data="kind") if k == kind)
+
+
+def _topics(projection: Projection, node: tuple[str, str]) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            v[1] for _, v, k in projection.graph.out_edges(node, data="kind") if k == "focuses_on"
+        )
+    )
+
+
+def squad_record(projection: Projection, squad_id: str) -> model.Squad | None:
+    """A squad with its members (by id) and focus skills, from the projection."""
+    g = projection.graph
+    node = ("squad", squad_id)
+    attrs = g.nodes.get(node)
+    if not attrs or "name" not in attrs:
+        return None
+    members = sorted(
+        (u[1], d["role"]) for u, _, d in g.in_edges(node, data=True) if d["kind"] == "in_squad"
+    )
+    return model.Squad(
+        id=squad_id,
+        name=attrs["name"],
+        purpose=attrs.get("purpose") or "",
+        status=model.SquadStatus(attrs["status"]),
+        focus_skills=_topics(projection, node),
+        members=tuple(model.SquadMember(pid, model.SquadRole(role)) for pid, role in members),
+        created_at=attrs.get("created_at"),
+    )
+
+
+def community_record(projection: Projection, community_id: str) -> model.Community | None:
+    """A community with its topics, members and moderators (by id), from the projection."""
+    node = ("community", community_id)
+    attrs = projection.graph.nodes.get(node)
+    if not attrs or "name" not in attrs:
+        return None
+    return model.Community(
+        id=community_id,
+        name=attrs["name"],
+        description=attrs.get("description") or "",
+        topic_skills=_topics(projection, node),
+        member_ids=tuple(_group_edges(projection, node, "in_community")),
+        moderator_ids=tuple(_group_edges(projection, node, "moderates")),
+        created_at=attrs.get("created_at"),
+    )
+
+
+def _groups_of(projection: Projection, person_id: str, kind: str) -> list[str]:
+    node = person(person_id)
+    if node not in projection.graph:
+        return []
+    return sorted(v[1] for _, v, k in projection.graph.out_edges(node, data="kind") if k == kind)
+
+
+def squads_of(projection: Projection, person_id: str) -> list[model.Squad]:
+    """A person's squads, by id (as the store sorts them)."""
+    found = (squad_record(projection, q) for q in _groups_of(projection, person_id, "in_squad"))
+    return [q for q in found if q is not None]
+
+
+def communities_of(projection: Projection, person_id: str) -> list[model.Community]:
+    """A person's communities (as a member), by id (as the store sorts them)."""
+    found = (
+        community_record(projection, c) for c in _groups_of(projection, person_id, "in_community")
+    )
+    return [c for c in found if c is not None]
 
 
 def _matches(

@@ -1,7 +1,9 @@
-"""Per-request DataLoaders: each turns many lookups into one Cypher query.
+"""Per-request DataLoaders over this process's projection of the graph.
 
-A page of 100 people with their skills costs the page query, one people
-query and one skills query, not 100 of each. Loaders live in the request's
+Every profile read — people, teams, skills, mentorships, squads, communities —
+comes from the projection (:mod:`api.directory`), brought up to date once per
+request by :meth:`graph.projection.ProjectionKeeper.current` (one small query
+when nothing changed), and again after a write. Loaders live in the request's
 context, so their cache never outlives a request.
 """
 
@@ -9,52 +11,22 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from api import directory
-from graph import communities, mentorships, model, squads
+from graph import model
 from graph.projection import ProjectionKeeper
-from graph.store import Store, Tx
 from matching.projection import Projection
 
-K = TypeVar("K")
 V = TypeVar("V")
-
-
-def _by_id(
-    store: Store,
-    fetch: Callable[[Tx, Sequence[str]], Awaitable[Sequence[Any]]],
-    key: Callable[[Any], str],
-) -> DataLoader[str, Any]:
-    async def load(ids: list[str]) -> list[Any]:
-        found = {key(item): item for item in await store.fetch(fetch, ids)}
-        return [found.get(i) for i in ids]
-
-    return DataLoader(load_fn=load)
-
-
-def _grouped(
-    store: Store,
-    fetch: Callable[[Tx, Sequence[str]], Awaitable[dict[str, Any]]],
-) -> DataLoader[str, Any]:
-    async def load(ids: list[str]) -> list[Any]:
-        found = await store.fetch(fetch, ids)
-        return [found[i] for i in ids]
-
-    return DataLoader(load_fn=load)
 
 
 @dataclass
 class Loaders:
-    """The DataLoaders of one request.
+    """The DataLoaders of one request, all reading the same projection."""
 
-    People, teams and skills come from the process's projection (brought up to
-    date once per request, and again after a write); the rest from the store.
-    """
-
-    store: Store
     keeper: ProjectionKeeper
     _projection: Projection | None = field(default=None, init=False)
     person: DataLoader[str, model.Person | None] = field(init=False)
@@ -68,16 +40,15 @@ class Loaders:
     communities_of: DataLoader[str, list[model.Community]] = field(init=False)
 
     def __post_init__(self) -> None:
-        store = self.store
         self.person = DataLoader(load_fn=self._from_projection(directory.person_record))
         self.skill = DataLoader(load_fn=self._from_projection(directory.skill_record))
         self.team = DataLoader(load_fn=self._from_projection(directory.team_record))
-        self.mentorship = _by_id(store, mentorships.get_mentorships, lambda m: m.id)
-        self.squad = _by_id(store, squads.get_squads, lambda q: q.id)
-        self.community = _by_id(store, communities.get_communities, lambda c: c.id)
-        self.mentorships_of = _grouped(store, mentorships.mentorships_of_people)
-        self.squads_of = _grouped(store, squads.squads_of_people)
-        self.communities_of = _grouped(store, communities.communities_of_people)
+        self.mentorship = DataLoader(load_fn=self._from_projection(directory.mentorship_record))
+        self.squad = DataLoader(load_fn=self._from_projection(directory.squad_record))
+        self.community = DataLoader(load_fn=self._from_projection(directory.community_record))
+        self.mentorships_of = DataLoader(load_fn=self._from_projection(directory.mentorships_of))
+        self.squads_of = DataLoader(load_fn=self._from_projection(directory.squads_of))
+        self.communities_of = DataLoader(load_fn=self._from_projection(directory.communities_of))
 
     async def projection(self) -> Projection:
         """The projection, brought up to date on first use in this request (or after a write)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
+from typing import Any, NamedTuple
 
 from graph.changes import current_version
 from graph.dialect import to_utc
@@ -22,6 +22,30 @@ PERSON_FIELDS = (
     "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "requests_answered",
     "requests_expired",
 )  # fmt: skip
+
+
+class MentorshipDetails(NamedTuple):
+    """What a ``mentors`` edge does not carry of a mentorship: its text, times and feedback.
+
+    Kept on both people's nodes (``mentorship_details``, a tuple by id), since the
+    projection's edges hold only id, status and focus; every write to a mentorship
+    records both people, so the two copies are refreshed together.
+    """
+
+    id: str
+    message: str
+    requested_at: dt.datetime | None
+    responded_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    rating: int | None
+    """None until the mentorship ends with feedback."""
+    comment: str
+    ended_by: str | None
+
+
+GROUP_FIELDS = {"Squad": ("name", "status", "purpose"), "Community": ("name", "description")}
+"""Properties of squads and communities kept on their nodes, besides ``created_at``."""
 
 
 def _scope(people: Collection[str] | None, var: str = "p") -> str:
@@ -119,10 +143,13 @@ async def export_graph(
         + ("" if whole else "WHERE mentor.id IN $ids OR mentee.id IN $ids ")
         + "OPTIONAL MATCH (m)-[:FOCUSES_ON]->(s:Skill) "
         "RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status, "
-        "m.expires_at AS expires_at, collect(s.key) AS focus",
+        "m.message AS message, m.requested_at AS requested_at, m.responded_at AS responded_at, "
+        "m.ended_at AS ended_at, m.expires_at AS expires_at, m.rating AS rating, "
+        "m.comment AS comment, m.ended_by AS ended_by, collect(s.key) AS focus",
         ids=sorted(people or ()),
     )
     now = dt.datetime.now(dt.UTC)
+    details: dict[str, list[MentorshipDetails]] = {}
     for row in mentorships:
         status = row["status"]
         expires = to_utc(row["expires_at"])
@@ -133,22 +160,39 @@ async def export_graph(
                 row["id"], row["mentor"], row["mentee"], status, tuple(sorted(row["focus"]))
             )
         )
+        rating = row["rating"]
+        detail = MentorshipDetails(
+            id=row["id"],
+            message=row["message"] or "",
+            requested_at=to_utc(row["requested_at"]),
+            responded_at=to_utc(row["responded_at"]),
+            ended_at=to_utc(row["ended_at"]),
+            expires_at=expires,
+            rating=None if rating is None else int(rating),
+            comment=row["comment"] or "",
+            ended_by=row["ended_by"],
+        )
+        for pid in (row["mentor"], row["mentee"]):
+            details.setdefault(pid, []).append(detail)
+    for p in data.people:
+        p.props["mentorship_details"] = tuple(sorted(details.get(p.id, ())))
     for label, ids, target, rel in (
         ("Squad", squads, data.squads, "FOCUSES_ON"),
         ("Community", communities, data.communities, "ABOUT"),
     ):
         if not whole and not ids:
             continue
+        fields = GROUP_FIELDS[label]
         groups = await run(
             tx,
             f"MATCH (g:{label}) {'' if ids is None else 'WHERE g.id IN $ids'} "
-            f"OPTIONAL MATCH (g)-[:{rel}]->(s:Skill) "
-            "RETURN g.id AS id, g.name AS name, g.status AS status, collect(s.key) AS skills",
+            f"OPTIONAL MATCH (g)-[:{rel}]->(s:Skill) RETURN g.id AS id, "
+            + "".join(f"g.{name} AS {name}, " for name in fields)
+            + "g.created_at AS created_at, collect(s.key) AS skills",
             ids=sorted(ids or ()),
         )
         for row in groups:
-            props = {"name": row["name"]}
-            if row["status"] is not None:
-                props["status"] = row["status"]
+            props = {name: row[name] or "" for name in fields}
+            props["created_at"] = to_utc(row["created_at"])
             target.append(GroupData(row["id"], props, tuple(sorted(row["skills"]))))
     return data

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.changes import ALL, record_change
+from graph.export import MentorshipDetails
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
 from graph.people import PERSON_FIELDS, write_people
 from graph.skills import relate_skills, upsert_skills
@@ -239,6 +240,7 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
             )
         )
     now = dt.datetime.now(dt.UTC)
+    details: dict[str, list[MentorshipDetails]] = {}
     for mentorship in org.mentorships:
         status = str(mentorship.status)
         expires = mentorship.expires_at
@@ -253,11 +255,41 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
                 tuple(sorted(mentorship.focus_skills)),
             )
         )
+        feedback = mentorship.feedback
+        detail = MentorshipDetails(
+            id=mentorship.id,
+            message=mentorship.message,
+            requested_at=mentorship.requested_at,
+            responded_at=mentorship.responded_at,
+            ended_at=mentorship.ended_at,
+            expires_at=expires,
+            rating=feedback.rating if feedback else None,
+            comment=feedback.comment if feedback else "",
+            ended_by=None,  # write_organisation does not store who ended a mentorship
+        )
+        for pid in (mentorship.mentor_id, mentorship.mentee_id):
+            details.setdefault(pid, []).append(detail)
+    for person_data in data.people:
+        person_data.props["mentorship_details"] = tuple(sorted(details.get(person_data.id, ())))
     data.squads = [
-        GroupData(q.id, {"name": q.name, "status": str(q.status)}, tuple(sorted(q.focus_skills)))
+        GroupData(
+            q.id,
+            {
+                "name": q.name,
+                "status": str(q.status),
+                "purpose": q.purpose,
+                "created_at": q.created_at,
+            },
+            tuple(sorted(q.focus_skills)),
+        )
         for q in org.squads
     ]
     data.communities = [
-        GroupData(c.id, {"name": c.name}, tuple(sorted(c.topic_skills))) for c in org.communities
+        GroupData(
+            c.id,
+            {"name": c.name, "description": c.description, "created_at": c.created_at},
+            tuple(sorted(c.topic_skills)),
+        )
+        for c in org.communities
     ]
     return data
