@@ -71,7 +71,6 @@ class MentorIndex:
         self._overlap = np.zeros((0, 0), dtype=np.float64)
         self._shift_classes: list[tuple[str | None, str | None]] = []
         self._teachers: dict[int, Ints] = {}
-        self._shortlists: dict[tuple[int, int, int], Ints] = {}
         self._related_pos = [
             np.array(sorted(self.skill_pos[r] for r in profiles.related.get(key, ())), dtype=int)
             for key in self.skills
@@ -107,7 +106,6 @@ class MentorIndex:
                 return False
             self._fill(i, profile)
         self._teachers.clear()
-        self._shortlists.clear()
         self._build_overlap()
         return True
 
@@ -160,30 +158,55 @@ class MentorIndex:
             self._teachers[skill_pos] = found
         return found
 
-    def shortlist(self, mentee: Profile, per_goal: int) -> Ints:
-        """The ``per_goal`` strongest available teachers of each of the mentee's goals.
+    def shortlists(
+        self,
+        mentees: Sequence[Profile],
+        per_goal: int,
+        *,
+        allowed: npt.NDArray[np.bool_] | None = None,
+    ) -> list[Ints]:
+        """For each mentee, ``per_goal`` teachers per goal, spread over the capacity there is.
 
-        "Strongest" is the credit on that one goal (through related skills too), then
-        responsiveness: a cheap cut that keeps an org-wide assignment's candidate
-        graph small. Cached per (skill, mentee level) until the next refresh.
+        Mentees wanting the same skill at the same level share one ranked pool of its
+        teachers (credit on that goal, then responsiveness). Giving them all its top
+        few would leave every other mentor out of the assignment, so the pool reaches
+        down until its spare capacity is twice the mentees wanting the skill; each
+        mentee gets the best third of ``per_goal`` and a window of the rest that moves
+        with the mentee, so every teacher in the pool is offered to several mentees.
+        ``allowed`` limits the teachers (an assignment's scope).
         """
-        parts: list[Ints] = []
-        for key in mentee.goals:
-            g = self.skill_pos[key]
-            own = int(self.level[self.pos[mentee.id], g])
-            found = self._shortlists.get((g, own, per_goal))
-            if found is None:
-                pool = np.unique(self._teachers_of_goal(g))
-                gain = self._gain(self.level[:, g][pool], self.related_level[:, g][pool], own)
-                order = np.lexsort((pool, -self.responsiveness[pool], -gain))
-                found = pool[order[:per_goal]]
-                found = found[gain[order[:per_goal]] > 0]
-                self._shortlists[(g, own, per_goal)] = found
-            parts.append(found)
-        chosen = np.zeros(len(self.ids), dtype=bool)
-        for part in parts:
-            chosen[part] = True
-        return np.flatnonzero(chosen)
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, mentee in enumerate(mentees):
+            row = self.pos[mentee.id]
+            for key in mentee.goals:
+                g = self.skill_pos[key]
+                groups.setdefault((g, int(self.level[row, g])), []).append(i)
+        head = max(1, per_goal // 3)
+        chosen: list[list[Ints]] = [[] for _ in mentees]
+        for (g, own), members in groups.items():
+            pool = np.unique(self._teachers_of_goal(g))
+            if allowed is not None:
+                pool = pool[allowed[pool]]
+            gain = self._gain(self.level[:, g][pool], self.related_level[:, g][pool], own)
+            order = np.lexsort((pool, -self.responsiveness[pool], -gain))
+            pool = pool[order][gain[order] > 0]
+            reach = int(np.searchsorted(np.cumsum(self.spare[pool]), 2 * len(members))) + 1
+            pool = pool[: max(per_goal, reach)]
+            top, rest = pool[:head], pool[head:]
+            width = per_goal - head
+            if len(rest) <= width:
+                for i in members:
+                    chosen[i].append(pool)
+                continue
+            step = max(1, len(rest) // width)
+            offsets = np.arange(width) * step
+            for r, i in enumerate(members):
+                chosen[i].append(top)
+                chosen[i].append(rest[(offsets + r) % len(rest)])
+        return [
+            np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            for parts in chosen
+        ]
 
     def _teachers_of_goal(self, g: int) -> Ints:
         return np.concatenate(
@@ -278,16 +301,15 @@ class MentorIndex:
         return cand[useful], score[0][useful]
 
     def score_batch(
-        self, mentees: Sequence[Profile], per_goal: int
+        self, mentees: Sequence[Profile], lists: Sequence[Ints]
     ) -> list[tuple[Ints, Floats, Floats]]:
-        """:meth:`score` over each mentee's :meth:`shortlist`, a batch at a time.
+        """:meth:`score` for each mentee over its own candidates (see :meth:`shortlists`).
 
         Each mentee gets (mentor positions, scores, the mentors' preference for them):
         see :func:`matching.scoring.mentor_preference`.
         """
         if not mentees:
             return []
-        lists = [self.shortlist(m, per_goal) for m in mentees]
         width = max(1, max(len(c) for c in lists))
         cand = np.zeros((len(mentees), width), dtype=np.int64)
         valid = np.zeros(cand.shape, dtype=bool)

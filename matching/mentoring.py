@@ -11,6 +11,8 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from matching.assignment import (
     Assignment,
     Candidate,
@@ -106,18 +108,18 @@ def assignment_candidates(
     profiles = index.profiles
     mentees = eligible_mentees(profiles, scope)
     capacities = {pid: p.spare for pid, p in profiles.items() if p.spare > 0 and scope.admits(p)}
+    allowed = np.zeros(len(index.ids), dtype=bool)
+    allowed[index.positions(sorted(capacities))] = True
+    lists = index.shortlists(mentees, per_goal, allowed=allowed)
     candidates: list[Candidate] = []
     for start in range(0, len(mentees), batch):
         chunk = mentees[start : start + batch]
-        for mentee, (cand, scores, liking) in zip(
-            chunk, index.score_batch(chunk, per_goal), strict=True
-        ):
+        scored = index.score_batch(chunk, lists[start : start + batch])
+        for mentee, (cand, scores, liking) in zip(chunk, scored, strict=True):
             for pos, value, pref in zip(
                 cand.tolist(), scores.tolist(), liking.tolist(), strict=True
             ):
-                mentor = index.ids[pos]
-                if mentor in capacities:
-                    candidates.append(Candidate(mentee.id, mentor, value, pref))
+                candidates.append(Candidate(mentee.id, index.ids[pos], value, pref))
         if progress is not None:
             progress(len(chunk))
     return [m.id for m in mentees], capacities, candidates

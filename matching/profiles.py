@@ -8,7 +8,7 @@ kept in :attr:`Projection.derived`, refreshed for just the people a change names
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
 
 from matching.projection import Projection, person
@@ -165,6 +165,14 @@ class Profiles(Mapping[str, Profile]):
 
     def __getitem__(self, person_id: str) -> Profile:
         return self._by_id[person_id]
+
+    def items(self) -> ItemsView[str, Profile]:
+        """Every (id, profile), straight from the dict (Mapping's default looks each one up)."""
+        return self._by_id.items()
+
+    def values(self) -> ValuesView[Profile]:
+        """Every profile."""
+        return self._by_id.values()
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._by_id)

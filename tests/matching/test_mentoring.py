@@ -104,3 +104,13 @@ def test_assigned_mentees_are_not_assigned_again() -> None:
     seeded.replace(requested, people=touched)
     again = plan_assignment(seeded, Scope()).assignment.pairs
     assert not {p.mentee for p in first} & {p.mentee for p in again}
+
+
+def test_the_shortlist_reaches_the_capacity_there_is(seeded: Projection) -> None:
+    """Mentees wanting the same skill must not all be offered the same few mentors."""
+    short = plan_assignment(seeded, Scope(), objective=Objective.PARTICIPATION).assignment
+    full = plan_assignment(
+        seeded, Scope(), objective=Objective.PARTICIPATION, per_goal=10_000
+    ).assignment
+    assert len(short.pairs) >= 0.95 * len(full.pairs)
+    assert short.total_score >= 0.85 * full.total_score
