@@ -509,7 +509,7 @@ def assignment(
             f"(shortlist of {SHORTLIST_PER_GOAL} per goal); {len(reachable):,} mentors "
             f"({reachable_places:,} places) appear among the candidates",
             f"candidates (assignment_candidates): {cold:.2f} s first call, "
-            f"{warm:.2f} s median (shortlists cached after the first)",
+            f"{warm:.2f} s median of the repeats",
             f"OPTIMAL (SCORE): solve {solve_s:.2f} s; candidates + solve {cold + solve_s:.2f} s",
         ],
     )
