@@ -1,0 +1,100 @@
+"""Mentor load: how active mentorships spread over the mentors who could take them.
+
+Definitions:
+
+- **mentors**: people in scope open to mentoring with a capacity above 0, plus
+  anyone in scope with an active mentee (whatever their settings say).
+- **active**: active mentorships held by those mentors; **utilisation** is active
+  over the summed capacity.
+- **over capacity**: mentors with more active mentorships than their capacity.
+  Assignment never does this, so anything above 0 is a data or process problem.
+- **Gini**: the Gini coefficient of active mentorships across mentors (0: evenly
+  spread; towards 1: a few mentors carry everything).
+- **pending**: requests (status ``requested``) to mentors in scope; their age is
+  measured from the mentorship's ``requested_at`` where the projection carries one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from matching.health._population import Population
+from matching.health._stats import days, gini, median, share
+from matching.health.scope import ORGANISATION, HealthScope
+from matching.projection import Projection
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    """Active mentorships against capacity, and pending requests."""
+
+    mentors: int
+    capacity: int
+    """Summed capacity of the mentors."""
+    active: int
+    distribution: Mapping[int, int]
+    """Number of active mentorships to how many mentors hold that many."""
+    over_capacity: tuple[str, ...]
+    """Ids of mentors with more active mentorships than their capacity."""
+    gini: float
+    pending: int
+    pending_ages: tuple[float, ...]
+    """Age in days of each pending request that records when it was made, oldest first."""
+
+    @property
+    def utilisation(self) -> float:
+        """Active mentorships over summed capacity."""
+        return share(self.active, self.capacity)
+
+    @property
+    def over_capacity_share(self) -> float:
+        """Mentors over capacity over mentors; should be 0."""
+        return share(len(self.over_capacity), self.mentors)
+
+    @property
+    def pending_median_days(self) -> float | None:
+        """Median age of the dated pending requests, or ``None`` when none is dated."""
+        return median(self.pending_ages)
+
+    @property
+    def pending_oldest_days(self) -> float | None:
+        """Age of the oldest dated pending request, or ``None``."""
+        return self.pending_ages[0] if self.pending_ages else None
+
+
+def mentor_load(
+    projection: Projection, scope: HealthScope = ORGANISATION, *, as_of: dt.datetime | None = None
+) -> MentorLoad:
+    """Load on the mentors in ``scope``; request ages are measured at ``as_of`` (default now)."""
+    population = Population.of(projection)
+    now = as_of or dt.datetime.now(dt.UTC)
+    people = {p.id: p for p in population.in_scope(scope)}
+    active: Counter[str] = Counter()
+    pending = 0
+    ages: list[float] = []
+    for m in population.mentorships:
+        if m.mentor not in people:
+            continue
+        if m.status == "active":
+            active[m.mentor] += 1
+        elif m.status == "requested":
+            pending += 1
+            if m.requested_at is not None:
+                ages.append(days(m.requested_at, now))
+    mentors = [
+        p for p in people.values() if (p.open_to_mentoring and p.capacity > 0) or active[p.id]
+    ]
+    loads = [active[p.id] for p in mentors]
+    return MentorLoad(
+        mentors=len(mentors),
+        capacity=sum(p.capacity for p in mentors),
+        active=sum(loads),
+        distribution=dict(sorted(Counter(loads).items())),
+        over_capacity=tuple(p.id for p in mentors if active[p.id] > p.capacity),
+        gini=gini(loads),
+        pending=pending,
+        pending_ages=tuple(sorted(ages, reverse=True)),
+    )
