@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL at ``/graphql``, ``/healthz`` and ``/readyz``.
+"""The Starlette application: GraphQL at ``/graphql``, ``/health.csv``, ``/healthz``, ``/readyz``.
 
 One :class:`~graph.store.Store` (one Bolt driver) per process, opened in the
 lifespan, which also runs the sweep that records expired mentorship requests.
@@ -26,6 +26,8 @@ from strawberry.asgi import GraphQL
 
 from api.auth import BearerTokens, Principal, Tokens
 from api.context import Context
+from api.health_http import health_csv, snapshot_every
+from api.health_worker import HeavyMetrics
 from api.schema import build_schema
 from api.settings import AppSettings
 from graph.errors import StoreError
@@ -139,15 +141,29 @@ def create_app(
             await app.state.keeper.current()  # load the projection before the first request
         except StoreError as error:
             log.warning("the projection will load on first use: %s", error)
-        sweeper = asyncio.create_task(
-            _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)
-        )
+        app.state.heavy_metrics = HeavyMetrics()
+        background = [
+            asyncio.create_task(
+                _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)
+            )
+        ]
+        if settings.skillweave_health_snapshot_hours > 0:
+            background.append(
+                asyncio.create_task(
+                    snapshot_every(
+                        app.state.store, app.state.keeper, settings.skillweave_health_snapshot_hours
+                    )
+                )
+            )
         try:
             yield
         finally:
-            sweeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sweeper
+            for task in background:
+                task.cancel()
+            for task in background:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await app.state.heavy_metrics.close()
             if owned:
                 await app.state.store.close()
 
@@ -160,6 +176,7 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/graphql", RequireToken(graphql), methods=["GET", "POST"]),
+            Route("/health.csv", health_csv),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],

@@ -1,4 +1,4 @@
-"""The ``skillweave`` command: serve the API, seed demo data, import an HRIS export.
+"""The ``skillweave`` command: serve the API, seed demo data, import an HRIS export, health.
 
 Every command uses the embedded store unless ``NEO4J_URI`` is set. Long work
 shows a progress bar (rich).
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -22,15 +23,22 @@ from rich.table import Table
 
 from api.auth import Role, Tokens
 from api.demo import demo_people
+from api.errors import ApiError
+from api.health import DEFINITIONS, check_scope, scope_name, version_number
+from api.health_http import metrics_csv
 from api.settings import AppSettings
-from graph import people
+from graph import people, snapshots
 from graph.embedded import EmbeddedArcadeDB
 from graph.errors import StoreError
 from graph.hris import ImportReport, import_hris
 from graph.organisation import Organisation, write_organisation
+from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
 from graph.settings import StoreSettings
 from graph.store import Store
+from matching.health.columns import flatten
+from matching.health.report import network_health
+from matching.health.scope import HealthScope
 
 console = Console(stderr=True)
 T = TypeVar("T")
@@ -119,6 +127,66 @@ def seed(people_count: int, seed: int, reset: bool) -> None:
         )
 
     _run(main())
+
+
+@cli.command()
+@click.option("--site", help="Only this site.")
+@click.option("--team", help="Only this team (id).")
+@click.option("--function", "function", help="Only this function.")
+@click.option("--snapshot", is_flag=True, help="Store the metrics as a snapshot for the history.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the metrics as CSV to this file ('-' for standard output).",
+)
+def health(
+    site: str | None,
+    team: str | None,
+    function: str | None,
+    snapshot: bool,
+    csv_path: Path | None,
+) -> None:
+    """Network-health metrics of the organisation or a scope (brokers and clusters included)."""
+
+    async def main() -> dict[str, float | int]:
+        scope = HealthScope(site=site, team=team, function=function)
+        async with await Store.open() as store:
+            projection = await ProjectionKeeper(store).current()
+            try:
+                check_scope(projection, scope)
+            except ApiError as error:
+                raise click.ClickException(str(error)) from error
+            with console.status("Computing every metric (brokers and clusters take longest) ..."):
+                report = network_health(projection, scope, heavy=True)
+            values = flatten(report)
+            if snapshot:
+                await store.write(
+                    snapshots.save_snapshot,
+                    scope=scope_name(scope),
+                    metrics=values,
+                    version=version_number(projection),
+                )
+                console.print(f"Stored a snapshot of [bold]{scope_name(scope)}[/bold].")
+        return values
+
+    values = _run(main())
+    if csv_path is not None:
+        text = metrics_csv(values)
+        if str(csv_path) == "-":
+            click.echo(text, nl=False)
+        else:
+            csv_path.write_text(text, encoding="utf-8")
+            console.print(f"Wrote {len(values)} metrics to {csv_path}.")
+        return
+    table = Table(title="Network health")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("definition", overflow="fold")
+    for name, value in values.items():
+        shown = "–" if isinstance(value, float) and math.isnan(value) else f"{value:,.4g}"
+        table.add_row(name, shown, DEFINITIONS.get(name, ""))
+    Console().print(table)
 
 
 def _print_report(report: ImportReport) -> None:

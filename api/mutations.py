@@ -13,6 +13,7 @@ import strawberry
 
 from api.context import Info
 from api.errors import NotFoundError
+from api.health import HealthMutations
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
 from api.matching import MatchingMutations
 from api.permissions import Action, require
@@ -65,7 +66,7 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation(MatchingMutations):
+class Mutation(MatchingMutations, HealthMutations):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,

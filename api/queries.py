@@ -7,6 +7,7 @@ import strawberry
 from api import directory
 from api.context import Info
 from api.errors import BadInput, NotFoundError
+from api.health import HealthQueries
 from api.inputs import PeopleFilter
 from api.matching import MatchingQueries
 from api.pagination import decode_cursor, encode_cursor, page_size
@@ -55,7 +56,7 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query(MatchingQueries):
+class Query(MatchingQueries, HealthQueries):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)
@@ -135,6 +136,7 @@ class Query(MatchingQueries):
     @strawberry.field(description="Squads, newest first, optionally of one status.")
     async def squads(self, info: Info, status: SquadStatus | None = None) -> list[Squad]:
         found = await info.context.store.fetch(squads.list_squads, status=status)
+        await info.context.loaders.projection()  # members and skills resolve from it
         return [Squad.of(q) for q in found]
 
     @strawberry.field(description="A squad by id, with its members.")
@@ -151,6 +153,7 @@ class Query(MatchingQueries):
         if search is not None and len(search) > 100:
             raise BadInput("`search` is limited to 100 characters.")
         found = await info.context.store.fetch(communities.list_communities, search=search)
+        await info.context.loaders.projection()  # members and skills resolve from it
         return [Community.of(c) for c in found]
 
     @strawberry.field(description="A community by id, with members and moderators.")

@@ -51,6 +51,10 @@ class AppSettings(BaseSettings):
     skillweave_expiry_sweep_seconds: float = Field(
         default=60.0, description="How often expired requests are recorded as expired."
     )
+    skillweave_health_snapshot_hours: float = Field(
+        default=0.0,
+        description="Take an organisation-wide health snapshot this often, in hours (0: never).",
+    )
     skillweave_max_page_size: int = Field(
         default=100, description="Largest `first` a list accepts."
     )

@@ -71,3 +71,17 @@ def test_locked_data_folder_is_a_clear_error(runner: CliRunner, tmp_path: Path) 
     assert result.exit_code == 1
     assert "already used by another Skillweave process" in result.output
     assert "Traceback" not in result.output
+
+
+def test_health_prints_snapshots_and_exports_csv(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(cli, ["seed", "--people", "120", "--seed", "2"]).exit_code == 0
+    out = tmp_path / "health.csv"
+    done = runner.invoke(cli, ["health", "--site", "Manila", "--snapshot", "--csv", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "Stored a snapshot of site:Manila" in done.output
+    lines = out.read_text().splitlines()
+    assert lines[0] == "metric,value,definition"
+    names = [line.split(",")[0] for line in lines[1:]]
+    assert {"people", "reach.isolated", "load.gini", "brokers.count"} <= set(names)
+    bad = runner.invoke(cli, ["health", "--team", "nope"])
+    assert bad.exit_code == 1 and "No team with id 'nope'" in bad.output

@@ -1,0 +1,357 @@
+"""GraphQL face of the network-health metrics for HR: the report, its history, snapshots.
+
+Every number comes from :func:`matching.health.network_health` on this process's
+projection, the one the matcher uses. Brokers and tie clusters come from
+:class:`~api.health_worker.HeavyMetrics`, computed in the background.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import TypeVar
+
+import strawberry
+
+from api import directory
+from api.context import Info
+from api.errors import BadInput
+from api.health_worker import HeavyMetrics, HeavyResult
+from api.matching import _check_range, _person, _skill
+from api.permissions import Action, require
+from api.types import Person, Skill
+from graph import snapshots
+from matching.health.columns import COLUMNS, flatten
+from matching.health.report import NetworkHealth, network_health
+from matching.health.scope import HealthScope
+from matching.health.ties import TeamTies
+from matching.projection import Projection
+
+MAX_LIST = 500
+DEFINITIONS = {c.name: c.definition for c in COLUMNS}
+
+
+@strawberry.input(description="Whose health: everyone, or the people of a site, team or function.")
+class HealthScopeInput:
+    site: str | None = strawberry.field(default=None, description="Only this site.")
+    team: strawberry.ID | None = strawberry.field(default=None, description="Only this team.")
+    function: str | None = strawberry.field(default=None, description="Only this function.")
+
+
+def to_scope(given: HealthScopeInput | None) -> HealthScope:
+    """The matcher's scope for a GraphQL scope input."""
+    if given is None:
+        return HealthScope()
+    return HealthScope(
+        site=given.site, team=str(given.team) if given.team else None, function=given.function
+    )
+
+
+def scope_name(scope: HealthScope) -> str:
+    """The key snapshots of ``scope`` are stored under."""
+    return snapshots.scope_key(site=scope.site, team=scope.team, function=scope.function)
+
+
+@strawberry.type(description="One number of the report, with its definition (docs/health.md).")
+class HealthMetric:
+    name: str = strawberry.field(description="Stable column name, such as `load.gini`.")
+    value: float | None = strawberry.field(
+        description="The value; null when not computed (brokers and clusters still computing)."
+    )
+    definition: str = strawberry.field(description="What the number means, in one line.")
+
+
+def metrics_of(values: dict[str, float | int]) -> list[HealthMetric]:
+    """Column values as GraphQL metrics, NaN as null."""
+    return [
+        HealthMetric(
+            name=name,
+            value=None if isinstance(v, float) and math.isnan(v) else float(v),
+            definition=DEFINITIONS.get(name, ""),
+        )
+        for name, v in values.items()
+    ]
+
+
+@strawberry.type(description="Supply and demand of one skill in scope.")
+class SkillBalanceRow:
+    skill: Skill = strawberry.field(description="The skill.")
+    holders: int = strawberry.field(description="People holding it at any level.")
+    supply: int = strawberry.field(description="People at level 4 or more.")
+    demand: int = strawberry.field(description="People wanting to learn it.")
+
+
+@strawberry.type(description="A knowledge broker: someone many learning paths run through.")
+class BrokerRow:
+    person: Person = strawberry.field(description="The broker.")
+    betweenness: float = strawberry.field(description="Normalised betweenness in the tie graph.")
+    ties: int = strawberry.field(description="People they are tied to.")
+    effective_size: float = strawberry.field(
+        description="Burt's effective size: ties that do not know each other."
+    )
+
+
+@strawberry.type(description="How a team's learning ties split between inside and outside.")
+class TeamTiesRow:
+    team_id: strawberry.ID = strawberry.field(description="The team.")
+    name: str = strawberry.field(description="Its name.")
+    members: int = strawberry.field(description="People in the team (in scope).")
+    inside: int = strawberry.field(description="Ties between two of its members.")
+    outside: int = strawberry.field(description="Ties from a member to someone outside it.")
+
+
+@strawberry.type(description="How many mentors carry how many active mentees.")
+class LoadLevel:
+    active: int = strawberry.field(description="Active mentees.")
+    mentors: int = strawberry.field(description="Mentors with that many.")
+
+
+@strawberry.type(description="The health of the learning network in one scope.")
+class NetworkHealthReport:
+    report: strawberry.Private[NetworkHealth]
+    heavy: strawberry.Private[HeavyResult | None]
+    projection: strawberry.Private[Projection]
+    scope: str = strawberry.field(description="`org`, or the scope's conditions.")
+    as_of: dt.datetime = strawberry.field(description="When the report was computed.")
+    people: int = strawberry.field(description="People in scope.")
+    metrics: list[HealthMetric] = strawberry.field(description="Every number, with definitions.")
+    heavy_status: str = strawberry.field(
+        description="Brokers and clusters: `ready` (current), `stale` (of an older graph, being "
+        "recomputed) or `computing` (not available yet)."
+    )
+    load_distribution: list[LoadLevel] = strawberry.field(description="Mentors by active mentees.")
+
+    @strawberry.field(description="People with no learning tie, by id, a slice at a time.")
+    def isolated(self, offset: int = 0, first: int = 50) -> list[Person]:
+        ids = _slice(self.report.reach.isolated, offset, first)
+        return [_person(self.projection, pid) for pid in ids]
+
+    @strawberry.field(description="People with goals that no active mentor or squad covers.")
+    def uncovered(self, offset: int = 0, first: int = 50) -> list[Person]:
+        ids = _slice(self.report.reach.uncovered, offset, first)
+        return [_person(self.projection, pid) for pid in ids]
+
+    @strawberry.field(description="Skills held at level 4+ by fewer people than the bus factor.")
+    def at_risk_skills(self, offset: int = 0, first: int = 50) -> list[Skill]:
+        keys = _slice(self.report.skills.at_risk, offset, first)
+        return [_skill(self.projection, k) for k in keys]
+
+    @strawberry.field(description="Skills people want that nobody in scope can teach.")
+    def unteachable_skills(self, offset: int = 0, first: int = 50) -> list[Skill]:
+        keys = _slice(self.report.skills.unteachable, offset, first)
+        return [_skill(self.projection, k) for k in keys]
+
+    @strawberry.field(
+        description="Supply and demand per skill, the largest shortfall (demand − supply) first."
+    )
+    def skill_balance(self, offset: int = 0, first: int = 50) -> list[SkillBalanceRow]:
+        rows = sorted(self.report.skills.balances, key=lambda b: (b.supply - b.demand, b.skill))
+        return [
+            SkillBalanceRow(
+                skill=_skill(self.projection, b.skill),
+                holders=b.holders,
+                supply=b.supply,
+                demand=b.demand,
+            )
+            for b in _slice(rows, offset, first)
+        ]
+
+    @strawberry.field(
+        description="Teams by the share of their ties that leave the team, lowest first (silos)."
+    )
+    def team_ties(self, offset: int = 0, first: int = 50) -> list[TeamTiesRow]:
+        def outward(t: TeamTies) -> tuple[float, str]:
+            total = t.inside + t.outside
+            return (t.outside / total if total else 0.0, t.team)
+
+        rows = sorted(self.report.ties.teams, key=outward)
+        found = []
+        for t in _slice(rows, offset, first):
+            team = directory.team_record(self.projection, t.team)
+            found.append(
+                TeamTiesRow(
+                    team_id=strawberry.ID(t.team),
+                    name=team.name if team else t.team,
+                    members=t.members,
+                    inside=t.inside,
+                    outside=t.outside,
+                )
+            )
+        return found
+
+    @strawberry.field(description="Knowledge brokers, highest betweenness first.")
+    def brokers(self, offset: int = 0, first: int = 50) -> list[BrokerRow]:
+        if self.heavy is None:
+            return []
+        return [
+            BrokerRow(
+                person=_person(self.projection, b.id),
+                betweenness=b.betweenness,
+                ties=b.ties,
+                effective_size=b.effective_size,
+            )
+            for b in _slice(self.heavy.brokers.people, offset, first)
+            if ("person", b.id) in self.projection.graph
+        ]
+
+    @strawberry.field(description="Sizes of the clusters found in the tie graph, largest first.")
+    def cluster_sizes(self, first: int = 50) -> list[int]:
+        if self.heavy is None:
+            return []
+        return [len(c) for c in _slice(self.heavy.clusters.clusters, 0, first)]
+
+
+T = TypeVar("T")
+
+
+def _slice(items: Sequence[T], offset: int, first: int) -> list[T]:
+    _check_range("first", first, 1, MAX_LIST)
+    _check_range("offset", offset, 0, 10**9)
+    return list(items[offset : offset + first])
+
+
+@strawberry.type(description="A stored snapshot of one scope's metrics.")
+class HealthSnapshot:
+    id: strawberry.ID = strawberry.field(description="Stable id.")
+    scope: str = strawberry.field(description="`org`, or the scope's conditions.")
+    taken_at: dt.datetime = strawberry.field(description="When it was taken.")
+    version: int = strawberry.field(description="The graph version it describes.")
+    metrics: list[HealthMetric] = strawberry.field(description="Every number, with definitions.")
+
+    @classmethod
+    def of(cls, s: snapshots.Snapshot) -> HealthSnapshot:
+        """The GraphQL view of a stored snapshot."""
+        return cls(
+            id=strawberry.ID(s.id),
+            scope=s.scope,
+            taken_at=s.taken_at,
+            version=s.version,
+            metrics=metrics_of(dict(s.metrics)),
+        )
+
+
+def heavy_metrics(info: Info) -> HeavyMetrics:
+    """This process's background computation of brokers and clusters."""
+    found: HeavyMetrics = info.context.request.app.state.heavy_metrics
+    return found
+
+
+def report_for(
+    projection: Projection, heavy: HeavyMetrics, scope: HealthScope
+) -> tuple[NetworkHealth, HeavyResult | None, str]:
+    """The light report now, the latest heavy result merged in, and how fresh that is.
+
+    Asks the worker to recompute brokers and clusters if they are not current.
+    """
+    check_scope(projection, scope)
+    heavy.request(projection, scope)
+    report = network_health(projection, scope, heavy=False)
+    latest = heavy.latest(scope)
+    if latest is None:
+        status = "computing"
+    elif latest.version == projection.version:
+        status = "ready"
+    else:
+        status = "stale"
+    if latest is not None:
+        report = dataclasses.replace(report, brokers=latest.brokers, clusters=latest.clusters)
+    return report, latest, status
+
+
+async def current_report(
+    info: Info, scope: HealthScope
+) -> tuple[Projection, NetworkHealth, HeavyResult | None, str]:
+    """:func:`report_for` on this request's projection."""
+    projection = await info.context.loaders.projection()
+    return (projection, *report_for(projection, heavy_metrics(info), scope))
+
+
+def check_scope(projection: Projection, scope: HealthScope) -> None:
+    """Refuse a scope that names no team, site or function of the graph."""
+    g = projection.graph
+    if scope.team is not None and ("team", scope.team) not in g:
+        raise BadInput(f"No team with id {scope.team!r}.")
+    for kind, value in (("site", scope.site), ("function", scope.function)):
+        if value is not None and not any(
+            g.nodes[n].get(kind) == value for n in g if n[0] == "person"
+        ):
+            raise BadInput(f"Nobody works at {kind} {value!r}.")
+
+
+@strawberry.type(description="Read the skills graph.")
+class HealthQueries:
+    @strawberry.field(
+        description="The health of the learning network, for everyone or one site, team or "
+        "function (HR and admins)."
+    )
+    async def network_health(
+        self, info: Info, scope: HealthScopeInput | None = None
+    ) -> NetworkHealthReport:
+        require(info.context.principal, Action.READ_NETWORK_HEALTH)
+        where = to_scope(scope)
+        projection, report, heavy, status = await current_report(info, where)
+        return NetworkHealthReport(
+            report=report,
+            heavy=heavy,
+            projection=projection,
+            scope=scope_name(where),
+            as_of=report.as_of,
+            people=report.people,
+            metrics=metrics_of(flatten(report)),
+            heavy_status=status,
+            load_distribution=[
+                LoadLevel(active=k, mentors=v) for k, v in sorted(report.load.distribution.items())
+            ],
+        )
+
+    @strawberry.field(description="Stored snapshots of a scope, oldest first (HR and admins).")
+    async def network_health_history(
+        self,
+        info: Info,
+        scope: HealthScopeInput | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> list[HealthSnapshot]:
+        require(info.context.principal, Action.READ_NETWORK_HEALTH)
+        if since is not None and until is not None and since > until:
+            raise BadInput("`since` must not be after `until`.")
+        found = await info.context.store.fetch(
+            snapshots.snapshot_history, scope=scope_name(to_scope(scope)), since=since, until=until
+        )
+        return [HealthSnapshot.of(s) for s in found]
+
+
+@strawberry.type(description="Change the skills graph.")
+class HealthMutations:
+    @strawberry.mutation(
+        description="Store a snapshot of a scope's metrics now (HR and admins). Brokers and "
+        "clusters are included when they are current for this graph version."
+    )
+    async def take_health_snapshot(
+        self, info: Info, scope: HealthScopeInput | None = None
+    ) -> HealthSnapshot:
+        require(info.context.principal, Action.READ_NETWORK_HEALTH)
+        where = to_scope(scope)
+        projection, report, _, status = await current_report(info, where)
+        values = flatten(report if status == "ready" else light(report))
+        saved = await info.context.store.write(
+            snapshots.save_snapshot,
+            scope=scope_name(where),
+            metrics=values,
+            version=version_number(projection),
+        )
+        return HealthSnapshot.of(saved)
+
+
+def light(report: NetworkHealth) -> NetworkHealth:
+    """The report without brokers and clusters (when those are of an older graph)."""
+    return dataclasses.replace(report, brokers=None, clusters=None)
+
+
+def version_number(projection: Projection) -> int:
+    """The projection's graph version as the integer snapshots store."""
+    version = projection.version
+    number = getattr(version, "number", version)
+    return int(number) if isinstance(number, int) else 0

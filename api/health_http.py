@@ -1,0 +1,102 @@
+"""Network health outside GraphQL: the CSV download and the scheduled snapshots."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import dataclasses
+import datetime as dt
+import io
+import logging
+import math
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from api.auth import Principal
+from api.errors import ApiError
+from api.health import DEFINITIONS, light, report_for, scope_name, version_number
+from api.health_worker import HeavyMetrics, compute_heavy
+from api.permissions import Action, allowed
+from graph import snapshots
+from graph.errors import StoreError
+from graph.projection import ProjectionKeeper
+from graph.store import Store
+from matching.health.columns import flatten
+from matching.health.report import network_health
+from matching.health.scope import HealthScope
+
+log = logging.getLogger(__name__)
+
+
+def metrics_csv(values: dict[str, float | int]) -> str:
+    """``metric,value,definition`` rows (empty value where not computed)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["metric", "value", "definition"])
+    for name, value in values.items():
+        shown = "" if isinstance(value, float) and math.isnan(value) else value
+        writer.writerow([name, shown, DEFINITIONS.get(name, "")])
+    return out.getvalue()
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
+    )
+
+
+async def health_csv(request: Request) -> Response:
+    """``GET /health.csv?site=…&team=…&function=…``: a scope's metrics as a spreadsheet."""
+    principal = request.user
+    if not isinstance(principal, Principal):
+        return _error(401, "UNAUTHENTICATED", "Sign in: send 'Authorization: Bearer <token>'.")
+    if not allowed(principal, Action.READ_NETWORK_HEALTH):
+        return _error(403, "FORBIDDEN", "Your role may not read network health.")
+    scope = HealthScope(
+        site=request.query_params.get("site") or None,
+        team=request.query_params.get("team") or None,
+        function=request.query_params.get("function") or None,
+    )
+    keeper: ProjectionKeeper = request.app.state.keeper
+    heavy: HeavyMetrics = request.app.state.heavy_metrics
+    try:
+        projection = await keeper.current()
+        report, _, status = report_for(projection, heavy, scope)
+    except StoreError as error:
+        return _error(503, "UNAVAILABLE", str(error))
+    except ApiError as error:
+        return _error(400, error.code, str(error))
+    values = flatten(report if status == "ready" else light(report))
+    name = scope_name(scope).replace(":", "-").replace(",", "_")
+    day = dt.date.today().isoformat()
+    return Response(
+        metrics_csv(values),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="health-{name}-{day}.csv"'},
+    )
+
+
+async def take_full_snapshot(store: Store, keeper: ProjectionKeeper, scope: HealthScope) -> None:
+    """Every metric of ``scope``, brokers and clusters included, stored as a snapshot."""
+    projection = await keeper.current()
+    heavy = await asyncio.to_thread(compute_heavy, projection.ties_only(), scope)
+    report = network_health(projection, scope, heavy=False)
+    report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)
+    await store.write(
+        snapshots.save_snapshot,
+        scope=scope_name(scope),
+        metrics=flatten(report),
+        version=version_number(projection),
+    )
+
+
+async def snapshot_every(store: Store, keeper: ProjectionKeeper, hours: float) -> None:
+    """Take an organisation-wide snapshot every ``hours`` (the first one after ``hours``)."""
+    while True:
+        await asyncio.sleep(hours * 3600)
+        try:
+            await take_full_snapshot(store, keeper, HealthScope())
+            log.info("stored the scheduled network-health snapshot")
+        except StoreError as error:
+            log.warning("scheduled health snapshot skipped: %s", error)

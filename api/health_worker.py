@@ -1,0 +1,98 @@
+"""Brokers and tie clusters for HR, computed in a worker thread so no request waits for them.
+
+Betweenness and Louvain take seconds to tens of seconds on a large organisation.
+:class:`HeavyMetrics` keeps the latest result per scope; a request that finds it
+older than the projection starts a recomputation on a ties-only copy of the
+projection (:meth:`Projection.ties_only`) in a thread and answers with what it
+has, saying how fresh it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from matching.health.brokers import Brokers, knowledge_brokers
+from matching.health.clusters import TieClusters, tie_clusters
+from matching.health.scope import HealthScope
+from matching.projection import Projection
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HeavyResult:
+    """Brokers and clusters of one scope, and the graph version they were computed at."""
+
+    version: object
+    computed_at: dt.datetime
+    seconds: float
+    brokers: Brokers
+    clusters: TieClusters
+
+
+def compute_heavy(projection: Projection, scope: HealthScope, *, seed: int = 0) -> HeavyResult:
+    """Brokers and clusters of ``scope``, synchronously (CLI snapshots, tests, the worker)."""
+    started = time.perf_counter()
+    brokers = knowledge_brokers(projection, scope, seed=seed)
+    clusters = tie_clusters(projection, scope, seed=seed)
+    return HeavyResult(
+        version=projection.version,
+        computed_at=dt.datetime.now(dt.UTC),
+        seconds=time.perf_counter() - started,
+        brokers=brokers,
+        clusters=clusters,
+    )
+
+
+class HeavyMetrics:
+    """The latest heavy result per scope, refreshed in the background."""
+
+    def __init__(self) -> None:
+        self._results: dict[HealthScope, HeavyResult] = {}
+        self._running: dict[HealthScope, asyncio.Task[None]] = {}
+
+    def latest(self, scope: HealthScope) -> HeavyResult | None:
+        """What is known for ``scope`` (possibly of an older graph version)."""
+        return self._results.get(scope)
+
+    def computing(self, scope: HealthScope) -> bool:
+        """Whether a recomputation for ``scope`` is under way."""
+        task = self._running.get(scope)
+        return task is not None and not task.done()
+
+    def request(self, projection: Projection, scope: HealthScope) -> None:
+        """Start recomputing ``scope`` unless it is current or already being computed."""
+        known = self._results.get(scope)
+        if self.computing(scope) or (known is not None and known.version == projection.version):
+            return
+        copy = projection.ties_only()
+        self._running[scope] = asyncio.create_task(self._compute(copy, scope))
+
+    async def wait(self, scope: HealthScope) -> HeavyResult | None:
+        """Wait for a running computation of ``scope`` (tests, snapshots) and return the result."""
+        task = self._running.get(scope)
+        if task is not None:
+            await task
+        return self._results.get(scope)
+
+    async def _compute(self, copy: Projection, scope: HealthScope) -> None:
+        try:
+            result = await asyncio.to_thread(compute_heavy, copy, scope)
+        except Exception:  # a failed background job must not take the service down
+            log.exception("computing brokers and clusters for %s failed", scope)
+            return
+        self._results[scope] = result
+        log.info("brokers and clusters for %s took %.1f s", scope, result.seconds)
+
+    async def close(self) -> None:
+        """Cancel what is running (shutdown)."""
+        for task in self._running.values():
+            task.cancel()
+        for task in self._running.values():
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
