@@ -35,9 +35,15 @@ class Context:
         self.loaders = Loaders(self.keeper)
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Write through the store, then forget what this request had read (it may be stale)."""
+        """Write through the store, then bring this request's projection up to date.
+
+        What the request had read may be stale, so it is forgotten; the projection is
+        read again at once, since the views a mutation returns resolve their nested
+        fields from it.
+        """
         result = await self.store.write(work, *args, **kwargs)
         self.loaders.forget()
+        await self.loaders.projection()
         return result
 
     async def catalog(self) -> SkillCatalog:

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from graph import model
 from graph.export import MentorshipDetails
 from matching.projection import Projection, person, skill
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -233,8 +234,31 @@ def _topics(projection: Projection, node: tuple[str, str]) -> tuple[str, ...]:
     )
 
 
+def _kept(projection: Projection, kind: str, group_id: str, read: Callable[[], V]) -> V:
+    """A group's record, read once and kept with the projection until the graph changes.
+
+    A community's member list is long (hundreds of people), and every profile lists
+    the person's communities.
+    """
+    kept: dict[str, V] = projection.derived.setdefault(("groups", kind), {})
+    if group_id not in kept:
+        kept[group_id] = read()
+    return kept[group_id]
+
+
 def squad_record(projection: Projection, squad_id: str) -> model.Squad | None:
     """A squad with its members (by id) and focus skills, from the projection."""
+    return _kept(projection, "squad", squad_id, lambda: _read_squad(projection, squad_id))
+
+
+def community_record(projection: Projection, community_id: str) -> model.Community | None:
+    """A community with its topics, members and moderators (by id), from the projection."""
+    return _kept(
+        projection, "community", community_id, lambda: _read_community(projection, community_id)
+    )
+
+
+def _read_squad(projection: Projection, squad_id: str) -> model.Squad | None:
     g = projection.graph
     node = ("squad", squad_id)
     attrs = g.nodes.get(node)
@@ -254,8 +278,7 @@ def squad_record(projection: Projection, squad_id: str) -> model.Squad | None:
     )
 
 
-def community_record(projection: Projection, community_id: str) -> model.Community | None:
-    """A community with its topics, members and moderators (by id), from the projection."""
+def _read_community(projection: Projection, community_id: str) -> model.Community | None:
     node = ("community", community_id)
     attrs = projection.graph.nodes.get(node)
     if not attrs or "name" not in attrs:

@@ -1,17 +1,20 @@
-"""Per-request DataLoaders over this process's projection of the graph.
+"""Per-request reads of this process's projection of the graph.
 
 Every profile read — people, teams, skills, mentorships, squads, communities —
 comes from the projection (:mod:`api.directory`), brought up to date once per
 request by :meth:`graph.projection.ProjectionKeeper.current` (one small query
-when nothing changed), and again after a write. Loaders live in the request's
-context, so their cache never outlives a request.
+when nothing changed), and again after a write. Root fields load through
+DataLoaders, which bring the projection up to date on first use; the nested
+fields of what they return read that same projection synchronously
+(:meth:`Loaders.now`). Loaders live in the request's context, so what they
+cache never outlives a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -25,30 +28,23 @@ V = TypeVar("V")
 
 @dataclass
 class Loaders:
-    """The DataLoaders of one request, all reading the same projection."""
+    """The loaders of one request, all reading the same projection."""
 
     keeper: ProjectionKeeper
     _projection: Projection | None = field(default=None, init=False)
+    _memo: dict[tuple[object, str], Any] = field(default_factory=dict, init=False)
     person: DataLoader[str, model.Person | None] = field(init=False)
-    skill: DataLoader[str, model.Skill | None] = field(init=False)
-    team: DataLoader[str, model.Team | None] = field(init=False)
     mentorship: DataLoader[str, model.Mentorship | None] = field(init=False)
     squad: DataLoader[str, model.Squad | None] = field(init=False)
     community: DataLoader[str, model.Community | None] = field(init=False)
     mentorships_of: DataLoader[str, list[model.Mentorship]] = field(init=False)
-    squads_of: DataLoader[str, list[model.Squad]] = field(init=False)
-    communities_of: DataLoader[str, list[model.Community]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.person = DataLoader(load_fn=self._from_projection(directory.person_record))
-        self.skill = DataLoader(load_fn=self._from_projection(directory.skill_record))
-        self.team = DataLoader(load_fn=self._from_projection(directory.team_record))
         self.mentorship = DataLoader(load_fn=self._from_projection(directory.mentorship_record))
         self.squad = DataLoader(load_fn=self._from_projection(directory.squad_record))
         self.community = DataLoader(load_fn=self._from_projection(directory.community_record))
         self.mentorships_of = DataLoader(load_fn=self._from_projection(directory.mentorships_of))
-        self.squads_of = DataLoader(load_fn=self._from_projection(directory.squads_of))
-        self.communities_of = DataLoader(load_fn=self._from_projection(directory.communities_of))
 
     async def projection(self) -> Projection:
         """The projection, brought up to date on first use in this request (or after a write)."""
@@ -56,11 +52,18 @@ class Loaders:
             self._projection = await self.keeper.current()
         return self._projection
 
-    def skills_now(self, keys: Sequence[str]) -> list[model.Skill]:
-        """Skills from the projection this request already loaded (people come from it too)."""
-        assert self._projection is not None, "load a person before their skills"
-        found = (directory.skill_record(self._projection, key) for key in keys)
-        return [s for s in found if s is not None]
+    def now(self, read: Callable[[Projection, str], V], key: str) -> V:
+        """``read(projection, key)`` on the projection this request already holds, once per request.
+
+        For the nested fields of objects made from that projection: they need not
+        await anything. A write in the request drops the projection and what was read.
+        """
+        assert self._projection is not None, "load something through the loaders first"
+        memo = (read, key)
+        if memo not in self._memo:
+            self._memo[memo] = read(self._projection, key)
+        found: V = self._memo[memo]
+        return found
 
     def _from_projection(
         self, read: Callable[[Projection, str], V | None]
@@ -74,8 +77,7 @@ class Loaders:
     def forget(self) -> None:
         """Drop everything cached: a write in this request made it stale."""
         self._projection = None
-        for loader in (
-            self.person, self.skill, self.team, self.mentorship, self.squad, self.community,
-            self.mentorships_of, self.squads_of, self.communities_of,
-        ):  # fmt: skip
+        self._memo.clear()
+        for loader in (self.person, self.mentorship, self.squad, self.community):
             loader.clear_all()
+        self.mentorships_of.clear_all()

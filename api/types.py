@@ -1,7 +1,10 @@
 """GraphQL object types, each a thin view over a record from :mod:`graph.model`.
 
-Nested fields load through the request's DataLoaders (:mod:`api.loaders`);
-fields that are not public check :mod:`api.permissions` first.
+Scalars are plain fields, copied from the record when the view is made; nested
+fields (a person's team, mentorships, squads, a mentorship's people, …) read the
+projection the request already holds (:meth:`api.loaders.Loaders.now`), without
+awaiting: every view is made while the request holds it. Fields that are not
+public check :mod:`api.permissions` first.
 """
 
 from __future__ import annotations
@@ -10,9 +13,11 @@ import datetime as dt
 
 import strawberry
 
+from api import directory
 from api.context import Info
 from api.permissions import Action, require
 from graph import model
+from matching.projection import Projection
 
 # The domain's enums are the GraphQL enums: registered once, named as in graph.model.
 strawberry.enum(model.JobRole, description="What a person does at work.")
@@ -44,11 +49,6 @@ class Skill:
         )
 
 
-async def _skills(info: Info, keys: tuple[str, ...] | list[str]) -> list[Skill]:
-    found = await info.context.loaders.skill.load_many(list(keys))
-    return [Skill.of(s) for s in found if s is not None]
-
-
 @strawberry.type(description="A team of one function at one site.")
 class Team:
     id: strawberry.ID = strawberry.field(description="Stable team id.")
@@ -78,85 +78,79 @@ class LearningGoal:
     priority: Priority = strawberry.field(description="HIGH, MEDIUM or LOW.")
 
 
+def _skill_view(projection: Projection, key: str) -> Skill | None:
+    found = directory.skill_record(projection, key)
+    return Skill.of(found) if found is not None else None
+
+
 def _skill_map(info: Info, keys: list[str]) -> dict[str, Skill]:
-    return {s.key: Skill.of(s) for s in info.context.loaders.skills_now(keys)}
+    loaders = info.context.loaders
+    found = ((key, loaders.now(_skill_view, key)) for key in keys)
+    return {key: s for key, s in found if s is not None}
 
 
 @strawberry.type(
     description="Someone in the organisation: their public profile, and more for those allowed."
 )
 class Person:
+    """A person's profile; nested fields read the request's projection, without awaiting.
+
+    A ``Person`` is only made from a record the request read from its projection
+    (:meth:`api.loaders.Loaders.now` says so if not), so its nested fields read
+    that projection synchronously: no DataLoader round, no task per field.
+    """
+
     record: strawberry.Private[model.Person]
+    id: strawberry.ID = strawberry.field(description="Stable id (the HRIS employee id).")
+    name: str = strawberry.field(description="Full name.")
+    title: str = strawberry.field(description="Job title.")
+    role: JobRole = strawberry.field(description="What the person does at work.")
+    function: str = strawberry.field(description="Line of work, such as `voice`, `chat` or `qa`.")
+    site: str = strawberry.field(description="Delivery site.")
+    shift: str = strawberry.field(description="Usual shift, such as `day` or `night`.")
+    timezone: str = strawberry.field(description="IANA time zone.")
+    languages: list[str] = strawberry.field(description="Languages the person works in.")
+    tenure_months: int = strawberry.field(description="Months with the organisation.")
+    mentoring_capacity: int = strawberry.field(
+        description="How many mentees the person takes at once."
+    )
+    open_to_mentoring: bool = strawberry.field(description="Whether the person takes mentees now.")
+    open_to_being_mentored: bool = strawberry.field(
+        description="Whether the person wants a mentor."
+    )
 
     @classmethod
     def of(cls, person: model.Person) -> Person:
         """The GraphQL view of a stored person."""
-        return cls(record=person)
-
-    @strawberry.field(description="Stable id (the HRIS employee id).")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field(description="Full name.")
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field(description="Job title.")
-    def title(self) -> str:
-        return self.record.title
-
-    @strawberry.field(description="What the person does at work.")
-    def role(self) -> JobRole:
-        return self.record.role
-
-    @strawberry.field(description="Line of work, such as `voice`, `chat` or `qa`.")
-    def function(self) -> str:
-        return self.record.function
-
-    @strawberry.field(description="Delivery site.")
-    def site(self) -> str:
-        return self.record.site
-
-    @strawberry.field(description="Usual shift, such as `day` or `night`.")
-    def shift(self) -> str:
-        return self.record.shift
-
-    @strawberry.field(description="IANA time zone.")
-    def timezone(self) -> str:
-        return self.record.timezone
-
-    @strawberry.field(description="Languages the person works in.")
-    def languages(self) -> list[str]:
-        return list(self.record.languages)
-
-    @strawberry.field(description="Months with the organisation.")
-    def tenure_months(self) -> int:
-        return self.record.tenure_months
-
-    @strawberry.field(description="How many mentees the person takes at once.")
-    def mentoring_capacity(self) -> int:
-        return self.record.mentoring_capacity
-
-    @strawberry.field(description="Whether the person takes mentees now.")
-    def open_to_mentoring(self) -> bool:
-        return self.record.open_to_mentoring
-
-    @strawberry.field(description="Whether the person wants a mentor.")
-    def open_to_being_mentored(self) -> bool:
-        return self.record.open_to_being_mentored
+        return cls(
+            record=person,
+            id=strawberry.ID(person.id),
+            name=person.name,
+            title=person.title,
+            role=person.role,
+            function=person.function,
+            site=person.site,
+            shift=person.shift,
+            timezone=person.timezone,
+            languages=list(person.languages),
+            tenure_months=person.tenure_months,
+            mentoring_capacity=person.mentoring_capacity,
+            open_to_mentoring=person.open_to_mentoring,
+            open_to_being_mentored=person.open_to_being_mentored,
+        )
 
     @strawberry.field(description="The person's team.")
-    async def team(self, info: Info) -> Team | None:
+    def team(self, info: Info) -> Team | None:
         if self.record.team_id is None:
             return None
-        found = await info.context.loaders.team.load(self.record.team_id)
+        found = info.context.loaders.now(directory.team_record, self.record.team_id)
         return Team.of(found) if found else None
 
     @strawberry.field(description="The person's team lead or manager.")
-    async def manager(self, info: Info) -> Person | None:
+    def manager(self, info: Info) -> Person | None:
         if self.record.manager_id is None:
             return None
-        found = await info.context.loaders.person.load(self.record.manager_id)
+        found = info.context.loaders.now(directory.person_record, self.record.manager_id)
         return Person.of(found) if found else None
 
     @strawberry.field(description="Skills with levels, strongest first.")
@@ -181,62 +175,73 @@ class Person:
             if g.skill in found
         ]
 
+    def _mentorships(self, info: Info) -> list[model.Mentorship]:
+        return info.context.loaders.now(directory.mentorships_of, self.record.id)
+
     @strawberry.field(
         description="The person's mentorships, as mentor or mentee, newest first. Visible to the "
         "person, HR and admins."
     )
-    async def mentorships(
-        self, info: Info, status: MentorshipStatus | None = None
-    ) -> list[Mentorship]:
+    def mentorships(self, info: Info, status: MentorshipStatus | None = None) -> list[Mentorship]:
         require(info.context.principal, Action.READ_MENTORSHIPS, self.record.id)
-        found = await info.context.loaders.mentorships_of.load(self.record.id)
-        return [Mentorship.of(m) for m in found if status is None or m.status is status]
+        return [
+            Mentorship.of(m)
+            for m in self._mentorships(info)
+            if status is None or m.status is status
+        ]
 
-    async def _active(self, info: Info, side: str) -> list[Person]:
+    def _active(self, info: Info, side: str) -> list[Person]:
         require(info.context.principal, Action.READ_MENTORSHIPS, self.record.id)
-        found = await info.context.loaders.mentorships_of.load(self.record.id)
         ids = [
             m.mentor_id if side == "mentors" else m.mentee_id
-            for m in found
+            for m in self._mentorships(info)
             if m.status is model.MentorshipStatus.ACTIVE
             and (m.mentee_id if side == "mentors" else m.mentor_id) == self.record.id
         ]
-        return [Person.of(p) for p in await info.context.loaders.person.load_many(ids) if p]
+        return _people(info, ids)
 
     @strawberry.field(description="People who mentor this person now.")
-    async def mentors(self, info: Info) -> list[Person]:
-        return await self._active(info, "mentors")
+    def mentors(self, info: Info) -> list[Person]:
+        return self._active(info, "mentors")
 
     @strawberry.field(description="People this person mentors now.")
-    async def mentees(self, info: Info) -> list[Person]:
-        return await self._active(info, "mentees")
+    def mentees(self, info: Info) -> list[Person]:
+        return self._active(info, "mentees")
 
     @strawberry.field(
         description="How many people this person mentors now (public, to show availability)."
     )
-    async def active_mentee_count(self, info: Info) -> int:
-        found = await info.context.loaders.mentorships_of.load(self.record.id)
+    def active_mentee_count(self, info: Info) -> int:
         return sum(
             1
-            for m in found
+            for m in self._mentorships(info)
             if m.status is model.MentorshipStatus.ACTIVE and m.mentor_id == self.record.id
         )
 
     @strawberry.field(description="Squads the person belongs to.")
-    async def squads(self, info: Info) -> list[Squad]:
-        return [Squad.of(q) for q in await info.context.loaders.squads_of.load(self.record.id)]
+    def squads(self, info: Info) -> list[Squad]:
+        return [Squad.of(q) for q in info.context.loaders.now(directory.squads_of, self.record.id)]
 
     @strawberry.field(description="Communities of practice the person belongs to.")
-    async def communities(self, info: Info) -> list[Community]:
-        return [
-            Community.of(c) for c in await info.context.loaders.communities_of.load(self.record.id)
-        ]
+    def communities(self, info: Info) -> list[Community]:
+        found = info.context.loaders.now(directory.communities_of, self.record.id)
+        return [Community.of(c) for c in found]
 
 
-async def _person(info: Info, person_id: str) -> Person:
-    found = await info.context.loaders.person.load(person_id)
+def _people(info: Info, ids: list[str]) -> list[Person]:
+    found = (info.context.loaders.now(directory.person_record, i) for i in ids)
+    return [Person.of(p) for p in found if p is not None]
+
+
+def _person(info: Info, person_id: str) -> Person:
+    found = info.context.loaders.now(directory.person_record, person_id)
     assert found is not None, f"person {person_id} vanished"
     return Person.of(found)
+
+
+def _skills(info: Info, keys: tuple[str, ...]) -> list[Skill]:
+    found = _skill_map(info, list(keys))
+    return [found[key] for key in keys if key in found]
 
 
 @strawberry.type(description="What a participant said when a mentorship ended.")
@@ -248,62 +253,64 @@ class Feedback:
     )
 
 
+def _mentor(root: Mentorship, info: Info) -> Person:
+    return _person(info, root.record.mentor_id)
+
+
+def _mentee(root: Mentorship, info: Info) -> Person:
+    return _person(info, root.record.mentee_id)
+
+
+def _focus_skills(root: Mentorship, info: Info) -> list[Skill]:
+    return _skills(info, root.record.focus_skills)
+
+
+def _topic_skills(root: Community, info: Info) -> list[Skill]:
+    return _skills(info, root.record.topic_skills)
+
+
 @strawberry.type(description="A mentor and a mentee working on some focus skills.")
 class Mentorship:
+    """A mentorship; its people and skills come from the request's projection, like a person's."""
+
     record: strawberry.Private[model.Mentorship]
+    id: strawberry.ID = strawberry.field(description="Stable id.")
+    status: MentorshipStatus = strawberry.field(
+        description="REQUESTED, ACTIVE, DECLINED, EXPIRED or ENDED."
+    )
+
+    mentor: Person = strawberry.field(description="The mentor.", resolver=_mentor)
+    mentee: Person = strawberry.field(description="The mentee.", resolver=_mentee)
+    focus_skills: list[Skill] = strawberry.field(
+        description="The skills the mentorship works on.", resolver=_focus_skills
+    )
+    message: str = strawberry.field(description="The mentee's message with the request.")
+    requested_at: dt.datetime | None = strawberry.field(description="When the mentee asked.")
+    responded_at: dt.datetime | None = strawberry.field(description="When the mentor answered.")
+    expires_at: dt.datetime | None = strawberry.field(
+        description="When an unanswered request expires."
+    )
+    ended_at: dt.datetime | None = strawberry.field(description="When the mentorship ended.")
+    feedback: Feedback | None = strawberry.field(description="Feedback left when it ended.")
 
     @classmethod
     def of(cls, mentorship: model.Mentorship) -> Mentorship:
         """The GraphQL view of a stored mentorship."""
-        return cls(record=mentorship)
-
-    @strawberry.field(description="Stable id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field(description="REQUESTED, ACTIVE, DECLINED, EXPIRED or ENDED.")
-    def status(self) -> MentorshipStatus:
-        return self.record.status
-
-    @strawberry.field(description="The mentor.")
-    async def mentor(self, info: Info) -> Person:
-        return await _person(info, self.record.mentor_id)
-
-    @strawberry.field(description="The mentee.")
-    async def mentee(self, info: Info) -> Person:
-        return await _person(info, self.record.mentee_id)
-
-    @strawberry.field(description="The skills the mentorship works on.")
-    async def focus_skills(self, info: Info) -> list[Skill]:
-        return await _skills(info, self.record.focus_skills)
-
-    @strawberry.field(description="The mentee's message with the request.")
-    def message(self) -> str:
-        return self.record.message
-
-    @strawberry.field(description="When the mentee asked.")
-    def requested_at(self) -> dt.datetime | None:
-        return self.record.requested_at
-
-    @strawberry.field(description="When the mentor answered.")
-    def responded_at(self) -> dt.datetime | None:
-        return self.record.responded_at
-
-    @strawberry.field(description="When an unanswered request expires.")
-    def expires_at(self) -> dt.datetime | None:
-        return self.record.expires_at
-
-    @strawberry.field(description="When the mentorship ended.")
-    def ended_at(self) -> dt.datetime | None:
-        return self.record.ended_at
-
-    @strawberry.field(description="Feedback left when it ended.")
-    def feedback(self) -> Feedback | None:
-        f = self.record.feedback
-        if f is None:
-            return None
-        return Feedback(
-            rating=f.rating, comment=f.comment, by=strawberry.ID(f.by) if f.by else None
+        f = mentorship.feedback
+        return cls(
+            record=mentorship,
+            id=strawberry.ID(mentorship.id),
+            status=mentorship.status,
+            message=mentorship.message,
+            requested_at=mentorship.requested_at,
+            responded_at=mentorship.responded_at,
+            expires_at=mentorship.expires_at,
+            ended_at=mentorship.ended_at,
+            feedback=None
+            if f is None
+            else Feedback(
+                rating=f.rating, comment=f.comment, by=strawberry.ID(f.by) if f.by else None
+            ),
         )
 
 
@@ -313,42 +320,36 @@ class SquadMember:
     role: SquadRole = strawberry.field(description="LEAD, EXPERT, LEARNER or MEMBER.")
 
     @strawberry.field(description="The member.")
-    async def person(self, info: Info) -> Person:
-        return await _person(info, self.person_id)
+    def person(self, info: Info) -> Person:
+        return _person(info, self.person_id)
 
 
 @strawberry.type(description="A small cross-functional learning group around a few focus skills.")
 class Squad:
+    """A squad; its members and skills come from the request's projection, like a person's."""
+
     record: strawberry.Private[model.Squad]
+    id: strawberry.ID = strawberry.field(description="Stable id.")
+    name: str = strawberry.field(description="Squad name.")
+    purpose: str = strawberry.field(description="What the squad is for.")
+    status: SquadStatus = strawberry.field(description="ACTIVE or ARCHIVED.")
+    created_at: dt.datetime | None = strawberry.field(description="When it was formed.")
 
     @classmethod
     def of(cls, squad: model.Squad) -> Squad:
         """The GraphQL view of a stored squad."""
-        return cls(record=squad)
-
-    @strawberry.field(description="Stable id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field(description="Squad name.")
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field(description="What the squad is for.")
-    def purpose(self) -> str:
-        return self.record.purpose
-
-    @strawberry.field(description="ACTIVE or ARCHIVED.")
-    def status(self) -> SquadStatus:
-        return self.record.status
-
-    @strawberry.field(description="When it was formed.")
-    def created_at(self) -> dt.datetime | None:
-        return self.record.created_at
+        return cls(
+            record=squad,
+            id=strawberry.ID(squad.id),
+            name=squad.name,
+            purpose=squad.purpose,
+            status=squad.status,
+            created_at=squad.created_at,
+        )
 
     @strawberry.field(description="The skills the squad works on.")
-    async def focus_skills(self, info: Info) -> list[Skill]:
-        return await _skills(info, self.record.focus_skills)
+    def focus_skills(self, info: Info) -> list[Skill]:
+        return _skills(info, self.record.focus_skills)
 
     @strawberry.field(description="Members with their roles.")
     def members(self) -> list[SquadMember]:
@@ -357,46 +358,37 @@ class Squad:
 
 @strawberry.type(description="A community of practice: an open group around some topic skills.")
 class Community:
+    """A community; its members and skills come from the request's projection, like a person's."""
+
     record: strawberry.Private[model.Community]
+    id: strawberry.ID = strawberry.field(description="Stable id.")
+    name: str = strawberry.field(description="Community name.")
+    description: str = strawberry.field(description="What the community is about.")
+    created_at: dt.datetime | None = strawberry.field(description="When it was created.")
+    topic_skills: list[Skill] = strawberry.field(
+        description="The community's topic skills.", resolver=_topic_skills
+    )
+    member_count: int = strawberry.field(description="How many members it has.")
 
     @classmethod
     def of(cls, community: model.Community) -> Community:
         """The GraphQL view of a stored community."""
-        return cls(record=community)
-
-    @strawberry.field(description="Stable id.")
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(self.record.id)
-
-    @strawberry.field(description="Community name.")
-    def name(self) -> str:
-        return self.record.name
-
-    @strawberry.field(description="What the community is about.")
-    def description(self) -> str:
-        return self.record.description
-
-    @strawberry.field(description="When it was created.")
-    def created_at(self) -> dt.datetime | None:
-        return self.record.created_at
-
-    @strawberry.field(description="The community's topic skills.")
-    async def topic_skills(self, info: Info) -> list[Skill]:
-        return await _skills(info, self.record.topic_skills)
-
-    @strawberry.field(description="How many members it has.")
-    def member_count(self) -> int:
-        return len(self.record.member_ids)
+        return cls(
+            record=community,
+            id=strawberry.ID(community.id),
+            name=community.name,
+            description=community.description,
+            created_at=community.created_at,
+            member_count=len(community.member_ids),
+        )
 
     @strawberry.field(description="Members, by id; `first` caps how many (at most 100).")
-    async def members(self, info: Info, first: int = 50) -> list[Person]:
-        ids = list(self.record.member_ids[: max(0, min(first, 100))])
-        return [Person.of(p) for p in await info.context.loaders.person.load_many(ids) if p]
+    def members(self, info: Info, first: int = 50) -> list[Person]:
+        return _people(info, list(self.record.member_ids[: max(0, min(first, 100))]))
 
     @strawberry.field(description="Moderators.")
-    async def moderators(self, info: Info) -> list[Person]:
-        found = await info.context.loaders.person.load_many(list(self.record.moderator_ids))
-        return [Person.of(p) for p in found if p]
+    def moderators(self, info: Info) -> list[Person]:
+        return _people(info, list(self.record.moderator_ids))
 
 
 @strawberry.type(description="One person in a page of the directory.")

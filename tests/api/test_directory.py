@@ -128,3 +128,17 @@ async def test_the_mentorship_index_follows_changes(store: Store) -> None:
     projection = await keeper.current()
     assert keeper.partial_loads == 1
     assert directory.mentorship_record(projection, "mnt-new") == asked
+
+
+async def test_kept_group_records_follow_changes(store: Store) -> None:
+    org = generate_organisation(people=60, seed=2)
+    await write_organisation(store, org, create=True)
+    keeper = ProjectionKeeper(store)
+    community = org.communities[0]
+    outsider = next(p.id for p in org.people if p.id not in community.member_ids)
+    before = directory.community_record(await keeper.current(), community.id)
+    assert before is not None and outsider not in before.member_ids
+    await store.write(communities.join_community, community.id, outsider)
+    after = directory.community_record(await keeper.current(), community.id)
+    assert after == await store.read(communities.get_community, community.id)
+    assert after is not None and outsider in after.member_ids
