@@ -84,7 +84,8 @@ async def test_only_hr_and_admins_read_health(org: Store, api: Api) -> None:
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-SNAPSHOT = "mutation($scope: HealthScopeInput) { takeHealthSnapshot(scope: $scope) { id scope version metrics { name value } } }"
+SNAPSHOT = """mutation($scope: HealthScopeInput) {
+  takeHealthSnapshot(scope: $scope) { id scope version metrics { name value } } }"""
 HISTORY = """query($scope: HealthScopeInput) {
   networkHealthHistory(scope: $scope) { id takenAt metrics { name value } } }"""
 
