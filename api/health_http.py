@@ -22,6 +22,7 @@ from graph import snapshots
 from graph.errors import StoreError
 from graph.projection import ProjectionKeeper
 from graph.store import Store
+from matching.health._population import Population
 from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
@@ -80,7 +81,8 @@ async def health_csv(request: Request) -> Response:
 async def take_full_snapshot(store: Store, keeper: ProjectionKeeper, scope: HealthScope) -> None:
     """Every metric of ``scope``, brokers and clusters included, stored as a snapshot."""
     projection = await keeper.current()
-    heavy = await asyncio.to_thread(compute_heavy, projection.ties_only(), scope)
+    population = Population.of(projection)
+    heavy = await asyncio.to_thread(compute_heavy, population, scope, version=projection.version)
     report = network_health(projection, scope, heavy=False)
     report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)
     await store.write(

@@ -2,9 +2,10 @@
 
 Betweenness and Louvain take seconds to tens of seconds on a large organisation.
 :class:`HeavyMetrics` keeps the latest result per scope; a request that finds it
-older than the projection starts a recomputation on a ties-only copy of the
-projection (:meth:`Projection.ties_only`) in a thread and answers with what it
-has, saying how fresh it is.
+older than the projection starts a recomputation in a thread and answers with what
+it has, saying how fresh it is. The thread reads only the health index's plain,
+immutable records (:class:`~matching.health._population.Population`, which the
+light report builds anyway), never the live projection the next request may refresh.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import logging
 import time
 from dataclasses import dataclass
 
-from matching.health.brokers import Brokers, knowledge_brokers
-from matching.health.clusters import TieClusters, tie_clusters
+from matching.health._population import Population
+from matching.health.brokers import Brokers, brokers_of
+from matching.health.clusters import TieClusters, clusters_of
 from matching.health.scope import HealthScope
 from matching.projection import Projection
 
@@ -35,13 +37,15 @@ class HeavyResult:
     clusters: TieClusters
 
 
-def compute_heavy(projection: Projection, scope: HealthScope, *, seed: int = 0) -> HeavyResult:
-    """Brokers and clusters of ``scope``, synchronously (CLI snapshots, tests, the worker)."""
+def compute_heavy(
+    population: Population, scope: HealthScope, *, version: object, seed: int = 0
+) -> HeavyResult:
+    """Brokers and clusters of ``scope``, synchronously (the worker thread, snapshots)."""
     started = time.perf_counter()
-    brokers = knowledge_brokers(projection, scope, seed=seed)
-    clusters = tie_clusters(projection, scope, seed=seed)
+    brokers = brokers_of(population, scope, seed=seed)
+    clusters = clusters_of(population, scope, seed=seed)
     return HeavyResult(
-        version=projection.version,
+        version=version,
         computed_at=dt.datetime.now(dt.UTC),
         seconds=time.perf_counter() - started,
         brokers=brokers,
@@ -70,8 +74,10 @@ class HeavyMetrics:
         known = self._results.get(scope)
         if self.computing(scope) or (known is not None and known.version == projection.version):
             return
-        copy = projection.ties_only()
-        self._running[scope] = asyncio.create_task(self._compute(copy, scope))
+        population = Population.of(projection)
+        self._running[scope] = asyncio.create_task(
+            self._compute(population, scope, projection.version)
+        )
 
     async def wait(self, scope: HealthScope) -> HeavyResult | None:
         """Wait for a running computation of ``scope`` (tests, snapshots) and return the result."""
@@ -80,9 +86,9 @@ class HeavyMetrics:
             await task
         return self._results.get(scope)
 
-    async def _compute(self, copy: Projection, scope: HealthScope) -> None:
+    async def _compute(self, population: Population, scope: HealthScope, version: object) -> None:
         try:
-            result = await asyncio.to_thread(compute_heavy, copy, scope)
+            result = await asyncio.to_thread(compute_heavy, population, scope, version=version)
         except Exception:  # a failed background job must not take the service down
             log.exception("computing brokers and clusters for %s failed", scope)
             return

@@ -17,6 +17,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -121,6 +122,21 @@ def _interests(projection: Projection, person_id: str, weights: Weights) -> set[
     return held | set(projection.goals_of(person_id))
 
 
+def louvain(graph: nx.Graph, *, seed: int) -> list[set[Any]]:
+    """Louvain communities of ``graph``, the same for the same nodes and weighted edges.
+
+    Louvain visits nodes in the graph's insertion order, so two equal graphs built in
+    different orders can split differently; sorting first makes the result depend on
+    the graph alone (and the seed).
+    """
+    canonical = nx.Graph()
+    canonical.add_nodes_from(sorted(graph.nodes))
+    canonical.add_weighted_edges_from(
+        sorted((*sorted((u, v)), w) for u, v, w in graph.edges(data="weight"))
+    )
+    return list(nx.community.louvain_communities(canonical, weight="weight", seed=seed))
+
+
 def tie_graph(projection: Projection) -> nx.Graph:
     """People tied by mentorships and squads (pairwise), and to the communities they are in.
 
@@ -165,7 +181,7 @@ def emerging_communities(
     ties = tie_graph(projection)
     if ties.number_of_edges() == 0:
         return []
-    clusters = nx.community.louvain_communities(ties, weight="weight", seed=seed)
+    clusters = louvain(ties, seed=seed)
     existing = {
         n[1]: _members(projection, "community", n[1])
         for n in projection.graph

@@ -22,8 +22,6 @@ from matching.data import GraphData, GroupData, MentorshipData, PersonData
 
 Node = tuple[str, str]
 
-_SKILL_EDGES = frozenset({"has_skill", "wants", "related", "focuses_on"})
-
 
 def person(id: str) -> Node:
     """The node of a person."""
@@ -155,22 +153,6 @@ class Projection:
         g.add_node(node, kind=kind, **group.props)
         for key in group.skills:
             g.add_edge(node, skill(key), key="focuses_on:" + key, kind="focuses_on")
-
-    def ties_only(self) -> Projection:
-        """A copy without skills, goals and skill relations: what tie metrics read.
-
-        Slow graph algorithms (betweenness, Louvain) run on such a copy in a worker
-        thread, so the live projection can be refreshed meanwhile.
-        """
-        copy = Projection(self.version)
-        g = copy.graph
-        for node, attrs in self.graph.nodes(data=True):
-            if node[0] != "skill":
-                g.add_node(node, **attrs)
-        for u, v, key, attrs in self.graph.edges(keys=True, data=True):
-            if attrs["kind"] not in _SKILL_EDGES:
-                g.add_edge(u, v, key=key, **attrs)
-        return copy
 
     def people(self) -> list[str]:
         """Ids of every person in the projection."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
+import networkx as nx
+
 from matching.health._stats import as_utc
 from matching.health.scope import HealthScope
 from matching.projection import Node, Projection
@@ -178,6 +180,13 @@ class Population:
     def communities(self) -> list[GroupRecord]:
         """Every community, by id."""
         return [c for (kind, _), c in self.groups.items() if kind == "community"]
+
+    @functools.cached_property
+    def tie_graph(self) -> nx.Graph:
+        """The whole organisation's tie graph (see :mod:`matching.health._tie_graph`)."""
+        from matching.health._tie_graph import tie_graph_of
+
+        return tie_graph_of(self)
 
     @functools.cached_property
     def ties(self) -> frozenset[tuple[str, str]]:

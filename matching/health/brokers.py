@@ -29,7 +29,7 @@ import igraph
 import networkx as nx
 
 from matching.health._population import Population
-from matching.health._tie_graph import scoped_tie_graph
+from matching.health._tie_graph import scoped_tie_graph_of
 from matching.health.scope import ORGANISATION, HealthScope
 from matching.projection import Node, Projection
 
@@ -133,10 +133,22 @@ def knowledge_brokers(
     seed: int = 0,
 ) -> Brokers:
     """The top ``top_share`` of people in ``scope`` by betweenness in the scope's tie graph."""
-    graph = scoped_tie_graph(projection, scope)
+    return brokers_of(Population.of(projection), scope, top_share=top_share, work=work, seed=seed)
+
+
+def brokers_of(
+    population: Population,
+    scope: HealthScope = ORGANISATION,
+    *,
+    top_share: float = TOP_SHARE,
+    work: float = DEFAULT_WORK,
+    seed: int = 0,
+) -> Brokers:
+    """:func:`knowledge_brokers` from the plain records alone (safe in a worker thread)."""
+    graph = scoped_tie_graph_of(population, scope)
     found = betweenness(graph, work=work, seed=seed)
     values = cast("Mapping[Node, float]", found.values)
-    count = max(1, math.ceil(top_share * len(Population.of(projection).in_scope(scope))))
+    count = max(1, math.ceil(top_share * len(population.in_scope(scope))))
     ranked = sorted(
         (node for node, value in values.items() if node[0] == "person" and value > 0),
         # Nine significant digits: equal values computed along different paths still tie.

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from matching.communities import louvain
+from matching.health._population import Population
 from matching.health._stats import share
-from matching.health._tie_graph import scoped_tie_graph
+from matching.health._tie_graph import scoped_tie_graph_of
 from matching.health.scope import ORGANISATION, HealthScope
 from matching.projection import Projection
 
@@ -43,10 +45,17 @@ def tie_clusters(
     projection: Projection, scope: HealthScope = ORGANISATION, *, seed: int = 0
 ) -> TieClusters:
     """Louvain clusters (seeded, so repeatable) of the tie graph in ``scope``, with modularity."""
-    graph = scoped_tie_graph(projection, scope)
+    return clusters_of(Population.of(projection), scope, seed=seed)
+
+
+def clusters_of(
+    population: Population, scope: HealthScope = ORGANISATION, *, seed: int = 0
+) -> TieClusters:
+    """:func:`tie_clusters` from the plain records alone (safe in a worker thread)."""
+    graph = scoped_tie_graph_of(population, scope)
     if graph.number_of_edges() == 0:
         return TieClusters((), 0.0)
-    partition = nx.community.louvain_communities(graph, weight="weight", seed=seed)
+    partition = louvain(graph, seed=seed)
     modularity = nx.community.modularity(graph, partition, weight="weight")
     clusters = [tuple(sorted(n[1] for n in part if n[0] == "person")) for part in partition]
     clusters = sorted((c for c in clusters if c), key=lambda c: (-len(c), c))

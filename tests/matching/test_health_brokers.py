@@ -139,3 +139,22 @@ def test_modularity_equals_networkx_on_a_seeded_organisation() -> None:
     people = {n[1] for n in graph if n[0] == "person"}
     assert sorted(p for c in found.clusters for p in c) == sorted(people)
     assert math.isclose(found.mean_size, len(people) / len(found.clusters))
+
+
+def test_the_records_tie_graph_equals_the_projections() -> None:
+    """The worker thread builds the tie graph from plain records; it must be the same graph."""
+    from graph.organisation import graph_data
+    from graph.seed import generate_organisation
+    from matching.communities import tie_graph
+    from matching.health._population import Population
+    from matching.health._tie_graph import tie_graph_of
+    from matching.projection import Projection
+
+    projection = Projection.build(graph_data(generate_organisation(people=800, seed=3)))
+    ours = tie_graph_of(Population.of(projection))
+    theirs = tie_graph(projection)
+    assert ours.number_of_edges() > 100
+    assert set(ours.nodes) == set(theirs.nodes)
+    assert {frozenset((u, v)): w for u, v, w in ours.edges(data="weight")} == {
+        frozenset((u, v)): w for u, v, w in theirs.edges(data="weight")
+    }

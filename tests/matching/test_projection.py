@@ -73,14 +73,3 @@ def test_same_data_same_signature() -> None:
         "a", {"name": "Ana"}, team="t1", manager="b", skills={"empathy": 5}, goals={"sql": 1}
     )
     assert Projection.build(other).signature() != Projection.build(data()).signature()
-
-
-def test_a_ties_only_copy_keeps_people_and_ties_but_no_skills() -> None:
-    p = Projection.build(data())
-    copy = p.ties_only()
-    assert copy.version == p.version
-    assert not any(n[0] == "skill" for n in copy.graph)
-    kinds = {d["kind"] for *_, d in copy.graph.edges(data=True)}
-    assert kinds == {"member_of", "reports_to", "mentors", "in_squad", "in_community", "moderates"}
-    p.graph.remove_node(person("a"))
-    assert copy.graph.has_node(person("a")), "a copy, not a view"
