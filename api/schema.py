@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 import strawberry
+from graphql import GraphQLError
+from graphql.language import parse
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -19,17 +24,41 @@ from api.mutations import Mutation
 from api.queries import Query
 from api.settings import AppSettings
 
+_parse = lru_cache(maxsize=256)(parse)
+
+
+class ParseOnce(SchemaExtension):
+    """Parse each distinct document once (clients send the same few again and again).
+
+    A document that does not parse is left to Strawberry, which reports it as before
+    (``GRAPHQL_PARSE_FAILED``); Strawberry's ``ParserCache`` would raise it past
+    :class:`api.errors.ErrorCodes`.
+    """
+
+    def on_parse(self) -> Iterator[None]:
+        """Use the parsed document of an earlier request with the same text."""
+        context = self.execution_context
+        if context.query:
+            with contextlib.suppress(GraphQLError):
+                context.graphql_document = _parse(context.query, **context.parse_options)
+        yield
+
 
 def build_schema(settings: AppSettings) -> strawberry.Schema:
     """The schema with the protections the settings ask for."""
+    # The limits' validation rules are made once: a limiter made per request brings a new
+    # rule class each time, and ValidationCache, keyed by the rules, would never hit.
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.skillweave_max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.skillweave_max_aliases).validation_rules,
+    ]
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ErrorCodes,
-        # Clients send the same few documents again and again: validate each once. (Parsing
-        # is cheap, and ParserCache raises syntax errors past this schema's error codes.)
+        # Clients send the same few documents again and again: parse and validate each once.
+        ParseOnce,
         lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=settings.skillweave_max_query_depth),
+        lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.skillweave_max_query_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.skillweave_max_aliases),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
