@@ -109,11 +109,13 @@ async def export_graph(
         people,
     )  # fmt: skip
     in_squads = await _per_person(
-        tx, f"MATCH (p:Person)-[r:IN_SQUAD]->(q:Squad) {scope} RETURN p.id AS id, collect([q.id, r.role]) AS items",
+        tx, f"MATCH (p:Person)-[r:IN_SQUAD]->(q:Squad) {scope} "
+        "RETURN p.id AS id, collect([q.id, r.role, r.joined_at]) AS items",
         people,
     )  # fmt: skip
     in_communities = await _per_person(
-        tx, f"MATCH (p:Person)-[:IN_COMMUNITY]->(c:Community) {scope} RETURN p.id AS id, collect(c.id) AS items",
+        tx, f"MATCH (p:Person)-[r:IN_COMMUNITY]->(c:Community) {scope} "
+        "RETURN p.id AS id, collect([c.id, r.joined_at]) AS items",
         people,
     )  # fmt: skip
     moderating = await _per_person(
@@ -132,8 +134,13 @@ async def export_graph(
                 manager=row["manager"],
                 skills={k: int(v) for k, v in skills.get(pid, ())},
                 goals={k: int(v) for k, v in goals.get(pid, ())},
-                squads={q: r for q, r in in_squads.get(pid, ())},
-                communities=tuple(sorted(in_communities.get(pid, ()))),
+                squads={q: r for q, r, _ in in_squads.get(pid, ())},
+                communities=tuple(sorted(c for c, _ in in_communities.get(pid, ()))),
+                joined={
+                    group: joined
+                    for group, *_, at in [*in_squads.get(pid, ()), *in_communities.get(pid, ())]
+                    if (joined := to_utc(at)) is not None
+                },
                 moderates=tuple(sorted(moderating.get(pid, ()))),
             )
         )
@@ -157,7 +164,12 @@ async def export_graph(
             status = "expired"
         data.mentorships.append(
             MentorshipData(
-                row["id"], row["mentor"], row["mentee"], status, tuple(sorted(row["focus"]))
+                row["id"],
+                row["mentor"],
+                row["mentee"],
+                status,
+                tuple(sorted(row["focus"])),
+                to_utc(row["requested_at"]),
             )
         )
         rating = row["rating"]

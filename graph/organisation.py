@@ -207,14 +207,19 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
     data.related = list(org.related_skills)
     data.teams = {t.id: {"name": t.name, "function": t.function, "site": t.site} for t in org.teams}
     squads: dict[str, dict[str, str]] = {}
+    joined: dict[str, dict[str, dt.datetime]] = {}
     for q in org.squads:
         for m in q.members:
             squads.setdefault(m.person_id, {})[q.id] = str(m.role)
+            if q.created_at is not None:  # the writer records joining at creation
+                joined.setdefault(m.person_id, {})[q.id] = q.created_at
     member_of: dict[str, list[str]] = {}
     moderating: dict[str, list[str]] = {}
     for c in org.communities:
         for pid in c.member_ids:
             member_of.setdefault(pid, []).append(c.id)
+            if c.created_at is not None:
+                joined.setdefault(pid, {})[c.id] = c.created_at
         for pid in c.moderator_ids:
             moderating.setdefault(pid, []).append(c.id)
     for p in org.people:
@@ -237,6 +242,7 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
                 squads=squads.get(p.id, {}),
                 communities=tuple(sorted(member_of.get(p.id, ()))),
                 moderates=tuple(sorted(moderating.get(p.id, ()))),
+                joined=joined.get(p.id, {}),
             )
         )
     now = dt.datetime.now(dt.UTC)
@@ -253,6 +259,7 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
                 mentorship.mentee_id,
                 status,
                 tuple(sorted(mentorship.focus_skills)),
+                mentorship.requested_at,
             )
         )
         feedback = mentorship.feedback

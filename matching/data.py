@@ -6,6 +6,7 @@ reads them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,8 @@ class PersonData:
     """Squad id to the person's role in it."""
     communities: tuple[str, ...] = ()
     moderates: tuple[str, ...] = ()
+    joined: dict[str, dt.datetime] = field(default_factory=dict)
+    """Squad or community id to when the person joined it, where recorded."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,8 @@ class MentorshipData:
     mentee: str
     status: str
     focus: tuple[str, ...] = ()
+    requested_at: dt.datetime | None = None
+    """When the mentee asked (pending requests' age in the health report)."""
 
 
 @dataclass(frozen=True)

@@ -129,9 +129,15 @@ class Projection:
         for key, priority in p.goals.items():
             g.add_edge(node, skill(key), key="wants:" + key, kind="wants", priority=priority)
         for squad_id, role in p.squads.items():
-            g.add_edge(node, ("squad", squad_id), key="in_squad", kind="in_squad", role=role)
+            g.add_edge(
+                node, ("squad", squad_id), key="in_squad", kind="in_squad", role=role,
+                joined_at=p.joined.get(squad_id),
+            )  # fmt: skip
         for community_id in p.communities:
-            g.add_edge(node, ("community", community_id), key="in_community", kind="in_community")
+            g.add_edge(
+                node, ("community", community_id), key="in_community", kind="in_community",
+                joined_at=p.joined.get(community_id),
+            )  # fmt: skip
         for community_id in p.moderates:
             g.add_edge(node, ("community", community_id), key="moderates", kind="moderates")
 
@@ -145,6 +151,7 @@ class Projection:
                 kind="mentors",
                 status=m.status,
                 focus=tuple(sorted(m.focus)),
+                requested_at=m.requested_at,
             )
 
     def _set_group(self, kind: str, group: GroupData) -> None:

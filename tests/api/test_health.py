@@ -117,3 +117,15 @@ async def test_the_csv_download(org: Store, client: httpx.Client, tokens: Tokens
     assert client.get("/health.csv").status_code == 401
     agent = {"Authorization": f"Bearer {tokens.mint(*AGENT)}"}
     assert client.get("/health.csv", headers=agent).status_code == 403
+
+
+async def test_pending_requests_have_an_age_and_members_a_join_date(org: Store, api: Api) -> None:
+    await tied_org(org)
+    await org.write(
+        mentorships.request_mentorship, mentor_id="omar", mentee_id="ben", focus_skills=["sql"]
+    )
+    report = api.ok(REPORT, as_=HR)["networkHealth"]
+    assert metric(report, "load.pending") == metric(report, "load.pending_dated") == 1
+    oldest = metric(report, "load.pending_oldest_days")
+    assert oldest is not None and 0 <= oldest < 0.01, "asked just now"
+    assert metric(report, "squads.joined_30d") == 3, "the SQL crew's three members"
