@@ -36,11 +36,15 @@ import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python.min_cost_flow import SimpleMinCostFlow
+
+if TYPE_CHECKING:
+    from matching.candidate_table import CandidateTable
 
 _POINTS_PER_UNIT = 1000
 _MAX_SCORE = 1e12
@@ -163,6 +167,94 @@ def assign_optimal(
         raise ValueError(f"min-cost flow failed with status {status} (scores too large?)")
     used = np.flatnonzero(flow.flows(np.arange(len(instance.candidates), dtype=np.int32)))
     return _result(instance, [instance.candidates[i] for i in used.tolist()])
+
+
+def assign_optimal_arrays(
+    mentees: Sequence[str],
+    capacities: Mapping[str, int],
+    table: CandidateTable,
+    *,
+    objective: Objective = Objective.SCORE,
+) -> Assignment:
+    """:func:`assign_optimal` on a :class:`~matching.candidate_table.CandidateTable`.
+
+    The same network in the same order, laid out with numpy instead of per-pair Python
+    objects; a property test holds its result equal to :func:`assign_optimal`'s. Pairs must
+    be unique and scores positive, as the index that builds the table guarantees.
+    """
+    negative = sorted(mentor for mentor, capacity in capacities.items() if capacity < 0)
+    if negative:
+        raise ValueError(f"negative capacity for mentors {negative}")
+    given = set(mentees)
+    wanted = np.fromiter((m in given for m in table.mentees), bool, len(table.mentees))
+    room = np.array([capacities.get(m, 0) for m in table.mentors], dtype=np.int64)
+    usable = wanted[table.mentee] & (room[table.mentor] > 0) if len(table) else np.zeros(0, bool)
+    order = np.lexsort((table.mentor[usable], table.mentee[usable]))
+    mentee = table.mentee[usable][order]
+    mentor = table.mentor[usable][order]
+    score = table.score[usable][order]
+    ordered = sorted(set(mentees))
+    if not len(score):
+        return Assignment(
+            [], dict.fromkeys(ordered, Unmatched.NO_CANDIDATES), 0.0, _loads(capacities, [])
+        )
+    mentee_ids, mentee_node = np.unique(mentee, return_inverse=True)
+    mentor_ids, mentor_node = np.unique(mentor, return_inverse=True)
+    first_mentor = 2 + len(mentee_ids)
+    tails = [
+        2 + mentee_node,
+        np.full(len(mentee_ids), _SOURCE),
+        first_mentor + np.arange(len(mentor_ids)),
+    ]
+    heads = [
+        first_mentor + mentor_node,
+        2 + np.arange(len(mentee_ids)),
+        np.full(len(mentor_ids), _SINK),
+    ]
+    caps = [np.ones(len(score) + len(mentee_ids), np.int64), room[mentor_ids]]
+    costs = [-_points(score), np.zeros(len(mentee_ids) + len(mentor_ids), np.int64)]
+    if objective is Objective.SCORE:
+        tails.append(np.array([_SOURCE]))
+        heads.append(np.array([_SINK]))
+        caps.append(np.array([len(mentee_ids)], np.int64))
+        costs.append(np.zeros(1, np.int64))
+    flow = SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails).astype(np.int32),
+        np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps),
+        np.concatenate(costs),
+    )
+    flow.set_node_supply(_SOURCE, len(mentee_ids))
+    flow.set_node_supply(_SINK, -len(mentee_ids))
+    solve = flow.solve if objective is Objective.SCORE else flow.solve_max_flow_with_min_cost
+    status = solve()
+    if status != SimpleMinCostFlow.OPTIMAL:
+        raise ValueError(f"min-cost flow failed with status {status} (scores too large?)")
+    used = np.flatnonzero(flow.flows(np.arange(len(score), dtype=np.int32)))
+    pairs = [
+        Pair(table.mentees[e], table.mentors[m], s)
+        for e, m, s in zip(
+            mentee[used].tolist(), mentor[used].tolist(), score[used].tolist(), strict=True
+        )
+    ]
+    matched = {p.mentee for p in pairs}
+    eligible = {table.mentees[e] for e in mentee_ids.tolist()}
+    unmatched = {
+        m: Unmatched.MENTORS_FULL if m in eligible else Unmatched.NO_CANDIDATES
+        for m in ordered
+        if m not in matched
+    }
+    return Assignment(
+        pairs, unmatched, math.fsum(p.score for p in pairs), _loads(capacities, pairs)
+    )
+
+
+def _loads(capacities: Mapping[str, int], pairs: Sequence[Pair]) -> dict[str, int]:
+    load = dict.fromkeys(sorted(capacities), 0)
+    for pair in pairs:
+        load[pair.mentor] += 1
+    return load
 
 
 def assign_optimal_networkx(

@@ -203,10 +203,8 @@ class MentorIndex:
             for r, i in enumerate(members):
                 chosen[i].append(top)
                 chosen[i].append(rest[(offsets + r) % len(rest)])
-        return [
-            np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            for parts in chosen
-        ]
+        # May repeat a teacher (offered for two goals); score_batch drops the repeats.
+        return [np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64) for parts in chosen]
 
     def _teachers_of_goal(self, g: int) -> Ints:
         return np.concatenate(
@@ -318,6 +316,11 @@ class MentorIndex:
             valid[i, : len(found)] = True
             for b in self._blocked(mentee):
                 valid[i, : len(found)] &= found != b
+        # Each teacher once per mentee: sort every row, then drop a position equal to the last.
+        order = np.argsort(np.where(valid, cand, len(self.ids)), axis=1, kind="stable")
+        cand = np.take_along_axis(cand, order, axis=1)
+        valid = np.take_along_axis(valid, order, axis=1)
+        valid[:, 1:] &= cand[:, 1:] != cand[:, :-1]
         rows = np.array([self.pos[m.id] for m in mentees])
         learning, reciprocity, score = self.pair_scores(rows, cand)
         valid &= learning > 0

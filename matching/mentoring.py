@@ -10,17 +10,20 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from matching.assignment import (
     Assignment,
     Candidate,
     Objective,
     assign_greedy,
-    assign_optimal,
+    assign_optimal_arrays,
     assign_stable,
 )
+from matching.candidate_table import CandidateTable
 from matching.mentor_index import CandidateFilter, MentorIndex
 from matching.profiles import Profile, Profiles
 from matching.projection import Projection
@@ -95,34 +98,51 @@ def eligible_mentees(profiles: Profiles, scope: Scope) -> list[Profile]:
     ]
 
 
-def assignment_candidates(
+def candidate_table(
     projection: Projection,
     scope: Scope,
     *,
     per_goal: int = SHORTLIST_PER_GOAL,
     batch: int = 2000,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[str], dict[str, int], list[Candidate]]:
-    """Mentees, mentor capacities and scored candidate pairs for an assignment in ``scope``."""
+) -> tuple[list[str], dict[str, int], CandidateTable]:
+    """Mentees, mentor capacities and scored candidate pairs (as arrays) for ``scope``."""
     index = MentorIndex.of(projection)
     profiles = index.profiles
     mentees = eligible_mentees(profiles, scope)
     capacities = {pid: p.spare for pid, p in profiles.items() if p.spare > 0 and scope.admits(p)}
-    allowed = np.zeros(len(index.ids), dtype=bool)
-    allowed[index.positions(sorted(capacities))] = True
-    lists = index.shortlists(mentees, per_goal, allowed=allowed)
-    candidates: list[Candidate] = []
+    mentor_ids = sorted(capacities)
+    mentor_of_position = np.full(len(index.ids), -1, dtype=np.int64)
+    mentor_of_position[index.positions(mentor_ids)] = np.arange(len(mentor_ids))
+    lists = index.shortlists(mentees, per_goal, allowed=mentor_of_position >= 0)
+    parts: list[tuple[npt.NDArray[Any], ...]] = []
     for start in range(0, len(mentees), batch):
         chunk = mentees[start : start + batch]
         scored = index.score_batch(chunk, lists[start : start + batch])
-        for mentee, (cand, scores, liking) in zip(chunk, scored, strict=True):
-            for pos, value, pref in zip(
-                cand.tolist(), scores.tolist(), liking.tolist(), strict=True
-            ):
-                candidates.append(Candidate(mentee.id, index.ids[pos], value, pref))
+        for offset, (cand, scores, liking) in enumerate(scored):
+            parts.append(
+                (np.full(len(cand), start + offset), mentor_of_position[cand], scores, liking)
+            )
         if progress is not None:
             progress(len(chunk))
-    return [m.id for m in mentees], capacities, candidates
+    columns = [np.concatenate([p[k] for p in parts]) if parts else np.zeros(0) for k in range(4)]
+    table = CandidateTable(
+        mentees=[m.id for m in mentees],
+        mentors=mentor_ids,
+        mentee=columns[0].astype(np.int64),
+        mentor=columns[1].astype(np.int64),
+        score=columns[2].astype(np.float64),
+        mentor_score=columns[3].astype(np.float64),
+    )
+    return table.mentees, capacities, table
+
+
+def assignment_candidates(
+    projection: Projection, scope: Scope, *, per_goal: int = SHORTLIST_PER_GOAL
+) -> tuple[list[str], dict[str, int], list[Candidate]]:
+    """:func:`candidate_table` with the pairs as :class:`Candidate` objects."""
+    mentees, capacities, table = candidate_table(projection, scope, per_goal=per_goal)
+    return mentees, capacities, table.candidates()
 
 
 def plan_assignment(
@@ -135,16 +155,16 @@ def plan_assignment(
 ) -> AssignmentPlan:
     """Assign mentors to the mentees of ``scope`` within every mentor's spare capacity."""
     profiles = Profiles.of(projection)
-    mentees, capacities, candidates = assignment_candidates(projection, scope, per_goal=per_goal)
+    mentees, capacities, table = candidate_table(projection, scope, per_goal=per_goal)
     if mode is Mode.STABLE:
-        result = assign_stable(mentees, capacities, candidates)
+        result = assign_stable(mentees, capacities, table.candidates())
     elif mode is Mode.GREEDY:
-        result = assign_greedy(mentees, capacities, candidates)
+        result = assign_greedy(mentees, capacities, table.candidates())
     else:
-        result = assign_optimal(mentees, capacities, candidates, objective=objective)
+        result = assign_optimal_arrays(mentees, capacities, table, objective=objective)
     explanations: dict[tuple[str, str], PairScore] = {}
     for pair in result.pairs:
         scored = score_pair(profiles[pair.mentor], profiles[pair.mentee], profiles)
         assert isinstance(scored, PairScore)
         explanations[(pair.mentee, pair.mentor)] = scored
-    return AssignmentPlan(result, explanations, len(mentees), len(capacities), len(candidates))
+    return AssignmentPlan(result, explanations, len(mentees), len(capacities), len(table))

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,9 +22,11 @@ from matching.assignment import (
     Unmatched,
     assign_greedy,
     assign_optimal,
+    assign_optimal_arrays,
     assign_optimal_networkx,
     assign_stable,
 )
+from matching.candidate_table import CandidateTable
 
 Instance = tuple[list[str], dict[str, int], list[Candidate]]
 Algorithm = Callable[[Sequence[str], dict[str, int], list[Candidate]], Assignment]
@@ -350,3 +353,42 @@ def test_negative_capacity_and_huge_scores_are_refused() -> None:
         assign_optimal(["ana"], {"xavi": -1}, [])
     with pytest.raises(ValueError, match="scores must be below"):
         assign_optimal(["ana"], {"xavi": 1}, [Candidate("ana", "xavi", 1e300, 0)])
+
+
+def table_of(candidates: Sequence[Candidate]) -> CandidateTable:
+    mentees = sorted({c.mentee for c in candidates})
+    mentors = sorted({c.mentor for c in candidates})
+    return CandidateTable(
+        mentees=mentees,
+        mentors=mentors,
+        mentee=np.array([mentees.index(c.mentee) for c in candidates], dtype=np.int64),
+        mentor=np.array([mentors.index(c.mentor) for c in candidates], dtype=np.int64),
+        score=np.array([c.score for c in candidates], dtype=np.float64),
+        mentor_score=np.array([c.mentor_score for c in candidates], dtype=np.float64),
+    )
+
+
+@pytest.mark.parametrize("objective", [SCORE, PARTICIPATION])
+@small
+@given(instance=instances())
+def test_the_array_solver_gives_the_same_assignment(
+    instance: Instance, objective: Objective
+) -> None:
+    mentees, capacities, candidates = instance
+    expected = assign_optimal(mentees, capacities, candidates, objective=objective)
+    got = assign_optimal_arrays(mentees, capacities, table_of(candidates), objective=objective)
+    assert points(got.pairs) == points(expected.pairs)
+    assert len(got.pairs) == len(expected.pairs)
+    assert got.unmatched.keys() == expected.unmatched.keys()
+    assert set(got.unmatched.values()) <= set(Unmatched)
+    assert got.load.keys() == expected.load.keys()
+    assert all(got.load[m] <= capacities[m] for m in got.load)
+    assert {(p.mentee, p.mentor) for p in got.pairs} <= {(c.mentee, c.mentor) for c in candidates}
+
+
+def test_the_array_solver_explains_who_is_left_out() -> None:
+    candidates = [Candidate("ana", "xavi", 0.9, 0), Candidate("ben", "xavi", 0.5, 0)]
+    got = assign_optimal_arrays(["ana", "ben", "cruz"], {"xavi": 1}, table_of(candidates))
+    assert [(p.mentee, p.mentor) for p in got.pairs] == [("ana", "xavi")]
+    assert got.unmatched == {"ben": Unmatched.MENTORS_FULL, "cruz": Unmatched.NO_CANDIDATES}
+    assert got.load == {"xavi": 1} and got.total_score == 0.9
