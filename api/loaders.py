@@ -12,8 +12,6 @@ cache never outlives a request.
 
 from __future__ import annotations
 
-import asyncio
-import weakref
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -26,56 +24,6 @@ from graph.projection import ProjectionKeeper
 from matching.projection import Projection
 
 V = TypeVar("V")
-
-
-class SharedCheck:
-    """Lets the requests that wait for the projection at the same time share one check.
-
-    A request joins only a check that starts after it asked — the next one, if one is
-    already under way — so it still sees every write committed before it asked, as if
-    it had checked alone. Under load, the change log is then read once per batch of
-    waiting requests rather than once per request, each after the last.
-    """
-
-    def __init__(self, keeper: ProjectionKeeper) -> None:
-        self.keeper = keeper
-        self._next: asyncio.Future[Projection] | None = None
-        self._runner: asyncio.Task[None] | None = None
-
-    async def current(self) -> Projection:
-        """The keeper's projection, brought up to date by a check that starts after this call."""
-        loop = asyncio.get_running_loop()
-        if self._next is None or self._next.get_loop() is not loop:
-            self._next = loop.create_future()
-            self._next.add_done_callback(_retrieved)
-        ticket = self._next
-        if self._runner is None or self._runner.done() or self._runner.get_loop() is not loop:
-            self._runner = loop.create_task(self._run())
-        return await asyncio.shield(ticket)
-
-    async def _run(self) -> None:
-        while self._next is not None:
-            ticket, self._next = self._next, None
-            try:
-                ticket.set_result(await self.keeper.current())
-            except Exception as error:  # every request that waited gets it
-                ticket.set_exception(error)
-
-
-def _retrieved(ticket: asyncio.Future[Projection]) -> None:
-    if not ticket.cancelled():
-        ticket.exception()  # its waiters may all have gone: do not log it as never retrieved
-
-
-_checks: weakref.WeakKeyDictionary[ProjectionKeeper, SharedCheck] = weakref.WeakKeyDictionary()
-
-
-def shared_check(keeper: ProjectionKeeper) -> SharedCheck:
-    """The one :class:`SharedCheck` of a keeper (of an app)."""
-    found = _checks.get(keeper)
-    if found is None:
-        found = _checks[keeper] = SharedCheck(keeper)
-    return found
 
 
 @dataclass
@@ -101,7 +49,7 @@ class Loaders:
     async def projection(self) -> Projection:
         """The projection, brought up to date on first use in this request (or after a write)."""
         if self._projection is None:
-            self._projection = await shared_check(self.keeper).current()
+            self._projection = await self.keeper.current()
         return self._projection
 
     def now(self, read: Callable[[Projection, str], V], key: str) -> V:

@@ -12,11 +12,51 @@ next use, never an older graph than the version it checked.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 
 from graph.changes import changes_since
 from graph.export import export_graph
 from graph.store import Store
 from matching.projection import Projection
+
+
+class SharedCheck:
+    """Lets the requests that wait for the projection at the same time share one check.
+
+    A request joins only a check that starts after it asked — the next one, if one is
+    already under way — so it still sees every write committed before it asked, as if
+    it had checked alone. Under load, the change log is then read once per batch of
+    waiting requests rather than once per request, each after the last.
+    """
+
+    def __init__(self, check: Callable[[], Awaitable[Projection]]) -> None:
+        self._check = check
+        self._next: asyncio.Future[Projection] | None = None
+        self._runner: asyncio.Task[None] | None = None
+
+    async def current(self) -> Projection:
+        """The projection, brought up to date by a check that starts after this call."""
+        loop = asyncio.get_running_loop()
+        if self._next is None or self._next.get_loop() is not loop:
+            self._next = loop.create_future()
+            self._next.add_done_callback(_retrieved)
+        ticket = self._next
+        if self._runner is None or self._runner.done() or self._runner.get_loop() is not loop:
+            self._runner = loop.create_task(self._run())
+        return await asyncio.shield(ticket)
+
+    async def _run(self) -> None:
+        while self._next is not None:
+            ticket, self._next = self._next, None
+            try:
+                ticket.set_result(await self._check())
+            except Exception as error:  # every request that waited gets it
+                ticket.set_exception(error)
+
+
+def _retrieved(ticket: asyncio.Future[Projection]) -> None:
+    if not ticket.cancelled():
+        ticket.exception()  # its waiters may all have gone: do not log it as never retrieved
 
 
 class ProjectionKeeper:
@@ -27,30 +67,35 @@ class ProjectionKeeper:
         self.projection: Projection | None = None
         self.full_loads = 0
         self.partial_loads = 0
-        self._lock = asyncio.Lock()
+        self._shared = SharedCheck(self._refresh)
 
     async def current(self) -> Projection:
-        """The projection, refreshed from the change log if the graph moved on."""
-        async with self._lock:
-            if self.projection is None:
-                return await self._load_all()
-            changes = await self.store.read(changes_since, self.projection.version)
-            if changes.empty:
-                return self.projection
-            if changes.everything:
-                return await self._load_all()
-            data = await self.store.read(
-                export_graph,
-                people=changes.people,
-                squads=changes.squads,
-                communities=changes.communities,
-            )
-            data.version = changes.version
-            self.projection.replace(
-                data, people=changes.people, squads=changes.squads, communities=changes.communities
-            )
-            self.partial_loads += 1
+        """The projection, refreshed from the change log if the graph moved on.
+
+        Callers waiting at the same time share one check (:class:`SharedCheck`).
+        """
+        return await self._shared.current()
+
+    async def _refresh(self) -> Projection:
+        if self.projection is None:
+            return await self._load_all()
+        changes = await self.store.read(changes_since, self.projection.version)
+        if changes.empty:
             return self.projection
+        if changes.everything:
+            return await self._load_all()
+        data = await self.store.read(
+            export_graph,
+            people=changes.people,
+            squads=changes.squads,
+            communities=changes.communities,
+        )
+        data.version = changes.version
+        self.projection.replace(
+            data, people=changes.people, squads=changes.squads, communities=changes.communities
+        )
+        self.partial_loads += 1
+        return self.projection
 
     async def _load_all(self) -> Projection:
         self.projection = Projection.build(await self.store.read(export_graph))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, cast
+from typing import Any
 
 import pytest
 
-from api.loaders import SharedCheck
-from graph.projection import ProjectionKeeper
+from graph.projection import SharedCheck
 from matching.projection import Projection
 
 pytestmark = pytest.mark.anyio
@@ -31,7 +30,7 @@ class SlowKeeper:
 
 
 def shared(keeper: SlowKeeper) -> SharedCheck:
-    return SharedCheck(cast(ProjectionKeeper, keeper))
+    return SharedCheck(keeper.current)
 
 
 async def test_waiting_requests_share_the_next_check() -> None:
