@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
-from collections.abc import Sequence
-from typing import TypeVar
 
 import strawberry
 
@@ -19,7 +17,8 @@ from api import directory
 from api.context import Info
 from api.errors import BadInput
 from api.health_worker import HeavyMetrics, HeavyResult
-from api.matching import _check_range, _person, _skill
+from api.matching import person_of, skill_of
+from api.pagination import page_slice
 from api.permissions import Action, require
 from api.types import Person, Skill
 from graph import snapshots
@@ -125,23 +124,23 @@ class NetworkHealthReport:
 
     @strawberry.field(description="People with no learning tie, by id, a slice at a time.")
     def isolated(self, offset: int = 0, first: int = 50) -> list[Person]:
-        ids = _slice(self.report.reach.isolated, offset, first)
-        return [_person(self.projection, pid) for pid in ids]
+        ids = page_slice(self.report.reach.isolated, offset, first, cap=MAX_LIST)
+        return [person_of(self.projection, pid) for pid in ids]
 
     @strawberry.field(description="People with goals that no active mentor or squad covers.")
     def uncovered(self, offset: int = 0, first: int = 50) -> list[Person]:
-        ids = _slice(self.report.reach.uncovered, offset, first)
-        return [_person(self.projection, pid) for pid in ids]
+        ids = page_slice(self.report.reach.uncovered, offset, first, cap=MAX_LIST)
+        return [person_of(self.projection, pid) for pid in ids]
 
     @strawberry.field(description="Skills held at level 4+ by fewer people than the bus factor.")
     def at_risk_skills(self, offset: int = 0, first: int = 50) -> list[Skill]:
-        keys = _slice(self.report.skills.at_risk, offset, first)
-        return [_skill(self.projection, k) for k in keys]
+        keys = page_slice(self.report.skills.at_risk, offset, first, cap=MAX_LIST)
+        return [skill_of(self.projection, k) for k in keys]
 
     @strawberry.field(description="Skills people want that nobody in scope can teach.")
     def unteachable_skills(self, offset: int = 0, first: int = 50) -> list[Skill]:
-        keys = _slice(self.report.skills.unteachable, offset, first)
-        return [_skill(self.projection, k) for k in keys]
+        keys = page_slice(self.report.skills.unteachable, offset, first, cap=MAX_LIST)
+        return [skill_of(self.projection, k) for k in keys]
 
     @strawberry.field(
         description="Supply and demand per skill, the largest shortfall (demand − supply) first."
@@ -150,12 +149,12 @@ class NetworkHealthReport:
         rows = sorted(self.report.skills.balances, key=lambda b: (b.supply - b.demand, b.skill))
         return [
             SkillBalanceRow(
-                skill=_skill(self.projection, b.skill),
+                skill=skill_of(self.projection, b.skill),
                 holders=b.holders,
                 supply=b.supply,
                 demand=b.demand,
             )
-            for b in _slice(rows, offset, first)
+            for b in page_slice(rows, offset, first, cap=MAX_LIST)
         ]
 
     @strawberry.field(
@@ -168,7 +167,7 @@ class NetworkHealthReport:
 
         rows = sorted(self.report.ties.teams, key=outward)
         found = []
-        for t in _slice(rows, offset, first):
+        for t in page_slice(rows, offset, first, cap=MAX_LIST):
             team = directory.team_record(self.projection, t.team)
             found.append(
                 TeamTiesRow(
@@ -187,12 +186,12 @@ class NetworkHealthReport:
             return []
         return [
             BrokerRow(
-                person=_person(self.projection, b.id),
+                person=person_of(self.projection, b.id),
                 betweenness=b.betweenness,
                 ties=b.ties,
                 effective_size=b.effective_size,
             )
-            for b in _slice(self.heavy.brokers.people, offset, first)
+            for b in page_slice(self.heavy.brokers.people, offset, first, cap=MAX_LIST)
             if ("person", b.id) in self.projection.graph
         ]
 
@@ -200,16 +199,7 @@ class NetworkHealthReport:
     def cluster_sizes(self, first: int = 50) -> list[int]:
         if self.heavy is None:
             return []
-        return [len(c) for c in _slice(self.heavy.clusters.clusters, 0, first)]
-
-
-T = TypeVar("T")
-
-
-def _slice(items: Sequence[T], offset: int, first: int) -> list[T]:
-    _check_range("first", first, 1, MAX_LIST)
-    _check_range("offset", offset, 0, 10**9)
-    return list(items[offset : offset + first])
+        return [len(c) for c in page_slice(self.heavy.clusters.clusters, 0, first, cap=MAX_LIST)]
 
 
 @strawberry.type(description="A stored snapshot of one scope's metrics.")

@@ -14,8 +14,9 @@ import strawberry
 from api import directory
 from api.context import Info
 from api.errors import BadInput, NotFoundError
+from api.pagination import check_range, page_slice
 from api.permissions import Action, require
-from api.types import Person, Skill, SquadRole
+from api.types import Person, Skill, SquadRole, skill_view
 from graph import mentorships
 from matching import assignment, communities, mentoring, squads
 from matching.mentor_index import CandidateFilter
@@ -31,14 +32,13 @@ STRONG_LEVEL = 4
 """The level from which a squad member counts as strong in a focus skill."""
 
 
-def _skill(projection: Projection, key: str) -> Skill:
-    found = directory.skill_record(projection, key)
-    return (
-        Skill.of(found) if found is not None else Skill(key=key, name=key, category="", aliases=[])
-    )
+def skill_of(projection: Projection, key: str) -> Skill:
+    """A skill the projection refers to (by key alone, should it have gone since)."""
+    return skill_view(projection, key) or Skill(key=key, name=key, category="", aliases=[])
 
 
-def _person(projection: Projection, person_id: str) -> Person:
+def person_of(projection: Projection, person_id: str) -> Person:
+    """A person of the projection, or NOT_FOUND."""
     found = directory.person_record(projection, person_id)
     if found is None:
         raise NotFoundError(f"No person with id {person_id!r}.")
@@ -64,12 +64,12 @@ class SkillMatch:
     def of(cls, projection: Projection, m: SkillMatchRecord) -> SkillMatch:
         """The GraphQL view of a scored skill."""
         return cls(
-            skill=_skill(projection, m.skill),
+            skill=skill_of(projection, m.skill),
             teacher_level=m.teacher_level,
             learner_level=m.learner_level,
             priority=m.priority,
             points=round(m.points, 4),
-            via=_skill(projection, m.via) if m.via else None,
+            via=skill_of(projection, m.via) if m.via else None,
         )
 
 
@@ -113,8 +113,8 @@ class MentorSuggestion:
     def of(cls, projection: Projection, pair: PairScore) -> MentorSuggestion:
         """The GraphQL view of a scored pair."""
         return cls(
-            mentor=_person(projection, pair.mentor),
-            mentee=_person(projection, pair.mentee),
+            mentor=person_of(projection, pair.mentor),
+            mentee=person_of(projection, pair.mentee),
             score=round(pair.score, 4),
             learning=round(pair.learning, 4),
             matched_skills=[SkillMatch.of(projection, m) for m in pair.matched],
@@ -222,9 +222,7 @@ class AssignmentResult:
         "most 1000)."
     )
     def pairs(self, offset: int = 0, first: int = 100) -> list[MentorSuggestion]:
-        _check_range("first", first, 1, MAX_LIST)
-        _check_range("offset", offset, 0, 10**9)
-        chosen = self.plan.assignment.pairs[offset : offset + first]
+        chosen = page_slice(self.plan.assignment.pairs, offset, first, cap=MAX_LIST)
         return [
             MentorSuggestion.of(self.projection, self.plan.explanations[(p.mentee, p.mentor)])
             for p in chosen
@@ -232,11 +230,11 @@ class AssignmentResult:
 
     @strawberry.field(description="Mentees left out and why, by id, a slice at a time.")
     def unmatched(self, offset: int = 0, first: int = 100) -> list[UnmatchedMentee]:
-        _check_range("first", first, 1, MAX_LIST)
-        _check_range("offset", offset, 0, 10**9)
-        left = sorted(self.plan.assignment.unmatched.items())[offset : offset + first]
+        left = page_slice(
+            sorted(self.plan.assignment.unmatched.items()), offset, first, cap=MAX_LIST
+        )
         return [
-            UnmatchedMentee(person=_person(self.projection, pid), reason=reason.value)
+            UnmatchedMentee(person=person_of(self.projection, pid), reason=reason.value)
             for pid, reason in left
         ]
 
@@ -342,11 +340,6 @@ async def _skill_keys(info: Info, names: list[str]) -> list[str]:
     return list(dict.fromkeys(catalog.require(n).key for n in names))
 
 
-def _check_range(name: str, value: int, low: int, high: int) -> None:
-    if not low <= value <= high:
-        raise BadInput(f"`{name}` must be from {low} to {high}, not {value}.")
-
-
 def _ensure_person(projection: Projection, person_id: str) -> None:
     if person_id not in Profiles.of(projection):
         raise NotFoundError(f"No person with id {person_id!r}.")
@@ -367,7 +360,7 @@ class MatchingQueries:
     ) -> list[MentorSuggestion]:
         subject = person_id or info.context.principal.person_id
         require(info.context.principal, Action.SUGGEST_MENTORS, subject)
-        _check_range("first", first, 1, MAX_SUGGESTIONS)
+        check_range("first", first, 1, MAX_SUGGESTIONS)
         projection = await _projection(info)
         _ensure_person(projection, subject)
         filters = None
@@ -396,8 +389,8 @@ class MatchingQueries:
         focus_skills: list[str] | None = None,
     ) -> SquadPlan:
         require(info.context.principal, Action.MANAGE_SQUADS)
-        _check_range("size", size, 2, 12)
-        _check_range("count", count, 1, 1000)
+        check_range("size", size, 2, 12)
+        check_range("count", count, 1, 1000)
         if len(pool) > MAX_POOL:
             raise BadInput(f"A pool holds at most {MAX_POOL} people, not {len(pool)}.")
         pool_ids = list(dict.fromkeys(str(p) for p in pool))
@@ -426,10 +419,10 @@ class MatchingQueries:
                 SquadSuggestion(
                     squad_input=_squad_input(projection, q, n, focus),
                     member_ids=[strawberry.ID(m) for m in q.members],
-                    members=[_person(projection, m) for m in q.members],
-                    focus_skills=[_skill(projection, k) for k in focus],
-                    covered=[_skill(projection, k) for k in q.covered],
-                    missing=[_skill(projection, k) for k in q.missing],
+                    members=[person_of(projection, m) for m in q.members],
+                    focus_skills=[skill_of(projection, k) for k in focus],
+                    covered=[skill_of(projection, k) for k in q.covered],
+                    missing=[skill_of(projection, k) for k in q.missing],
                     functions=[f"{f}: {n}" for f, n in sorted(q.functions.items())],
                     learners_served=len({learner for learner, _, _ in q.learners}),
                 )
@@ -449,7 +442,7 @@ class MatchingQueries:
     ) -> list[CommunityRecommendation]:
         subject = person_id or info.context.principal.person_id
         require(info.context.principal, Action.READ_GOALS, subject)
-        _check_range("first", first, 1, MAX_SUGGESTIONS)
+        check_range("first", first, 1, MAX_SUGGESTIONS)
         projection = await _projection(info)
         _ensure_person(projection, subject)
         found = communities.recommend_communities(projection, subject, first=first)
@@ -459,9 +452,9 @@ class MatchingQueries:
                 community_id=strawberry.ID(c.community),
                 name=str(g.nodes[("community", c.community)].get("name") or c.community),
                 score=round(c.score, 4),
-                learn=[_skill(projection, k) for k in c.learn],
-                share=[_skill(projection, k) for k in c.share],
-                known_members=[_person(projection, p) for p in c.known],
+                learn=[skill_of(projection, k) for k in c.learn],
+                share=[skill_of(projection, k) for k in c.share],
+                known_members=[person_of(projection, p) for p in c.known],
             )
             for c in found
         ]
@@ -474,14 +467,14 @@ class MatchingQueries:
         self, info: Info, min_size: int = 4, first: int = 10
     ) -> list[EmergingCommunity]:
         require(info.context.principal, Action.MANAGE_COMMUNITIES)
-        _check_range("minSize", min_size, 2, 1000)
-        _check_range("first", first, 1, MAX_SUGGESTIONS)
+        check_range("minSize", min_size, 2, 1000)
+        check_range("first", first, 1, MAX_SUGGESTIONS)
         projection = await _projection(info)
         found = communities.emerging_communities(projection, min_size=min_size)[:first]
         return [
             EmergingCommunity(
-                members=[_person(projection, p) for p in c.members],
-                skills=[_skill(projection, k) for k in c.skills],
+                members=[person_of(projection, p) for p in c.members],
+                skills=[skill_of(projection, k) for k in c.skills],
                 closest_community_id=strawberry.ID(c.closest) if c.closest else None,
                 overlap=round(c.overlap, 4),
             )

@@ -1,14 +1,17 @@
-"""Opaque cursors for keyset pagination of the people directory."""
+"""Opaque cursors for keyset pagination of the people directory, and checked slices."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+from collections.abc import Sequence
+from typing import TypeVar
 
 from api.errors import BadInput
 
 DEFAULT_PAGE_SIZE = 20
+T = TypeVar("T")
 
 
 def encode_cursor(name: str, person_id: str) -> str:
@@ -39,3 +42,16 @@ def page_size(first: int | None, *, cap: int) -> int:
     if not 1 <= size <= cap:
         raise BadInput(f"`first` must be from 1 to {cap}, not {size}.")
     return size
+
+
+def check_range(name: str, value: int, low: int, high: int) -> None:
+    """Refuse an argument outside ``low``–``high`` with a message naming it."""
+    if not low <= value <= high:
+        raise BadInput(f"`{name}` must be from {low} to {high}, not {value}.")
+
+
+def page_slice(items: Sequence[T], offset: int, first: int, *, cap: int) -> list[T]:
+    """``items[offset : offset + first]``, with ``first`` 1 to ``cap`` and ``offset`` ≥ 0."""
+    check_range("first", first, 1, cap)
+    check_range("offset", offset, 0, 10**9)
+    return list(items[offset : offset + first])

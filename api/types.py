@@ -78,14 +78,15 @@ class LearningGoal:
     priority: Priority = strawberry.field(description="HIGH, MEDIUM or LOW.")
 
 
-def _skill_view(projection: Projection, key: str) -> Skill | None:
+def skill_view(projection: Projection, key: str) -> Skill | None:
+    """The GraphQL view of a skill of the projection, if it holds it."""
     found = directory.skill_record(projection, key)
     return Skill.of(found) if found is not None else None
 
 
 def _skill_map(info: Info, keys: list[str]) -> dict[str, Skill]:
     loaders = info.context.loaders
-    found = ((key, loaders.now(_skill_view, key)) for key in keys)
+    found = ((key, loaders.now(skill_view, key)) for key in keys)
     return {key: s for key, s in found if s is not None}
 
 
