@@ -55,14 +55,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 # Run as a script, this folder comes first on sys.path, and benchmarks/matching.py would
-# shadow the `matching` package: take it off before importing the project.
-sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+# shadow the `matching` package: take it off, and put the project root first.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p).resolve() != _HERE]
 
 import networkx as nx  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
 
 from api.health_worker import compute_heavy  # noqa: E402
+from benchmarks._report import Report  # noqa: E402
 from graph.organisation import graph_data  # noqa: E402
 from graph.seed import generate_organisation  # noqa: E402
 from matching.communities import tie_graph  # noqa: E402
@@ -101,44 +102,6 @@ OVERLAP_PEOPLE = 10_000
 NX_PROBE = 50
 """Sources NetworkX betweenness is timed on to estimate what the exact run would take."""
 LIGHT = ("reach", "load", "skills", "ties", "reciprocity", "groups")
-
-
-class Report:
-    """Prints each table as it is ready and keeps it for the markdown summary."""
-
-    def __init__(self) -> None:
-        self.markdown: list[str] = []
-
-    def heading(self, text: str) -> None:
-        console.rule(text)
-        self.markdown += [f"## {text}", ""]
-
-    def table(
-        self,
-        title: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[str]],
-        notes: Sequence[str] = (),
-        *,
-        text_columns: int = 1,
-    ) -> None:
-        table = Table(title=title)
-        for k, column in enumerate(columns):
-            table.add_column(column, justify="left" if k < text_columns else "right")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-        for note in notes:
-            console.print(note)
-        self.markdown += [f"### {title}", "", "| " + " | ".join(columns) + " |"]
-        aligns = ["---"] * text_columns + ["---:"] * (len(columns) - text_columns)
-        self.markdown.append("|" + "|".join(aligns) + "|")
-        self.markdown += ["| " + " | ".join(row) + " |" for row in rows]
-        self.markdown += ["", *(f"{note}  " for note in notes), ""]
-
-    def note(self, text: str) -> None:
-        console.print(text)
-        self.markdown += [f"{text}  ", ""]
 
 
 def clock(work: Callable[[], T]) -> tuple[float, T]:
@@ -927,7 +890,7 @@ def summary(
 
 def main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    report = Report()
+    report = Report(console)
     results = [run_size(people, args, report) for people in args.sizes]
     dense = []
     if args.dense:

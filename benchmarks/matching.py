@@ -48,15 +48,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 # This file is named matching.py; run as a script its folder comes first on sys.path and would
-# shadow the `matching` package, so take it off before importing the project.
-sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+# shadow the `matching` package, so take it off and put the project root first.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p).resolve() != _HERE]
 
 import httpx  # noqa: E402
 import networkx as nx  # noqa: E402
 from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
 
 from api.auth import Role, Tokens  # noqa: E402
+from benchmarks._report import Report  # noqa: E402
 from graph.embedded import BoltEndpoint, EmbeddedArcadeDB  # noqa: E402
 from graph.export import export_graph  # noqa: E402
 from graph.organisation import Organisation, graph_data, write_organisation  # noqa: E402
@@ -111,44 +112,6 @@ STRONG_LEVEL = 4
 SUGGEST = """query($id: ID!) { mentorSuggestions(personId: $id, first: 10) {
   mentor { id name } score learning explanation
   matchedSkills { skill { name } teacherLevel learnerLevel } } }"""
-
-
-class Report:
-    """Prints each table as it is ready and keeps it for the markdown summary."""
-
-    def __init__(self) -> None:
-        self.markdown: list[str] = []
-
-    def heading(self, text: str) -> None:
-        console.rule(text)
-        self.markdown += [f"## {text}", ""]
-
-    def table(
-        self,
-        title: str,
-        columns: Sequence[str],
-        rows: Sequence[Sequence[str]],
-        notes: Sequence[str] = (),
-        *,
-        text_columns: int = 1,
-    ) -> None:
-        table = Table(title=title)
-        for k, column in enumerate(columns):
-            table.add_column(column, justify="left" if k < text_columns else "right")
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
-        for note in notes:
-            console.print(note)
-        self.markdown += [f"### {title}", "", "| " + " | ".join(columns) + " |"]
-        aligns = ["---"] * text_columns + ["---:"] * (len(columns) - text_columns)
-        self.markdown.append("|" + "|".join(aligns) + "|")
-        self.markdown += ["| " + " | ".join(row) + " |" for row in rows]
-        self.markdown += ["", *(f"{note}  " for note in notes), ""]
-
-    def note(self, text: str) -> None:
-        console.print(text)
-        self.markdown += [f"{text}  ", ""]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -805,7 +768,7 @@ def summary(results: Sequence[dict[str, Any]], report: Report) -> list[dict[str,
 
 async def main(args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    report = Report()
+    report = Report(console)
     results = [
         await run_size(people, args, report, cut=people == min(args.sizes)) for people in args.sizes
     ]
