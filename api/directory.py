@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graph import model
-from graph.export import MentorshipDetails
+from matching.data import MentorshipDetails
 from matching.projection import Projection, person, skill
 
 _EPOCH = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -105,12 +105,7 @@ def _mentorship(
     edge: dict[str, Any],
     now: dt.datetime | None,
 ) -> model.Mentorship | None:
-    details: tuple[MentorshipDetails, ...] = projection.graph.nodes[person(mentor_id)].get(
-        "mentorship_details", ()
-    )
-    found = next((d for d in details if d.id == mentorship_id), None)
-    if found is None:
-        return None
+    found: MentorshipDetails = edge["details"]
     status = model.MentorshipStatus(edge["status"])
     if (
         status is model.MentorshipStatus.REQUESTED
@@ -125,7 +120,7 @@ def _mentorship(
         status=status,
         focus_skills=edge["focus"],
         message=found.message,
-        requested_at=found.requested_at,
+        requested_at=edge["requested_at"],
         responded_at=found.responded_at,
         ended_at=found.ended_at,
         expires_at=found.expires_at,

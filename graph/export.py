@@ -10,38 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any, NamedTuple
+from typing import Any
 
 from graph.changes import current_version
 from graph.dialect import to_utc
 from graph.store import Tx, run
-from matching.data import GraphData, GroupData, MentorshipData, PersonData
+from matching.data import GraphData, GroupData, MentorshipData, MentorshipDetails, PersonData
 
 PERSON_FIELDS = (
     "name", "title", "role", "function", "site", "shift", "timezone", "languages", "tenure_months",
     "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "requests_answered",
     "requests_expired",
 )  # fmt: skip
-
-
-class MentorshipDetails(NamedTuple):
-    """What a ``mentors`` edge does not carry of a mentorship: its text, times and feedback.
-
-    Kept on both people's nodes (``mentorship_details``, a tuple by id), since the
-    projection's edges hold only id, status and focus; every write to a mentorship
-    records both people, so the two copies are refreshed together.
-    """
-
-    id: str
-    message: str
-    requested_at: dt.datetime | None
-    responded_at: dt.datetime | None
-    ended_at: dt.datetime | None
-    expires_at: dt.datetime | None
-    rating: int | None
-    """None until the mentorship ends with feedback."""
-    comment: str
-    ended_by: str | None
 
 
 GROUP_FIELDS = {"Squad": ("name", "status", "purpose"), "Community": ("name", "description")}
@@ -156,12 +136,12 @@ async def export_graph(
         ids=sorted(people or ()),
     )
     now = dt.datetime.now(dt.UTC)
-    details: dict[str, list[MentorshipDetails]] = {}
     for row in mentorships:
         status = row["status"]
         expires = to_utc(row["expires_at"])
         if status == "requested" and expires is not None and expires <= now:
             status = "expired"
+        rating = row["rating"]
         data.mentorships.append(
             MentorshipData(
                 row["id"],
@@ -170,24 +150,17 @@ async def export_graph(
                 status,
                 tuple(sorted(row["focus"])),
                 to_utc(row["requested_at"]),
+                MentorshipDetails(
+                    message=row["message"] or "",
+                    responded_at=to_utc(row["responded_at"]),
+                    ended_at=to_utc(row["ended_at"]),
+                    expires_at=expires,
+                    rating=None if rating is None else int(rating),
+                    comment=row["comment"] or "",
+                    ended_by=row["ended_by"],
+                ),
             )
         )
-        rating = row["rating"]
-        detail = MentorshipDetails(
-            id=row["id"],
-            message=row["message"] or "",
-            requested_at=to_utc(row["requested_at"]),
-            responded_at=to_utc(row["responded_at"]),
-            ended_at=to_utc(row["ended_at"]),
-            expires_at=expires,
-            rating=None if rating is None else int(rating),
-            comment=row["comment"] or "",
-            ended_by=row["ended_by"],
-        )
-        for pid in (row["mentor"], row["mentee"]):
-            details.setdefault(pid, []).append(detail)
-    for p in data.people:
-        p.props["mentorship_details"] = tuple(sorted(details.get(p.id, ())))
     for label, ids, target, rel in (
         ("Squad", squads, data.squads, "FOCUSES_ON"),
         ("Community", communities, data.communities, "ABOUT"),

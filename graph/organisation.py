@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.changes import ALL, record_change
-from graph.export import MentorshipDetails
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
 from graph.people import PERSON_FIELDS, write_people
 from graph.skills import relate_skills, upsert_skills
 from graph.store import Store, Tx, run
 from graph.teams import upsert_teams
-from matching.data import GraphData, GroupData, MentorshipData, PersonData
+from matching.data import GraphData, GroupData, MentorshipData, MentorshipDetails, PersonData
 
 Progress = Callable[[str, int], None]
 """Called with a stage name and how many items were just written."""
@@ -246,12 +245,12 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
             )
         )
     now = dt.datetime.now(dt.UTC)
-    details: dict[str, list[MentorshipDetails]] = {}
     for mentorship in org.mentorships:
         status = str(mentorship.status)
         expires = mentorship.expires_at
         if status == "requested" and expires is not None and expires <= now:
             status = "expired"
+        feedback = mentorship.feedback
         data.mentorships.append(
             MentorshipData(
                 mentorship.id,
@@ -260,24 +259,17 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
                 status,
                 tuple(sorted(mentorship.focus_skills)),
                 mentorship.requested_at,
+                MentorshipDetails(
+                    message=mentorship.message,
+                    responded_at=mentorship.responded_at,
+                    ended_at=mentorship.ended_at,
+                    expires_at=expires,
+                    rating=feedback.rating if feedback else None,
+                    comment=feedback.comment if feedback else "",
+                    ended_by=None,  # write_organisation does not store who ended a mentorship
+                ),
             )
         )
-        feedback = mentorship.feedback
-        detail = MentorshipDetails(
-            id=mentorship.id,
-            message=mentorship.message,
-            requested_at=mentorship.requested_at,
-            responded_at=mentorship.responded_at,
-            ended_at=mentorship.ended_at,
-            expires_at=expires,
-            rating=feedback.rating if feedback else None,
-            comment=feedback.comment if feedback else "",
-            ended_by=None,  # write_organisation does not store who ended a mentorship
-        )
-        for pid in (mentorship.mentor_id, mentorship.mentee_id):
-            details.setdefault(pid, []).append(detail)
-    for person_data in data.people:
-        person_data.props["mentorship_details"] = tuple(sorted(details.get(person_data.id, ())))
     data.squads = [
         GroupData(
             q.id,

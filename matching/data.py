@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,19 @@ class PersonData:
     """Squad or community id to when the person joined it, where recorded."""
 
 
+class MentorshipDetails(NamedTuple):
+    """What profile reads show of a mentorship beyond who, status and focus."""
+
+    message: str = ""
+    responded_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    rating: int | None = None
+    """None until the mentorship ends with feedback."""
+    comment: str = ""
+    ended_by: str | None = None
+
+
 @dataclass(frozen=True)
 class MentorshipData:
     """A mentorship between two people."""
@@ -42,6 +55,7 @@ class MentorshipData:
     focus: tuple[str, ...] = ()
     requested_at: dt.datetime | None = None
     """When the mentee asked (pending requests' age in the health report)."""
+    details: MentorshipDetails = field(default_factory=MentorshipDetails)
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ class Projection:
                 status=m.status,
                 focus=tuple(sorted(m.focus)),
                 requested_at=m.requested_at,
+                details=m.details,
             )
 
     def _set_group(self, kind: str, group: GroupData) -> None:
