@@ -1,4 +1,6 @@
-"""The Starlette application: GraphQL at ``/graphql``, ``/health.csv``, ``/healthz``, ``/readyz``.
+"""The Starlette application: ``/graphql``, the pages at ``/app``, ``/health.csv``, probes.
+
+The probes are ``/healthz`` and ``/readyz``.
 
 One :class:`~graph.store.Store` (one Bolt driver) per process, opened in the
 lifespan, which also runs the sweep that records expired mentorship requests.
@@ -35,6 +37,7 @@ from graph.mentorships import expire_requests
 from graph.projection import ProjectionKeeper
 from graph.settings import StoreSettings
 from graph.store import Store
+from web.routes import routes as web_routes
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +182,7 @@ def create_app(
             Route("/health.csv", health_csv),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web_routes(),
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware),

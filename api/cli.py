@@ -335,7 +335,11 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
         base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
         if demo:
             _print_demo_tokens()
+            os.environ["SKILLWEAVE_DEMO_SIGNIN"] = "true"
         console.print(f"\n[bold green]Skillweave is starting at {base}[/bold green]")
+        console.print(f"  Web app: {base}/app/")
+        if demo:
+            console.print("    Sign in there by picking a demo person, or paste a token above.")
         console.print(f"  GraphQL (GraphiQL in development): {base}/graphql")
         console.print(f"  Health: {base}/healthz   Ready: {base}/readyz")
         console.print("  Stop with Ctrl-C.\n")

@@ -344,6 +344,38 @@ def matching_people(projection: Projection, where: PeopleFilter) -> Iterator[tup
             yield str(attrs.get("name") or ""), node[1]
 
 
+@dataclass(frozen=True)
+class Facets:
+    """The distinct values people's profiles hold, each sorted, to offer as choices."""
+
+    sites: tuple[str, ...]
+    functions: tuple[str, ...]
+    shifts: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+def facets(projection: Projection) -> Facets:
+    """Sites, functions, shifts and languages in use, kept until the graph changes."""
+    found: Facets | None = projection.derived.get("facets")
+    if found is None:
+        values: dict[str, set[str]] = {"site": set(), "function": set(), "shift": set()}
+        languages: set[str] = set()
+        for node, attrs in projection.graph.nodes(data=True):
+            if node[0] != "person" or attrs.get("kind") != "person":
+                continue
+            for name, seen in values.items():
+                if attrs.get(name):
+                    seen.add(str(attrs[name]))
+            languages.update(str(lang) for lang in attrs.get("languages") or ())
+        found = projection.derived["facets"] = Facets(
+            sites=tuple(sorted(values["site"])),
+            functions=tuple(sorted(values["function"])),
+            shifts=tuple(sorted(values["shift"])),
+            languages=tuple(sorted(languages)),
+        )
+    return found
+
+
 def page_of_people(
     projection: Projection, where: PeopleFilter, *, first: int, after: tuple[str, str] | None
 ) -> tuple[list[tuple[str, str]], bool, int]:

@@ -101,6 +101,32 @@ class TeamTiesRow:
     outside: int = strawberry.field(description="Ties from a member to someone outside it.")
 
 
+@strawberry.type(description="One tie cluster as drawn on the cluster map.")
+class ClusterDotRow:
+    index: int = strawberry.field(description="Its place among the clusters, largest first.")
+    size: int = strawberry.field(description="People in it.")
+    team: str | None = strawberry.field(description="Name of the team most of its people are in.")
+    team_share: float = strawberry.field(description="Share of its people in that team.")
+    function: str = strawberry.field(description="The function most of its people share.")
+    function_share: float = strawberry.field(description="Share of its people in that function.")
+    site: str = strawberry.field(description="The site most of its people are at.")
+    x: float = strawberry.field(description="Horizontal position (spring layout, seeded).")
+    y: float = strawberry.field(description="Vertical position.")
+
+
+@strawberry.type(description="Person-to-person ties between two drawn clusters.")
+class ClusterLinkRow:
+    a: int = strawberry.field(description="Index of one cluster.")
+    b: int = strawberry.field(description="Index of the other.")
+    ties: int = strawberry.field(description="Mentorships and shared squads joining them.")
+
+
+@strawberry.type(description="The largest tie clusters and the ties between them, to draw.")
+class ClusterMapView:
+    clusters: list[ClusterDotRow] = strawberry.field(description="The drawn clusters.")
+    links: list[ClusterLinkRow] = strawberry.field(description="Ties between drawn clusters.")
+
+
 @strawberry.type(description="How many mentors carry how many active mentees.")
 class LoadLevel:
     active: int = strawberry.field(description="Active mentees.")
@@ -200,6 +226,37 @@ class NetworkHealthReport:
         if self.heavy is None:
             return []
         return [len(c) for c in page_slice(self.heavy.clusters.clusters, 0, first, cap=MAX_LIST)]
+
+    @strawberry.field(
+        description="The largest clusters (up to 40) laid out to draw, with the ties between "
+        "them; empty until brokers and clusters are computed."
+    )
+    def cluster_map(self) -> ClusterMapView:
+        if self.heavy is None:
+            return ClusterMapView(clusters=[], links=[])
+        drawn = self.heavy.cluster_map
+
+        def team_name(team_id: str | None) -> str | None:
+            team = directory.team_record(self.projection, team_id) if team_id else None
+            return team.name if team else team_id
+
+        return ClusterMapView(
+            clusters=[
+                ClusterDotRow(
+                    index=d.index,
+                    size=d.size,
+                    team=team_name(d.team),
+                    team_share=d.team_share,
+                    function=d.function,
+                    function_share=d.function_share,
+                    site=d.site,
+                    x=d.x,
+                    y=d.y,
+                )
+                for d in drawn.dots
+            ],
+            links=[ClusterLinkRow(a=k.a, b=k.b, ties=k.ties) for k in drawn.links],
+        )
 
 
 @strawberry.type(description="A stored snapshot of one scope's metrics.")

@@ -1,4 +1,4 @@
-"""Brokers and tie clusters for HR, computed in a worker thread so no request waits for them.
+"""Brokers and tie clusters (and their picture) for HR, computed in a worker thread so no request waits for them.
 
 Betweenness and Louvain take seconds to tens of seconds on a large organisation.
 :class:`HeavyMetrics` keeps the latest result per scope; a request that finds it
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from matching.health._population import Population
 from matching.health.brokers import Brokers, brokers_of
+from matching.health.cluster_map import ClusterMap, cluster_map
 from matching.health.clusters import TieClusters, clusters_of
 from matching.health.scope import HealthScope
 from matching.projection import Projection
@@ -35,6 +36,7 @@ class HeavyResult:
     seconds: float
     brokers: Brokers
     clusters: TieClusters
+    cluster_map: ClusterMap
 
 
 def compute_heavy(
@@ -44,12 +46,14 @@ def compute_heavy(
     started = time.perf_counter()
     brokers = brokers_of(population, scope, seed=seed)
     clusters = clusters_of(population, scope, seed=seed)
+    drawn = cluster_map(population, clusters, scope, seed=seed)
     return HeavyResult(
         version=version,
         computed_at=dt.datetime.now(dt.UTC),
         seconds=time.perf_counter() - started,
         brokers=brokers,
         clusters=clusters,
+        cluster_map=drawn,
     )
 
 

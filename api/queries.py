@@ -14,6 +14,7 @@ from api.pagination import decode_cursor, encode_cursor, page_size
 from api.permissions import Action, require
 from api.types import (
     Community,
+    Facets,
     Mentorship,
     MentorshipStatus,
     PageInfo,
@@ -94,6 +95,19 @@ class Query(MatchingQueries, HealthQueries):
             edges=edges,
             page_info=PageInfo(has_next_page=more, end_cursor=edges[-1].cursor if edges else None),
             count=count,
+        )
+
+    @strawberry.field(
+        description="The sites, functions, shifts and languages people have, to offer as filters."
+    )
+    async def facets(self, info: Info) -> Facets:
+        require(info.context.principal, Action.READ_DIRECTORY)
+        found = directory.facets(await info.context.loaders.projection())
+        return Facets(
+            sites=list(found.sites),
+            functions=list(found.functions),
+            shifts=list(found.shifts),
+            languages=list(found.languages),
         )
 
     @strawberry.field(description="Skills whose name or alias contains `search` (any case).")

@@ -55,6 +55,11 @@ class AppSettings(BaseSettings):
         default=0.0,
         description="Take an organisation-wide health snapshot this often, in hours (0: never).",
     )
+    skillweave_demo_signin: bool = Field(
+        default=False,
+        description="Offer one demo person per role on the web sign-in page (`serve --demo` turns "
+        "it on); ignored in production.",
+    )
     skillweave_max_page_size: int = Field(
         default=100, description="Largest `first` a list accepts."
     )
@@ -75,6 +80,11 @@ class AppSettings(BaseSettings):
         if self.skillweave_introspection is not None:
             return self.skillweave_introspection
         return self.skillweave_env == "development"
+
+    @property
+    def demo_signin(self) -> bool:
+        """Whether the sign-in page may hand out demo tokens (never in production)."""
+        return self.skillweave_demo_signin and self.skillweave_env == "development"
 
     @property
     def request_ttl(self) -> dt.timedelta:

@@ -49,6 +49,14 @@ class Skill:
         )
 
 
+@strawberry.type(description="Values in use across the directory, each sorted.")
+class Facets:
+    sites: list[str] = strawberry.field(description="Delivery sites.")
+    functions: list[str] = strawberry.field(description="Lines of work.")
+    shifts: list[str] = strawberry.field(description="Shifts.")
+    languages: list[str] = strawberry.field(description="Languages people speak.")
+
+
 @strawberry.type(description="A team of one function at one site.")
 class Team:
     id: strawberry.ID = strawberry.field(description="Stable team id.")

@@ -64,6 +64,11 @@ def test_serve_demo_seeds_prints_tokens_and_stops_cleanly(tmp_path: Path) -> Non
             headers={"Authorization": f"Bearer {tokens['hr']}"},
         ).json()
         assert me["data"]["people"]["totalCount"] == 120
+        # the pages' address is printed, and their sign-in offers the demo people
+        assert f"Web app: http://localhost:{port}/app/" in output
+        assert "<form" in httpx.get(f"http://127.0.0.1:{port}/app/").text
+        demo = httpx.get(f"http://127.0.0.1:{port}/app/demo-users").json()
+        assert {u["role"] for u in demo["users"]} == {"agent", "moderator", "hr", "admin"}
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)

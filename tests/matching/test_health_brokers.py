@@ -16,6 +16,7 @@ from matching.health import HealthScope, betweenness, knowledge_brokers, tie_clu
 from matching.health._population import Population
 from matching.health._tie_graph import tie_graph_of
 from matching.health.brokers import _exact_cost, _to_igraph
+from matching.health.cluster_map import cluster_map
 from matching.projection import Projection
 
 
@@ -128,6 +129,22 @@ def test_clusters_and_modularity_by_hand() -> None:
     assert scoped.clusters == (("b1", "b2", "b3", "b4"),)
     assert scoped.modularity == pytest.approx(0.0)
     assert tie_clusters(two_squads(), HealthScope(site="C")).clusters == ()
+
+
+def test_the_cluster_map_draws_each_cluster_with_its_ties_to_the_others() -> None:
+    projection = two_squads()
+    population = Population.of(projection)
+    drawn = cluster_map(population, tie_clusters(projection))
+    assert [(d.index, d.size, d.site) for d in drawn.dots] == [(0, 4, "A"), (1, 4, "B")]
+    # Only the a4–b1 mentorship crosses; the squads' own ties stay inside.
+    assert [(k.a, k.b, k.ties) for k in drawn.links] == [(0, 1, 1)]
+    assert drawn.dots[0].x != drawn.dots[1].x or drawn.dots[0].y != drawn.dots[1].y
+    assert cluster_map(population, tie_clusters(projection)) == drawn  # seeded: repeatable
+    only_b = cluster_map(
+        population, tie_clusters(projection, HealthScope(site="B")), HealthScope(site="B")
+    )
+    assert [d.size for d in only_b.dots] == [4] and only_b.links == ()
+    assert cluster_map(population, tie_clusters(projection), drawn=1).links == ()
 
 
 def test_modularity_equals_networkx_on_a_seeded_organisation() -> None:

@@ -1,0 +1,160 @@
+"""End-to-end fixtures: the real app on a seeded embedded store, driven by headless Chromium.
+
+Chromium is Debian's package (``apt-get install -y chromium``, which ``.ci/run`` does),
+driven by Playwright's Python package through ``executable_path`` — Playwright's own
+browser download does not work on these machines. Each test leaves a screenshot of
+its last page in ``tests/web/screenshots/`` (git-ignored) and fails on any JavaScript
+error the page raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.auth import Role, Tokens
+from graph.embedded import BoltEndpoint
+from graph.organisation import write_organisation
+from graph.schema import ensure_schema
+from graph.seed import generate_organisation
+from graph.store import Store
+from tests.api.conftest import ServerThread, app_settings, store_settings_for
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = os.environ.get("SKILLWEAVE_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+PEOPLE = 240
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # the machine's network is closed: without these Chromium keeps dialling Google
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+async def _seed(endpoint: BoltEndpoint) -> None:
+    store = await Store.connect(endpoint)
+    try:
+        await store.query("MATCH (n) DETACH DELETE n")
+        await ensure_schema(store)
+        await write_organisation(store, generate_organisation(people=PEOPLE, seed=7), create=True)
+    finally:
+        await store.close()
+
+
+@pytest.fixture(scope="module")
+def site(endpoint: BoltEndpoint) -> Iterator[ServerThread]:
+    """The app with demo sign-in on, over a freshly seeded organisation (one per test module)."""
+    # Playwright's sync API runs an event loop in this thread: seed from another one.
+    with ThreadPoolExecutor(1) as worker:
+        worker.submit(asyncio.run, _seed(endpoint)).result()
+    app = create_app(
+        app_settings(skillweave_demo_signin=True), store_settings=store_settings_for(endpoint)
+    )
+    with ServerThread(app) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def web_tokens(site: ServerThread) -> Tokens:
+    tokens: Tokens = site.server.config.app.state.tokens  # type: ignore[attr-defined]
+    return tokens
+
+
+@pytest.fixture(scope="module")
+def demo(site: ServerThread) -> dict[str, dict[str, str]]:
+    """The demo person of each role, as the sign-in page offers them."""
+    users = httpx.get(f"{site.url}/app/demo-users").json()["users"]
+    return {u["role"]: u for u in users}
+
+
+class Graphql:
+    """The API as a test checks it, next to what the browser shows."""
+
+    def __init__(self, url: str, tokens: Tokens) -> None:
+        self.url = url
+        self.tokens = tokens
+
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]
+    ) -> dict[str, Any]:
+        response = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {self.tokens.mint(*as_)}"},
+            timeout=60,
+        )
+        body: dict[str, Any] = response.json()
+        assert "errors" not in body, body
+        data: dict[str, Any] = body["data"]
+        return data
+
+
+@pytest.fixture(scope="module")
+def graphql(site: ServerThread, web_tokens: Tokens) -> Graphql:
+    return Graphql(site.url, web_tokens)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(params=[{"width": 1280, "height": 900}], ids=["laptop"])
+def viewport(request: pytest.FixtureRequest) -> dict[str, int]:
+    viewport: dict[str, int] = request.param
+    return viewport
+
+
+@pytest.fixture
+def page(
+    browser: Any, site: ServerThread, viewport: dict[str, int], request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """A fresh browser tab (own session storage) on the site; screenshot at the end."""
+    context = browser.new_context(base_url=site.url, viewport=viewport)
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    SCREENSHOTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def sign_in_as_demo(page: Any, role: str) -> None:
+    """Open the sign-in page and pick the demo person of ``role``."""
+    page.goto("/app/")
+    page.locator(f"#demo-users button[data-role='{role}']").click()
+    page.wait_for_url("**/app/*")
+
+
+def sign_in_with_token(page: Any, token: str) -> None:
+    """Paste a token into the sign-in form."""
+    page.goto("/app/")
+    page.fill("#token", token)
+    page.click("#token-form button[type=submit]")

@@ -1,0 +1,104 @@
+"""Routes of the web pages under ``/app``, their static files and the vendored chart library.
+
+The pages hold no data of their own: each is a template shell and a JavaScript
+module that asks ``/graphql`` with the token kept in the browser session. Plotly's
+JavaScript is served from the installed ``plotly`` Python package, so charts work
+offline and no third-party code lives in this repository.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from api.auth import Role, Tokens
+from api.demo import demo_people
+from api.settings import AppSettings
+from graph.errors import StoreError
+from graph.store import Store
+
+HERE = Path(__file__).parent
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+templates = Jinja2Templates(directory=HERE / "templates")
+
+PAGES = {
+    "signin": ("Sign in", "signin"),
+    "mentor": ("Find a mentor", "mentor"),
+    "squads": ("Build a squad", "squads"),
+    "health": ("Network health", "health"),
+}
+"""Page name to (title, script module); ``/app/`` is the sign-in page."""
+
+
+def _page(name: str) -> Route:
+    title, script = PAGES[name]
+
+    async def render(request: Request) -> Response:
+        return templates.TemplateResponse(
+            request, f"{name}.html", {"title": title, "script": script, "page": name}
+        )
+
+    path = "/app/" if name == "signin" else f"/app/{name}"
+    return Route(path, render, name=f"page-{name}")
+
+
+async def plotly_js(request: Request) -> Response:
+    """plotly.js from the installed Python package (offline; cached by the browser)."""
+    return FileResponse(
+        PLOTLY_JS,
+        media_type="text/javascript",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
+async def demo_users(request: Request) -> JSONResponse:
+    """One demo person per role with a fresh token, when the server runs with ``--demo``."""
+    settings: AppSettings = request.app.state.settings
+    if not settings.demo_signin:
+        return JSONResponse(
+            {"error": "Demo sign-in is off: paste a token from `skillweave token`."},
+            status_code=404,
+        )
+    store: Store = request.app.state.store
+    try:
+        picks = await store.read(demo_people)
+    except StoreError as error:
+        return JSONResponse({"error": str(error)}, status_code=503)
+    tokens: Tokens = request.app.state.tokens
+    return JSONResponse(
+        {
+            "users": [
+                {
+                    "role": role.value,
+                    "personId": person_id,
+                    "name": name,
+                    "token": tokens.mint(person_id, Role(role)),
+                }
+                for role, (person_id, name) in picks.items()
+            ]
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def to_app(request: Request) -> Response:
+    """The bare address opens the pages."""
+    return RedirectResponse("/app/", status_code=307)
+
+
+def routes() -> list[BaseRoute]:
+    """Every web route, to mount beside ``/graphql``."""
+    return [
+        Route("/", to_app),
+        Route("/app", to_app),
+        *(_page(name) for name in PAGES),
+        Route("/app/demo-users", demo_users),
+        Route("/app/vendor/plotly.min.js", plotly_js),
+        Mount("/app/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
