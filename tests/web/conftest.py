@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -141,7 +142,8 @@ def page(
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     SCREENSHOTS.mkdir(exist_ok=True)
-    tab.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    name = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
+    tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
@@ -150,7 +152,7 @@ def sign_in_as_demo(page: Any, role: str) -> None:
     """Open the sign-in page and pick the demo person of ``role``."""
     page.goto("/app/")
     page.locator(f"#demo-users button[data-role='{role}']").click()
-    page.wait_for_url("**/app/*")
+    page.wait_for_url(re.compile(r"/app/[a-z]+$"))
 
 
 def sign_in_with_token(page: Any, token: str) -> None:
