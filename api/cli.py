@@ -308,6 +308,11 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
     store_settings = StoreSettings()
     host = host or settings.skillweave_host
     port = port or settings.skillweave_port
+    try:
+        Tokens.from_settings(settings, store_settings)  # production needs a secret: say so first
+    except (RuntimeError, ValueError) as error:
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        sys.exit(1)
     embedded: EmbeddedArcadeDB | None = None
     if store_settings.embedded:
         embedded = EmbeddedArcadeDB(

@@ -84,3 +84,81 @@ def test_other_schemes_are_401(client: httpx.Client) -> None:
         "/graphql", json=QUERY, headers={"Authorization": "Basic YW5hOnNlY3JldA=="}
     )
     assert_401(response, "Bearer")
+
+
+def signed(claims: dict[str, object], *, secret: str = SECRET, algorithm: str = "HS256") -> str:
+    now = dt.datetime.now(dt.UTC)
+    payload: dict[str, object] = {
+        "sub": "ana",
+        "role": "agent",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "exp": now + dt.timedelta(hours=1),
+    }
+    payload.update(claims)
+    return jwt.encode({k: v for k, v in payload.items() if v is not None}, secret, algorithm)
+
+
+def test_a_token_not_valid_yet_is_401(client: httpx.Client) -> None:
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    assert_401(post(client, signed({"nbf": later})), "not yet valid")
+
+
+@pytest.mark.parametrize("missing", ["exp", "sub", "aud", "iss"])
+def test_a_token_missing_a_required_claim_is_401(client: httpx.Client, missing: str) -> None:
+    assert_401(post(client, signed({missing: None})), "not valid")
+
+
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
+def test_another_algorithm_with_the_same_secret_is_401(client: httpx.Client) -> None:
+    assert_401(post(client, signed({}, algorithm="HS512")), "not valid")
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "garbage",
+        "a.b",
+        "a.b.c",
+        "eyJhbGciOiJIUzI1NiJ9.!!!.sig",
+        "x" * 20_000,
+        "Bearer nested",
+    ],
+    ids=["word", "two parts", "three junk parts", "bad base64", "huge", "space inside"],
+)
+def test_malformed_tokens_are_401(client: httpx.Client, token: str) -> None:
+    response = post(client, token)
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_the_secret_never_reaches_the_logs(
+    client: httpx.Client, tokens: Tokens, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from api.settings import AppSettings
+
+    caplog.set_level(logging.DEBUG)
+    post(client, tokens.mint("ana", Role.AGENT))
+    post(client, signed({}, secret=SECRET[::-1]))
+    post(client, "garbage")
+    settings = AppSettings(skillweave_jwt_secret=SECRET)
+    logging.getLogger("test").info("settings: %r %s", settings, settings)
+    assert caplog.records, "the requests above log something"
+    assert SECRET not in caplog.text and SECRET[::-1] not in caplog.text
+
+
+def test_production_without_a_secret_refuses_to_start(tmp_path: object) -> None:
+    from click.testing import CliRunner
+
+    from api.app import create_app
+    from api.cli import cli
+    from api.settings import AppSettings
+
+    with pytest.raises(RuntimeError, match="SKILLWEAVE_JWT_SECRET"):
+        create_app(AppSettings(skillweave_env="production"))
+    env = {"SKILLWEAVE_ENV": "production", "SKILLWEAVE_DATA_DIR": f"{tmp_path}/data"}
+    result = CliRunner(env=env).invoke(cli, ["serve", "--port", "1"])
+    assert result.exit_code != 0
+    assert "SKILLWEAVE_JWT_SECRET" in result.output
