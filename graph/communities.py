@@ -9,6 +9,7 @@ from graph.changes import record_change
 from graph.dialect import to_utc
 from graph.errors import Conflict, NotFound
 from graph.ids import new_id
+from graph.locks import lock
 from graph.model import Community
 from graph.store import Record, Tx, run
 
@@ -96,7 +97,8 @@ async def create_community(
 
 
 async def join_community(tx: Tx, community_id: str, person_id: str) -> Community:
-    """Add a person to a community's members."""
+    """Add a person to a community's members (once, even when joins race)."""
+    await lock(tx, "Community", community_id)
     community = await _require(tx, community_id)
     if person_id in community.member_ids:
         raise Conflict(f"{person_id!r} is already a member of {community.name!r}.")
@@ -115,6 +117,7 @@ async def join_community(tx: Tx, community_id: str, person_id: str) -> Community
 
 async def leave_community(tx: Tx, community_id: str, person_id: str) -> Community:
     """Take a member out of a community (a moderator stops moderating too)."""
+    await lock(tx, "Community", community_id)
     community = await _require(tx, community_id)
     if person_id not in community.member_ids:
         raise Conflict(f"{person_id!r} is not a member of {community.name!r}, so cannot leave it.")

@@ -9,6 +9,7 @@ from graph.changes import record_change
 from graph.dialect import to_utc
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
+from graph.locks import lock
 from graph.model import Squad, SquadMember, SquadRole, SquadStatus
 from graph.store import Record, Tx, run
 
@@ -119,7 +120,8 @@ async def _active_squad(tx: Tx, id: str) -> Squad:
 async def add_squad_member(
     tx: Tx, squad_id: str, person_id: str, role: SquadRole = SquadRole.MEMBER
 ) -> Squad:
-    """Add a person to an active squad that has room."""
+    """Add a person to an active squad that has room (once, even when adds race)."""
+    await lock(tx, "Squad", squad_id)
     squad = await _active_squad(tx, squad_id)
     if any(m.person_id == person_id for m in squad.members):
         raise Conflict(f"{person_id!r} is already in the squad {squad.name!r}.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -9,9 +10,9 @@ import httpx
 import pytest
 
 from api.auth import Role, Tokens
-from graph import mentorships
+from graph import communities, mentorships, people
 from graph.store import Store
-from tests.api.conftest import ServerThread
+from tests.api.conftest import ServerThread, small_org
 
 pytestmark = pytest.mark.anyio
 
@@ -78,3 +79,50 @@ async def test_racing_requests_respect_the_pending_limit(
         "MATCH (:Person {id: 'ana'})-[:MENTEE_IN]->(m:Mentorship {status: 'requested'}) RETURN count(m) AS n"
     )
     assert pending == [{"n": 3}]
+
+
+async def test_fifty_racing_accepts_on_a_mentor_with_capacity_two_make_exactly_two(
+    org: Store, server: ServerThread, tokens: Tokens
+) -> None:
+    base = small_org()[1]  # ana: a plain agent to copy
+    mentees = [
+        dataclasses.replace(base, id=f"m{i:02}", name=f"Mentee {i}", manager_id=None)
+        for i in range(50)
+    ]
+    await org.write(people.write_people, mentees)
+    await org.query("MATCH (p:Person {id: 'mia'}) SET p.mentoring_capacity = 2")
+    ids = [
+        (
+            await org.write(
+                mentorships.request_mentorship,
+                mentee_id=m.id,
+                mentor_id="mia",
+                focus_skills=["empathy"],
+            )
+        ).id
+        for m in mentees
+    ]
+    accept = 'mutation { respondToMentorship(id: "%s", accept: true) { status } }'
+    results = post_all(server, tokens, [("mia", accept % i) for i in ids])
+    assert sum("errors" not in r for r in results) == 2
+    assert {r["errors"][0]["extensions"]["code"] for r in results if "errors" in r} == {"CONFLICT"}
+    active = await org.query(
+        "MATCH (:Person {id: 'mia'})-[:MENTOR_IN]->(m:Mentorship {status: 'active'}) "
+        "RETURN count(m) AS n"
+    )
+    assert active == [{"n": 2}]
+
+
+async def test_fifty_racing_joins_by_one_person_make_one_membership(
+    org: Store, server: ServerThread, tokens: Tokens
+) -> None:
+    community = await org.write(communities.create_community, name="Night shift SQL")
+    join = 'mutation { joinCommunity(communityId: "%s") { memberCount } }' % community.id
+    results = post_all(server, tokens, [("ana", join)] * 50)
+    assert sum("errors" not in r for r in results) == 1
+    assert {r["errors"][0]["extensions"]["code"] for r in results if "errors" in r} == {"CONFLICT"}
+    members = await org.query(
+        "MATCH (:Person {id: 'ana'})-[r:IN_COMMUNITY]->(:Community {id: $c}) RETURN count(r) AS n",
+        c=community.id,
+    )
+    assert members == [{"n": 1}]
