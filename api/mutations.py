@@ -14,6 +14,7 @@ import strawberry
 from api.context import Info
 from api.errors import NotFoundError
 from api.health import HealthMutations
+from api.idempotency import IdempotencyKeyArg, keyed_id, once
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
 from api.matching import MatchingMutations
 from api.permissions import Action, require
@@ -125,23 +126,37 @@ class Mutation(MatchingMutations, HealthMutations):
         "unanswered requests at once (3 by default); each expires if not answered in time."
     )
     async def request_mentorship(
-        self, info: Info, mentor_id: strawberry.ID, focus_skills: list[str], message: str = ""
+        self,
+        info: Info,
+        mentor_id: strawberry.ID,
+        focus_skills: list[str],
+        message: str = "",
+        idempotency_key: IdempotencyKeyArg = None,
     ) -> Mentorship:
         mentee = info.context.principal.person_id
         require(info.context.principal, Action.MENTORSHIP, mentee)
+        record_id = keyed_id("mnt", mentee, idempotency_key)
         catalog = await info.context.catalog()
         keys = [catalog.require(name).key for name in focus_skills]
         settings = info.context.settings
-        created = await info.context.write(
-            mentorships.request_mentorship,
-            mentee_id=mentee,
-            mentor_id=str(mentor_id),
-            focus_skills=keys,
-            message=message,
-            pending_limit=settings.skillweave_pending_request_limit,
-            ttl=settings.request_ttl,
+
+        async def create() -> model.Mentorship:
+            return await info.context.write(
+                mentorships.request_mentorship,
+                mentee_id=mentee,
+                mentor_id=str(mentor_id),
+                focus_skills=keys,
+                message=message,
+                pending_limit=settings.skillweave_pending_request_limit,
+                ttl=settings.request_ttl,
+                id=record_id,
+            )
+
+        return Mentorship.of(
+            await once(
+                record_id, lambda i: info.context.store.read(mentorships.get_mentorship, i), create
+            )
         )
-        return Mentorship.of(created)
 
     @strawberry.mutation(description="Accept or decline a request; only its mentor may answer.")
     async def respond_to_mentorship(
@@ -169,17 +184,26 @@ class Mutation(MatchingMutations, HealthMutations):
         return Mentorship.of(updated)
 
     @strawberry.mutation(description="Form a squad with its members (moderators).")
-    async def create_squad(self, info: Info, input: SquadInput) -> Squad:
+    async def create_squad(
+        self, info: Info, input: SquadInput, idempotency_key: IdempotencyKeyArg = None
+    ) -> Squad:
         require(info.context.principal, Action.MANAGE_SQUADS)
+        record_id = keyed_id("sqd", info.context.principal.person_id, idempotency_key)
         catalog = await info.context.catalog()
-        created = await info.context.write(
-            squads.create_squad,
-            name=input.name,
-            purpose=input.purpose,
-            focus_skills=[catalog.require(name).key for name in input.focus_skills],
-            members=[model.SquadMember(str(m.person_id), m.role) for m in input.members],
+
+        async def create() -> model.Squad:
+            return await info.context.write(
+                squads.create_squad,
+                name=input.name,
+                purpose=input.purpose,
+                focus_skills=[catalog.require(name).key for name in input.focus_skills],
+                members=[model.SquadMember(str(m.person_id), m.role) for m in input.members],
+                id=record_id,
+            )
+
+        return Squad.of(
+            await once(record_id, lambda i: info.context.store.read(squads.get_squad, i), create)
         )
-        return Squad.of(created)
 
     @strawberry.mutation(description="Add a member to an active squad (moderators).")
     async def add_squad_member(
@@ -207,21 +231,32 @@ class Mutation(MatchingMutations, HealthMutations):
         return Squad.of(await info.context.write(squads.archive_squad, squad_id))
 
     @strawberry.mutation(description="Create a community of practice (moderators).")
-    async def create_community(self, info: Info, input: CommunityInput) -> Community:
+    async def create_community(
+        self, info: Info, input: CommunityInput, idempotency_key: IdempotencyKeyArg = None
+    ) -> Community:
         principal = info.context.principal
         require(principal, Action.MANAGE_COMMUNITIES)
+        record_id = keyed_id("cop", principal.person_id, idempotency_key)
         catalog = await info.context.catalog()
         moderators = (
             [str(m) for m in input.moderator_ids] if input.moderator_ids else [principal.person_id]
         )
-        created = await info.context.write(
-            communities.create_community,
-            name=input.name,
-            description=input.description,
-            topic_skills=[catalog.require(name).key for name in input.topic_skills],
-            moderator_ids=moderators,
+
+        async def create() -> model.Community:
+            return await info.context.write(
+                communities.create_community,
+                name=input.name,
+                description=input.description,
+                topic_skills=[catalog.require(name).key for name in input.topic_skills],
+                moderator_ids=moderators,
+                id=record_id,
+            )
+
+        return Community.of(
+            await once(
+                record_id, lambda i: info.context.store.read(communities.get_community, i), create
+            )
         )
-        return Community.of(created)
 
     @strawberry.mutation(description="Join a community yourself.")
     async def join_community(

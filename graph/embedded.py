@@ -85,6 +85,7 @@ class EmbeddedArcadeDB:
         self.heap = heap
         self.start_timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
+        self._bolt_port: int | None = None
         self.endpoint: BoltEndpoint | None = None
 
     @property
@@ -104,7 +105,8 @@ class EmbeddedArcadeDB:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._check_unlocked()
         password = _password(self.data_dir)
-        bolt_port = _free_port()
+        # A restart keeps the port, so connected clients find the store again by themselves.
+        bolt_port = self._bolt_port = self._bolt_port or _free_port()
         env = {**os.environ, "SKILLWEAVE_EMBEDDED_PASSWORD": password}
         command = [
             sys.executable, "-m", "graph._arcadedb_process",

@@ -26,6 +26,13 @@ class StoreUnavailable(StoreError):
     code = "UNAVAILABLE"
 
 
+class CommitUnknown(StoreUnavailable):
+    """The connection broke after the commit was sent: the change may or may not be saved.
+
+    Never retried blindly; a create retried with the same idempotency key is safe.
+    """
+
+
 class EmbeddedStartError(StoreUnavailable):
     """The embedded ArcadeDB process could not be started."""
 

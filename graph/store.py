@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
@@ -20,10 +22,20 @@ from neo4j import exceptions as bolt
 
 from graph.dialect import Backend, backend_from_agent
 from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
-from graph.errors import Conflict, StoreError, StoreUnavailable
+from graph.errors import CommitUnknown, Conflict, StoreError, StoreUnavailable
 from graph.settings import StoreSettings
 
 log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 15.0
+"""How long a transaction that keeps meeting transient errors is retried."""
+BROKEN_CONNECTION_CODE = "Neo.ClientError.Request.Invalid"
+"""A Bolt message the server did not expect in the connection's state. Our Cypher never
+causes it (bad Cypher is a Statement error); ArcadeDB answers it on connections it is
+tearing down while stopping ("BEGIN not expected in state: AUTHENTICATION"), so it counts
+as a lost connection."""
+CONNECT_SECONDS = 5.0
+"""How long opening a connection may take before the store counts as not answering."""
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -55,6 +67,31 @@ def translate_errors() -> Any:
             "This would duplicate a record that must be unique "
             f"({error.message or 'uniqueness constraint'})."
         ) from error
+    except bolt.IncompleteCommit as error:
+        raise CommitUnknown(
+            "The skills graph store stopped answering while saving, so the change may or may "
+            "not have been saved. Check before trying again (or retry with the same "
+            "idempotency key)."
+        ) from error
+    except bolt.AuthError as error:
+        # An open connection losing its credentials: ArcadeDB says so while shutting down.
+        raise StoreUnavailable(
+            "The skills graph store is restarting or refused this connection; try again shortly."
+        ) from error
+    except bolt.ClientError as error:
+        if error.code != BROKEN_CONNECTION_CODE:
+            raise
+        raise StoreUnavailable(
+            "The skills graph store is restarting; try again shortly."
+        ) from error
+    except bolt.DatabaseError as error:
+        # The server failed to run the statement (ArcadeDB does while it is stopping); the
+        # transaction did not commit. Logged, since a statement the store cannot run would
+        # also land here.
+        log.warning("the store failed a statement: %s", error.message)
+        raise StoreUnavailable(
+            "The skills graph store failed to carry this out; nothing was saved. Try again shortly."
+        ) from error
     except (bolt.ServiceUnavailable, bolt.SessionExpired, OSError) as error:
         raise StoreUnavailable(
             "The skills graph store is not answering; try again shortly."
@@ -63,6 +100,13 @@ def translate_errors() -> Any:
         raise StoreUnavailable(
             "The skills graph store is busy and the change could not be applied; try again."
         ) from error
+
+
+def _connection_lost(error: BaseException | None) -> bool:
+    """Whether ``error`` says the connection (not the transaction's work) failed."""
+    if isinstance(error, bolt.ServiceUnavailable | bolt.SessionExpired | bolt.AuthError):
+        return True
+    return isinstance(error, bolt.ClientError) and error.code == BROKEN_CONNECTION_CODE
 
 
 class Store:
@@ -130,7 +174,7 @@ class Store:
             endpoint.uri,
             auth=(endpoint.user, endpoint.password),
             connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=15.0,
+            connection_timeout=CONNECT_SECONDS,
         )
         try:
             with translate_errors():
@@ -180,9 +224,7 @@ class Store:
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``work(tx, ...)`` in one read transaction, retried on transient errors."""
-        with translate_errors():
-            async with self._session(neo4j.READ_ACCESS) as session:
-                return await session.execute_read(cast(Any, work), *args, **kwargs)
+        return await self._managed(neo4j.READ_ACCESS, work, *args, **kwargs)
 
     async def fetch(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run read-only ``work`` with each statement auto-committed: one round trip each.
@@ -195,10 +237,58 @@ class Store:
                 return await work(session, *args, **kwargs)
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Run ``work(tx, ...)`` in one write transaction: all of it commits, or none."""
-        with translate_errors():
-            async with self._session(neo4j.WRITE_ACCESS) as session:
-                return await session.execute_write(cast(Any, work), *args, **kwargs)
+        """Run ``work(tx, ...)`` in one write transaction: all of it commits, or none.
+
+        Retried as :meth:`_managed` says; ``work`` must be safe to run again.
+        """
+        return await self._managed(neo4j.WRITE_ACCESS, work, *args, **kwargs)
+
+    async def _managed(self, access: str, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """One transaction, retried when retrying is safe and useful, failing fast otherwise.
+
+        - A transient error (a lock timeout, a deadlock, ArcadeDB's concurrent-change
+          conflict) rolled the transaction back: it is run again, with jittered backoff,
+          for up to :data:`RETRY_SECONDS`.
+        - A lost connection before the commit is retried once at once, on a fresh
+          connection (a pooled one may have died with a restarted server); if the store
+          is still not answering, the caller gets ``UNAVAILABLE`` now instead of holding
+          a worker while the driver keeps trying.
+        - A commit whose outcome is unknown (the connection broke after COMMIT was sent)
+          is never retried: the change may have been saved (:class:`CommitUnknown`).
+        """
+        deadline = time.monotonic() + RETRY_SECONDS
+        delay = 0.02
+        reconnected = False
+        while True:
+            try:
+                with translate_errors():
+                    async with (
+                        self._session(access) as session,
+                        await session.begin_transaction() as tx,
+                    ):
+                        result = await work(cast(Tx, tx), *args, **kwargs)
+                        await tx.commit()
+                        return result
+            except StoreError as error:
+                cause = error.__cause__
+                if isinstance(cause, bolt.IncompleteCommit) or not isinstance(
+                    cause,
+                    bolt.TransientError
+                    | bolt.ServiceUnavailable
+                    | bolt.SessionExpired
+                    | bolt.AuthError,
+                ):
+                    raise
+                if isinstance(cause, bolt.TransientError):
+                    if not cause.is_retryable() or time.monotonic() + delay > deadline:
+                        raise
+                    log.info("transaction retried after a transient error: %s", cause.code)
+                    await asyncio.sleep(delay * random.uniform(0.5, 1.5))
+                    delay = min(delay * 2, 0.5)
+                elif reconnected:
+                    raise
+                else:
+                    reconnected = True
 
     async def query(self, cypher: str, /, **params: Any) -> list[Record]:
         """Run one statement in its own transaction and return its rows as dicts."""

@@ -117,7 +117,7 @@ async def test_fifty_racing_joins_by_one_person_make_one_membership(
     org: Store, server: ServerThread, tokens: Tokens
 ) -> None:
     community = await org.write(communities.create_community, name="Night shift SQL")
-    join = 'mutation { joinCommunity(communityId: "%s") { memberCount } }' % community.id
+    join = f'mutation {{ joinCommunity(communityId: "{community.id}") {{ memberCount }} }}'
     results = post_all(server, tokens, [("ana", join)] * 50)
     assert sum("errors" not in r for r in results) == 1
     assert {r["errors"][0]["extensions"]["code"] for r in results if "errors" in r} == {"CONFLICT"}

@@ -111,8 +111,10 @@ def graphql(site: ServerThread, web_tokens: Tokens) -> Graphql:
     return Graphql(site.url, web_tokens)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Chromium for one test module; Playwright's event loop ends with it, so async tests
+    in later modules get theirs."""
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
         message = f"Chromium not found at {CHROMIUM}: apt-get install -y chromium"
         if os.environ.get("CI"):

@@ -57,6 +57,13 @@ export async function gql(query, variables = {}) {
   return body.data;
 }
 
+// A fresh idempotency key: made once per thing the user means to create, and sent with
+// each attempt, so a retry after a lost answer cannot create it twice.
+export function newKey() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 // Fetch every page of the people directory matching `filter` (up to `limit` people).
 export async function allPeople(filter, { limit = 2000, fields = "id name function site shift", onPage } = {}) {
   const found = [];

@@ -1,6 +1,6 @@
 // "Find a mentor": my skills and goals, ranked mentors with their reasons, my mentorships,
 // and the communities recommended for me.
-import { gql } from "./api.js";
+import { gql, newKey } from "./api.js";
 import { requireSession } from "./session.js";
 import { busy, failed, fill, h, loading, renderHeader, splitList, titleCase, toast } from "./ui.js";
 
@@ -122,6 +122,7 @@ function filterValues() {
 }
 
 function requestForm(suggestion) {
+  const key = newKey();
   const focus = suggestion.matchedSkills.map((m) => m.skill);
   const form = h("form", { class: "stack request-form", "aria-label": `Request ${suggestion.mentor.name} as mentor` },
     h("fieldset", {}, h("legend", {}, "Focus skills"),
@@ -138,8 +139,8 @@ function requestForm(suggestion) {
     if (!focusSkills.length) return toast("Choose at least one focus skill.");
     busy(event.submitter, async () => {
       try {
-        await gql("mutation($mentorId: ID!, $focusSkills: [String!]!, $message: String!) { requestMentorship(mentorId: $mentorId, focusSkills: $focusSkills, message: $message) { id status } }",
-          { mentorId: suggestion.mentor.id, focusSkills, message: form.message.value });
+        await gql("mutation($mentorId: ID!, $focusSkills: [String!]!, $message: String!, $key: String) { requestMentorship(mentorId: $mentorId, focusSkills: $focusSkills, message: $message, idempotencyKey: $key) { id status } }",
+          { mentorId: suggestion.mentor.id, focusSkills, message: form.message.value, key });
         toast(`Request sent to ${suggestion.mentor.name}.`);
         await Promise.all([loadMentorships(), loadSuggestions()]);
       } catch (error) {

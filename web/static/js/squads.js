@@ -1,6 +1,6 @@
 // "Build a squad": pick a pool and focus skills, get suggested squads, adjust their
 // members and create them; the active squads and the communities of practice.
-import { allPeople, gql } from "./api.js";
+import { allPeople, gql, newKey } from "./api.js";
 import { requireSession } from "./session.js";
 import { busy, failed, fill, h, loading, number, renderHeader, splitList, titleCase, toast } from "./ui.js";
 
@@ -31,8 +31,8 @@ const SUGGEST = `query Suggest($pool: [ID!]!, $size: Int!, $count: Int!, $focusS
   }
 }`;
 
-const CREATE_SQUAD = `mutation Create($input: SquadInput!) {
-  createSquad(input: $input) { id name members { role person { id } } }
+const CREATE_SQUAD = `mutation Create($input: SquadInput!, $key: String) {
+  createSquad(input: $input, idempotencyKey: $key) { id name members { role person { id } } }
 }`;
 
 const SQUADS = `{
@@ -226,6 +226,7 @@ function squadCard(s, index) {
     toast(`Added ${person.name}.`);
   });
 
+  const key = newKey(); // one squad meant per card, however many attempts
   createButton.addEventListener("click", (event) => {
     const name = nameInput.value.trim();
     if (!members.length) return toast("This squad has no members: add some before creating it.");
@@ -241,7 +242,7 @@ function squadCard(s, index) {
     };
     busy(event.currentTarget, async () => {
       try {
-        await gql(CREATE_SQUAD, { input });
+        await gql(CREATE_SQUAD, { input, key });
         created = true;
         toast(`Created squad ${name}.`);
         await loadSquads();
@@ -353,13 +354,15 @@ async function loadCommunities() {
 
 function bindCommunityForm() {
   const form = document.getElementById("community-form");
+  let key = newKey();
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const name = form.elements.name.value.trim();
     if (!name) return toast("Give the community a name.");
     busy(event.submitter || form.querySelector("button[type=submit]"), async () => {
       try {
-        await gql("mutation($input: CommunityInput!) { createCommunity(input: $input) { id name } }", {
+        await gql("mutation($input: CommunityInput!, $key: String) { createCommunity(input: $input, idempotencyKey: $key) { id name } }", {
+          key,
           input: {
             name,
             description: form.elements.description.value.trim(),
@@ -368,6 +371,7 @@ function bindCommunityForm() {
         });
         toast(`Created the community ${name}.`);
         form.reset();
+        key = newKey();
         await loadCommunities();
       } catch (error) {
         toast(error.message);
