@@ -13,7 +13,7 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast
 
 import neo4j
@@ -100,6 +100,24 @@ def translate_errors() -> Any:
         raise StoreUnavailable(
             "The skills graph store is busy and the change could not be applied; try again."
         ) from error
+
+
+async def _to_the_end(call: Coroutine[Any, Any, T]) -> T:
+    """Await a store call that runs to its end even if the caller is cancelled.
+
+    GraphQL cancels a request's other resolvers when one fails; a driver call cancelled
+    half-way leaves its connection unusable and never closed. Shielded, the call finishes
+    and hands its connection back to the pool; only the waiting is cancelled.
+    """
+    task = asyncio.ensure_future(call)
+    task.add_done_callback(_consume)
+    return await asyncio.shield(task)
+
+
+def _consume(task: asyncio.Future[Any]) -> None:
+    """Read an abandoned call's outcome, so an error nobody awaits is not reported."""
+    if not task.cancelled():
+        task.exception()
 
 
 def _connection_lost(error: BaseException | None) -> bool:
@@ -224,7 +242,7 @@ class Store:
 
     async def read(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``work(tx, ...)`` in one read transaction, retried on transient errors."""
-        return await self._managed(neo4j.READ_ACCESS, work, *args, **kwargs)
+        return await _to_the_end(self._managed(neo4j.READ_ACCESS, work, *args, **kwargs))
 
     async def fetch(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run read-only ``work`` with each statement auto-committed: one round trip each.
@@ -232,6 +250,9 @@ class Store:
         Faster than :meth:`read` (no BEGIN/COMMIT) for single-statement reads such as
         the API's DataLoaders; statements do not share a snapshot, and there is no retry.
         """
+        return await _to_the_end(self._auto_commit(work, *args, **kwargs))
+
+    async def _auto_commit(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         with translate_errors():
             async with self._session(neo4j.READ_ACCESS) as session:
                 return await work(session, *args, **kwargs)
@@ -241,7 +262,7 @@ class Store:
 
         Retried as :meth:`_managed` says; ``work`` must be safe to run again.
         """
-        return await self._managed(neo4j.WRITE_ACCESS, work, *args, **kwargs)
+        return await _to_the_end(self._managed(neo4j.WRITE_ACCESS, work, *args, **kwargs))
 
     async def _managed(self, access: str, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """One transaction, retried when retrying is safe and useful, failing fast otherwise.

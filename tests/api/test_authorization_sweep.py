@@ -123,7 +123,9 @@ async def world(org: Store) -> dict[str, str]:
         mentorships.request_mentorship, mentee_id="ben", mentor_id="mia", focus_skills=["empathy"]
     )
     squad = await org.write(
-        squads.create_squad, name="S", members=[SquadMember("ben"), SquadMember("omar"), SquadMember("mia")]
+        squads.create_squad,
+        name="S",
+        members=[SquadMember("ben"), SquadMember("omar"), SquadMember("mia")],
     )
     community = await org.write(
         communities.create_community, name="C", moderator_ids=["omar", "ben"]
