@@ -30,6 +30,7 @@ from api.auth import BearerTokens, Principal, Tokens
 from api.context import Context
 from api.health_http import health_csv, snapshot_every
 from api.health_worker import HeavyMetrics
+from api.limits import BodyLimit
 from api.schema import build_schema
 from api.settings import AppSettings
 from graph.errors import StoreError
@@ -186,6 +187,7 @@ def create_app(
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware),
+            Middleware(BodyLimit, max_bytes=settings.skillweave_max_body_bytes),
             Middleware(
                 AuthenticationMiddleware, backend=BearerTokens(tokens), on_error=_auth_error
             ),

@@ -30,7 +30,7 @@ from api.settings import AppSettings
 from graph import people, snapshots
 from graph.embedded import EmbeddedArcadeDB
 from graph.errors import StoreError
-from graph.hris import ImportReport, import_hris
+from graph.hris import MAX_ROWS, ImportReport, import_hris
 from graph.organisation import Organisation, write_organisation
 from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
@@ -223,15 +223,24 @@ def _print_report(report: ImportReport) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--check", is_flag=True, help="Check the file and report problems; write nothing.")
 @click.option("--create-skills", is_flag=True, help="Add skill names that match no skill or alias.")
-def import_command(path: Path, check: bool, create_skills: bool) -> None:
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1),
+    default=MAX_ROWS,
+    show_default=True,
+    help="Refuse files with more people than this (one import is one transaction).",
+)
+def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) -> None:
     """Import an HRIS export (CSV, one row per person). See docs/hris-import.md."""
 
     async def main() -> ImportReport:
         async with await Store.open() as store:
             if check:
-                return await import_hris(store, path, check=True, create_skills=create_skills)
+                return await import_hris(
+                    store, path, check=True, create_skills=create_skills, max_rows=max_rows
+                )
             with path.open(encoding="utf-8-sig") as lines:
-                rows = max(0, sum(1 for _ in lines) - 1)
+                rows = min(max_rows, max(0, sum(1 for _ in lines) - 1))
             with _progress(rows, "Importing people") as advance:
 
                 def people_only(stage: str, n: int) -> None:
@@ -239,7 +248,11 @@ def import_command(path: Path, check: bool, create_skills: bool) -> None:
                         advance(stage, n)
 
                 return await import_hris(
-                    store, path, create_skills=create_skills, progress=people_only
+                    store,
+                    path,
+                    create_skills=create_skills,
+                    progress=people_only,
+                    max_rows=max_rows,
                 )
 
     report = _run(main())

@@ -60,6 +60,9 @@ class AppSettings(BaseSettings):
         description="Offer one demo person per role on the web sign-in page (`serve --demo` turns "
         "it on); ignored in production.",
     )
+    skillweave_max_body_bytes: int = Field(
+        default=1_048_576, description="Largest request body accepted (HTTP 413 above)."
+    )
     skillweave_max_page_size: int = Field(
         default=100, description="Largest `first` a list accepts."
     )

@@ -14,6 +14,7 @@ import io
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from graph import validation
 from graph.errors import InvalidInput
@@ -33,6 +34,8 @@ COLUMN_TO_PROPERTY = {"employee_id": "id"}
 """CSV column names that differ from the Person property they fill."""
 
 LIST_SEPARATORS = (";", "|")
+MAX_ROWS = 200_000
+"""People one import takes at most (one transaction); larger files are refused early."""
 ROLE_SYNONYMS = {
     "lead": JobRole.TEAM_LEAD,
     "tl": JobRole.TEAM_LEAD,
@@ -251,25 +254,30 @@ class _Parser:
 
 
 def parse_hris(
-    text: str,
+    text: str | TextIO,
     *,
     path: Path,
     catalog: SkillCatalog,
     known_people: Collection[str] = (),
     create_skills: bool = False,
+    max_rows: int = MAX_ROWS,
 ) -> tuple[Organisation, ImportReport]:
     """Check an HRIS CSV and turn its good rows into an :class:`Organisation`.
 
     The dialect (comma, semicolon or tab) is sniffed; a UTF-8 byte-order mark
-    from Excel is ignored.
+    from Excel is ignored. The file is read a row at a time: one with more than
+    ``max_rows`` people is refused as soon as the row after the limit is read, so a
+    file of millions of rows costs no more memory than ``max_rows`` of them.
     """
     report = ImportReport(path=path)
-    sample = text[:8192]
+    stream = io.StringIO(text) if isinstance(text, str) else text
+    sample = stream.read(8192)
+    stream.seek(0)
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(stream, dialect)
     try:
         header = [h.strip().casefold() for h in next(reader)]
     except StopIteration:
@@ -290,6 +298,17 @@ def parse_hris(
         if not any(c.strip() for c in cells):
             continue
         report.rows += 1
+        if report.rows > max_rows:
+            report.rows -= 1
+            report.errors.append(
+                RowError(
+                    start,
+                    "",
+                    f"the file has more than {max_rows:,} people, the most one import takes; "
+                    "split it, or raise the limit with --max-rows",
+                )
+            )
+            return Organisation(), report
         row = dict(zip(header, cells, strict=False))
         if len(cells) != len(header):
             report.errors.append(
@@ -331,17 +350,23 @@ async def import_hris(
     check: bool = False,
     create_skills: bool = False,
     progress: Progress | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     """Check ``path`` and, when every row is good and ``check`` is False, write it.
 
     Raises:
         OSError: the file cannot be read.
     """
-    text = path.read_text(encoding="utf-8-sig")
     catalog, known = await store.read(_existing)
-    org, report = parse_hris(
-        text, path=path, catalog=catalog, known_people=known, create_skills=create_skills
-    )
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        org, report = parse_hris(
+            stream,
+            path=path,
+            catalog=catalog,
+            known_people=known,
+            create_skills=create_skills,
+            max_rows=max_rows,
+        )
     report.checked_only = check
     if report.ok and not check:
         report.written = await write_organisation(store, org, progress=progress)

@@ -117,3 +117,29 @@ async def test_import_keeps_columns_the_file_does_not_have(
     assert (await import_hris(taxonomy_store, path)).ok
     person = await taxonomy_store.read(people.get_person, "A201")
     assert person is not None and person.shift == "night" and person.manager_id == "L200"
+
+
+async def test_a_file_of_a_million_rows_is_refused_early_in_bounded_memory(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
+    import time
+    import tracemalloc
+
+    path = tmp_path / "huge.csv"
+    with path.open("w") as out:
+        out.write(HEADER)
+        row = "E{0},Person {0},Agent,Voice 1,voice,Manila,,SQL:3,Excel:high\n"
+        out.writelines(row.format(i) for i in range(1_000_000))
+    before = await graph_snapshot(taxonomy_store)
+    tracemalloc.start()
+    started = time.perf_counter()
+    report = await import_hris(taxonomy_store, path, max_rows=5_000)
+    seconds = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert not report.ok and report.rows == 5_000
+    assert "more than 5,000 people" in report.errors[0].reason
+    assert report.errors[0].line == 5_002
+    assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MiB for a {path.stat().st_size >> 20} MiB file"
+    assert seconds < 30, "it stops reading at the limit"
+    assert await graph_snapshot(taxonomy_store) == before
