@@ -28,6 +28,7 @@ from strawberry.asgi import GraphQL
 
 from api.auth import BearerTokens, Principal, Tokens
 from api.context import Context
+from api.health import LightReports
 from api.health_http import health_csv, snapshot_every
 from api.health_worker import HeavyMetrics
 from api.limits import BodyLimit
@@ -145,7 +146,10 @@ def create_app(
             await app.state.keeper.current()  # load the projection before the first request
         except StoreError as error:
             log.warning("the projection will load on first use: %s", error)
-        app.state.heavy_metrics = HeavyMetrics()
+        app.state.heavy_metrics = HeavyMetrics(
+            min_interval=settings.skillweave_health_max_age_seconds
+        )
+        app.state.light_reports = LightReports(settings.skillweave_health_max_age_seconds)
         background = [
             asyncio.create_task(
                 _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)

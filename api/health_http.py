@@ -63,7 +63,9 @@ async def health_csv(request: Request) -> Response:
     heavy: HeavyMetrics = request.app.state.heavy_metrics
     try:
         projection = await keeper.current()
-        report, _, status = report_for(projection, heavy, scope)
+        report, _, status = report_for(
+            projection, heavy, scope, cache=request.app.state.light_reports
+        )
     except StoreError as error:
         return _error(503, "UNAVAILABLE", str(error))
     except ApiError as error:

@@ -60,7 +60,9 @@ def compute_heavy(
 class HeavyMetrics:
     """The latest heavy result per scope, refreshed in the background."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, min_interval: float = 0.0) -> None:
+        self.min_interval = min_interval
+        """Seconds a result is kept, even of an older graph, before it is recomputed."""
         self._results: dict[HealthScope, HeavyResult] = {}
         self._running: dict[HealthScope, asyncio.Task[None]] = {}
 
@@ -78,6 +80,10 @@ class HeavyMetrics:
         known = self._results.get(scope)
         if self.computing(scope) or (known is not None and known.version == projection.version):
             return
+        if known is not None and self.min_interval > 0:
+            age = (dt.datetime.now(dt.UTC) - known.computed_at).total_seconds()
+            if age < self.min_interval:
+                return  # on a busy graph, recompute at most every min_interval seconds
         population = Population.of(projection)
         self._running[scope] = asyncio.create_task(
             self._compute(population, scope, projection.version)

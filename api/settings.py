@@ -60,6 +60,11 @@ class AppSettings(BaseSettings):
         description="Offer one demo person per role on the web sign-in page (`serve --demo` turns "
         "it on); ignored in production.",
     )
+    skillweave_health_max_age_seconds: float = Field(
+        default=30.0,
+        description="How old a network-health report (and its brokers and clusters) may get "
+        "while the graph keeps changing before a request recomputes it; 0: always current.",
+    )
     skillweave_max_body_bytes: int = Field(
         default=1_048_576, description="Largest request body accepted (HTTP 413 above)."
     )

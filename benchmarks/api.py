@@ -16,33 +16,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
-import os
 import random
-import secrets
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 # This file is named api.py, as the issue asks; run as a script its folder comes first on
-# sys.path and would shadow the `api` package, so take it off before importing the project.
-sys.path[:] = [p for p in sys.path if Path(p).resolve() != Path(__file__).resolve().parent]
+# sys.path and would shadow the `api` package: put the project root there instead.
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p).resolve() != _HERE]
 
 import httpx  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from api.auth import Role, Tokens  # noqa: E402
-from graph.embedded import EmbeddedArcadeDB  # noqa: E402
-from graph.organisation import write_organisation  # noqa: E402
-from graph.schema import ensure_schema  # noqa: E402
-from graph.seed import generate_organisation  # noqa: E402
+from api.auth import Role  # noqa: E402
+from benchmarks._service import Connection, percentile, running_service  # noqa: E402
 from graph.store import Store  # noqa: E402
 
 console = Console()
@@ -57,55 +49,6 @@ PERSON = """query($id: ID!) { person(id: $id) {
   mentorships { status mentor { name } mentee { name } focusSkills { name } }
   mentors { name } mentees { name } squads { name } communities { name }
 } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-class Connection:
-    """One keep-alive HTTP/1.1 connection that posts pre-encoded GraphQL bodies.
-
-    httpx spent about 2 ms of CPU per request here, as much as the service itself
-    once it is fast, and on a 2-core machine the load generator shares the cores
-    with the service and the store. This sends the same requests for a fraction.
-    """
-
-    def __init__(self, url: str, token: str) -> None:
-        parsed = httpx.URL(url)
-        self.host, self.port = parsed.host, parsed.port or 80
-        self.head = (
-            f"POST /graphql HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-        ).encode()
-
-    async def __aenter__(self) -> Connection:
-        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.writer.close()
-        await self.writer.wait_closed()
-
-    async def post(self, body: bytes) -> tuple[int, bytes]:
-        """The status and body of the answer to one POST."""
-        self.writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        status = int((await self.reader.readline()).split()[1])
-        length = None
-        while (line := await self.reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        if length is None:
-            raise RuntimeError("the service answered without a Content-Length")
-        return status, await self.reader.readexactly(length)
 
 
 async def load(
@@ -155,90 +98,48 @@ async def page_one_query_per_person(store: Store) -> float:
 
 
 async def main(args: argparse.Namespace) -> None:
-    secret = secrets.token_urlsafe(48)
-    with tempfile.TemporaryDirectory(prefix="skillweave-bench-") as folder:
-        embedded = EmbeddedArcadeDB(Path(folder) / "data", heap="4g")
-        endpoint = embedded.start()
-        store = await Store.connect(endpoint)
-        await ensure_schema(store)
-        console.print(f"seeding {args.people:,} people ...")
-        org = generate_organisation(people=args.people, seed=7)
-        await write_organisation(store, org, create=True)
-        port = free_port()
-        env = {
-            **os.environ,
-            "NEO4J_URI": endpoint.uri,
-            "NEO4J_USER": endpoint.user,
-            "NEO4J_PASSWORD": endpoint.password,
-            "NEO4J_DATABASE": endpoint.database,
-            "SKILLWEAVE_JWT_SECRET": secret,
-            "SKILLWEAVE_DATA_DIR": str(Path(folder) / "app"),
-        }
-        server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port", str(port),
-             "--log-level", "warning"],
-            env=env,
-        )  # fmt: skip
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(120):
-                try:
-                    if httpx.get(f"{url}/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.5)
-            tokens = Tokens(
-                secret,
-                issuer="skillweave",
-                audience="skillweave-api",
-                lifetime=dt.timedelta(hours=1),
-            )
-            token = tokens.mint(org.people[0].id, Role.HR)
-            rng = random.Random(1)
-            ids = [p.id for p in org.people]
-            cursors: list[str | None] = [None]
-            async with httpx.AsyncClient(
-                base_url=url, headers={"Authorization": f"Bearer {token}"}
-            ) as http:
-                for _ in range(20):
-                    r = (
-                        await http.post(
-                            "/graphql", json={"query": PAGE, "variables": {"after": cursors[-1]}}
-                        )
-                    ).json()
-                    cursors.append(r["data"]["people"]["pageInfo"]["endCursor"])
-            # warm up the JIT and caches
-            await load(
-                url,
-                token,
-                [{"query": PERSON, "variables": {"id": rng.choice(ids)}} for _ in range(100)],
-                4,
-            )
-            await load(url, token, [{"query": PAGE, "variables": {"after": c}} for c in cursors], 4)
+    async with running_service(args.people) as service:
+        url, store, org = service.url, service.store, service.org
+        token = service.tokens.mint(org.people[0].id, Role.HR)
+        rng = random.Random(1)
+        ids = [p.id for p in org.people]
+        cursors: list[str | None] = [None]
+        async with httpx.AsyncClient(
+            base_url=url, headers={"Authorization": f"Bearer {token}"}
+        ) as http:
+            for _ in range(20):
+                r = (
+                    await http.post(
+                        "/graphql", json={"query": PAGE, "variables": {"after": cursors[-1]}}
+                    )
+                ).json()
+                cursors.append(r["data"]["people"]["pageInfo"]["endCursor"])
+        # warm up the JIT and caches
+        await load(
+            url,
+            token,
+            [{"query": PERSON, "variables": {"id": rng.choice(ids)}} for _ in range(100)],
+            4,
+        )
+        await load(url, token, [{"query": PAGE, "variables": {"after": c}} for c in cursors], 4)
 
-            results = []
-            for clients in args.clients:
-                person = await load(
-                    url, token,
-                    [{"query": PERSON, "variables": {"id": rng.choice(ids)}} for _ in range(args.requests)],
-                    clients,
-                )  # fmt: skip
-                page = await load(
-                    url, token,
-                    [{"query": PAGE, "variables": {"after": rng.choice(cursors)}} for _ in range(args.requests // 2)],
-                    clients,
-                )  # fmt: skip
-                results.append((clients, person, page))
-            baseline = [await page_one_query_per_person(store) for _ in range(args.baseline_runs)]
-            single = await load(
-                url, token, [{"query": PAGE, "variables": {"after": None}}] * args.baseline_runs, 1
-            )
-        finally:
-            server.terminate()
-            server.wait(30)
-            await store.close()
-            embedded.stop()
+        results = []
+        for clients in args.clients:
+            person = await load(
+                url, token,
+                [{"query": PERSON, "variables": {"id": rng.choice(ids)}} for _ in range(args.requests)],
+                clients,
+            )  # fmt: skip
+            page = await load(
+                url, token,
+                [{"query": PAGE, "variables": {"after": rng.choice(cursors)}} for _ in range(args.requests // 2)],
+                clients,
+            )  # fmt: skip
+            results.append((clients, person, page))
+        baseline = [await page_one_query_per_person(store) for _ in range(args.baseline_runs)]
+        single = await load(
+            url, token, [{"query": PAGE, "variables": {"after": None}}] * args.baseline_runs, 1
+        )
 
     table = Table(title=f"GraphQL over HTTP, {args.people:,} people (ms; requests/s)")
     for column in (

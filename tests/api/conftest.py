@@ -75,6 +75,7 @@ def app_settings(**overrides: Any) -> AppSettings:
     values: dict[str, Any] = {
         "skillweave_jwt_secret": SECRET,
         "skillweave_expiry_sweep_seconds": 3600,
+        "skillweave_health_max_age_seconds": 0,  # every report current; see test_health_cache
     }
     values.update(overrides)
     return AppSettings(**values)

@@ -1,0 +1,137 @@
+"""What the HTTP benchmarks share: a seeded service in its own process, and a lean client.
+
+``running_service`` seeds a fresh embedded store and runs uvicorn (one worker) on it,
+as production runs; ``Connection`` posts GraphQL over one keep-alive connection at a
+fraction of httpx's CPU cost (on 2 cores the load generator shares the machine).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from api.auth import Tokens
+from graph.embedded import EmbeddedArcadeDB
+from graph.organisation import Organisation, write_organisation
+from graph.schema import ensure_schema
+from graph.seed import generate_organisation
+from graph.store import Store
+
+
+def free_port() -> int:
+    """A free loopback port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection that posts pre-encoded GraphQL bodies."""
+
+    def __init__(self, url: str, token: str) -> None:
+        parsed = httpx.URL(url)
+        self.host, self.port = parsed.host, parsed.port or 80
+        self.head = (
+            f"POST /graphql HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        ).encode()
+
+    async def __aenter__(self) -> Connection:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+    async def post(self, body: bytes) -> tuple[int, bytes]:
+        """The status and body of the answer to one POST."""
+        self.writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        status = int((await self.reader.readline()).split()[1])
+        length = None
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        if length is None:
+            raise RuntimeError("the service answered without a Content-Length")
+        return status, await self.reader.readexactly(length)
+
+
+@dataclass
+class Service:
+    """A running service: where it listens, how to sign tokens, what it was seeded with."""
+
+    url: str
+    tokens: Tokens
+    org: Organisation
+    store: Store
+    """A connection of the benchmark's own to the same store (for in-process baselines)."""
+
+
+@contextlib.asynccontextmanager
+async def running_service(
+    people: int, *, seed: int = 7, heap: str = "4g"
+) -> AsyncIterator[Service]:
+    """Seed ``people`` into a fresh embedded store and serve it with uvicorn until exit."""
+    secret = secrets.token_urlsafe(48)
+    with tempfile.TemporaryDirectory(prefix="skillweave-bench-") as folder:
+        embedded = EmbeddedArcadeDB(Path(folder) / "data", heap=heap)
+        endpoint = embedded.start()
+        store = await Store.connect(endpoint)
+        server: subprocess.Popen[bytes] | None = None
+        try:
+            await ensure_schema(store)
+            print(f"seeding {people:,} people ...", flush=True)
+            org = generate_organisation(people=people, seed=seed)
+            await write_organisation(store, org, create=True)
+            port = free_port()
+            env = {
+                **os.environ,
+                "NEO4J_URI": endpoint.uri,
+                "NEO4J_USER": endpoint.user,
+                "NEO4J_PASSWORD": endpoint.password,
+                "NEO4J_DATABASE": endpoint.database,
+                "SKILLWEAVE_JWT_SECRET": secret,
+                "SKILLWEAVE_DATA_DIR": str(Path(folder) / "app"),
+            }
+            server = subprocess.Popen(
+                [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
+                 "--port", str(port), "--log-level", "warning"],
+                env=env,
+            )  # fmt: skip
+            url = f"http://127.0.0.1:{port}"
+            for _ in range(240):
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{url}/readyz").status_code == 200:
+                        break
+                await asyncio.sleep(0.5)
+            tokens = Tokens(
+                secret, issuer="skillweave", audience="skillweave-api",
+                lifetime=dt.timedelta(hours=2),
+            )  # fmt: skip
+            yield Service(url, tokens, org, store)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(30)
+            await store.close()
+            embedded.stop()

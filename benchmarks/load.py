@@ -1,0 +1,223 @@
+"""Load test: a mixed workload of agents, moderators and HR against a 10,000-person store.
+
+    python benchmarks/load.py                        # 10,000 people, 32 clients, 60 s
+    python benchmarks/load.py --people 2000 --clients 8 --seconds 20 --requests 2000
+
+Seeds a fresh embedded store, runs the service in its own process (uvicorn, one
+worker) and drives it over loopback from N concurrent clients, each signed in as one
+person: most are agents (their profile, mentor suggestions, the directory, and writes to
+their own skills, goals and profile), some moderators (squad suggestions, squad lists),
+some HR (network-health reports of the organisation and of a site). A run stops at
+``--seconds`` or ``--requests``, whichever comes first.
+
+Reported per operation: requests, errors, throughput and p50/p95/p99 latency. The
+reference in the same run is ``mentorSuggestions`` from a single client with nothing
+else running. Targets: 0 errors; ``mentorSuggestions`` p95 <= 100 ms at 32 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p).resolve() != _HERE]
+
+from rich.console import Console  # noqa: E402
+
+from api.auth import Role  # noqa: E402
+from benchmarks._report import Report  # noqa: E402
+from benchmarks._service import Connection, percentile, running_service  # noqa: E402
+from graph.organisation import Organisation  # noqa: E402
+
+console = Console()
+
+ME = "{ me { id name skills { level skill { name } } learningGoals { priority skill { name } } mentorships { status } communities { name } } }"
+SUGGEST = "{ mentorSuggestions(first: 10) { score explanation mentor { id name site } matchedSkills { teacherLevel learnerLevel skill { name } } } }"
+DIRECTORY = "query($site: String, $after: String) { people(first: 20, after: $after, filter: {site: $site}) { totalCount edges { node { id name title skills { level skill { name } } } } } }"
+SET_SKILL = (
+    "mutation($skill: String!, $level: Int!) { setSkill(skill: $skill, level: $level) { id } }"
+)
+ADD_GOAL = "mutation($skill: String!, $priority: Priority!) { addLearningGoal(skill: $skill, priority: $priority) { id } }"
+PROFILE = "mutation($shift: String!) { updateProfile(input: {shift: $shift}) { id shift } }"
+SQUADS = "query($pool: [ID!]!) { suggestSquads(pool: $pool, size: 6, count: 4) { coverage coverageBound squads { memberIds functions } } }"
+SQUAD_LIST = "{ squads(status: ACTIVE) { id name members { role person { name } } } }"
+HEALTH = "query($scope: HealthScopeInput) { networkHealth(scope: $scope) { people heavyStatus metrics { name value } loadDistribution { active mentors } skillBalance(first: 15) { supply demand skill { name } } } }"  # fmt: skip
+SKILLS = ["SQL", "Excel", "Empathy", "Zendesk", "Forecasting", "Coaching", "Power BI"]
+SHIFTS = ["day", "evening", "night"]
+
+# (operation, weight) per role; an agent's are most of the traffic
+MIX = {
+    Role.AGENT: [("me", 30), ("mentorSuggestions", 30), ("directory", 15), ("setSkill", 5),
+                 ("addLearningGoal", 3), ("updateProfile", 2)],
+    Role.MODERATOR: [("suggestSquads", 3), ("squads", 3), ("directory", 2)],
+    Role.HR: [("networkHealth(site)", 3), ("networkHealth(org)", 2), ("directory", 1)],
+}  # fmt: skip
+ROLE_OF_CLIENT = [Role.MODERATOR, Role.HR] + [Role.AGENT] * 6  # 1 in 8 each: moderator, HR
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def body(operation: str, rng: random.Random, org: Organisation) -> bytes:
+    """One request of ``operation``, pre-encoded."""
+    sites = sorted({p.site for p in org.people})
+    query, variables = {
+        "me": (ME, {}),
+        "mentorSuggestions": (SUGGEST, {}),
+        "directory": (DIRECTORY, {"site": rng.choice(sites)}),
+        "setSkill": (SET_SKILL, {"skill": rng.choice(SKILLS), "level": rng.randint(1, 5)}),
+        "addLearningGoal": (ADD_GOAL, {"skill": rng.choice(SKILLS), "priority": rng.choice(["HIGH", "MEDIUM", "LOW"])}),
+        "updateProfile": (PROFILE, {"shift": rng.choice(SHIFTS)}),
+        "suggestSquads": (SQUADS, {"pool": [p.id for p in rng.sample(org.people, 60)]}),
+        "squads": (SQUAD_LIST, {}),
+        "networkHealth(site)": (HEALTH, {"scope": {"site": rng.choice(sites)}}),
+        "networkHealth(org)": (HEALTH, {"scope": None}),
+    }[operation]  # fmt: skip
+    return json.dumps({"query": query, "variables": variables}).encode()
+
+
+async def client(
+    url: str, token: str, role: Role, org: Organisation, rng: random.Random,
+    results: Results, stop_at: float, budget: list[int],
+) -> None:  # fmt: skip
+    operations, weights = zip(*MIX[role], strict=True)
+    async with Connection(url, token) as http:
+        while time.perf_counter() < stop_at and budget[0] > 0:
+            budget[0] -= 1
+            operation = rng.choices(operations, weights)[0]
+            payload = body(operation, rng, org)
+            started = time.perf_counter()
+            try:
+                status, answer = await http.post(payload)
+            except (OSError, RuntimeError, ValueError) as error:
+                results.errors[operation].append(f"transport: {error}")
+                return
+            results.latencies[operation].append((time.perf_counter() - started) * 1000)
+            if status != 200 or b'"errors"' in answer:
+                results.errors[operation].append(f"{status} {answer[:300]!r}")
+
+
+async def run(url: str, service_tokens: object, people: list[tuple[str, Role]], org: Organisation,
+              seconds: float, requests: int, seed: int) -> tuple[Results, float, int]:  # fmt: skip
+    results = Results()
+    budget = [requests]
+    rng = random.Random(seed)
+    started = time.perf_counter()
+    stop_at = started + seconds
+    tasks = [
+        client(url, service_tokens.mint(pid, role), role, org, random.Random(rng.random()),  # type: ignore[attr-defined]
+               results, stop_at, budget)
+        for pid, role in people
+    ]  # fmt: skip
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    return results, elapsed, requests - budget[0]
+
+
+def choose_people(org: Organisation, clients: int, rng: random.Random) -> list[tuple[str, Role]]:
+    """A distinct person for each client: agents with goals, trainers, managers."""
+    with_goals = [p.id for p in org.people if p.goals]
+    trainers = [p.id for p in org.people if p.role.value == "trainer"] or with_goals
+    managers = [p.id for p in org.people if p.role.value == "manager"] or with_goals
+    pools = {Role.AGENT: with_goals, Role.MODERATOR: trainers, Role.HR: managers}
+    chosen = []
+    for i in range(clients):
+        role = ROLE_OF_CLIENT[i % len(ROLE_OF_CLIENT)]
+        chosen.append((rng.choice(pools[role]), role))
+    return chosen
+
+
+async def main(args: argparse.Namespace) -> None:
+    report = Report(console)
+    rng = random.Random(args.seed)
+    async with running_service(args.people) as service:
+        org = service.org
+        people = choose_people(org, args.clients, rng)
+        agent = next(pid for pid, role in people if role is Role.AGENT)
+        console.print("warming up ...")
+        await run(service.url, service.tokens, people, org, 15, 400, args.seed + 1)
+        # the reference: suggestions from one client, nothing else running
+        single = Results()
+        async with Connection(service.url, service.tokens.mint(agent, Role.AGENT)) as http:
+            for _ in range(args.reference):
+                started = time.perf_counter()
+                await http.post(body("mentorSuggestions", rng, org))
+                single.latencies["mentorSuggestions"].append((time.perf_counter() - started) * 1000)
+        console.print(
+            f"running {args.clients} clients for {args.seconds:.0f} s or {args.requests:,} requests ..."
+        )
+        results, elapsed, sent = await run(
+            service.url, service.tokens, people, org, args.seconds, args.requests, args.seed
+        )
+
+    rows = []
+    for operation in sorted(results.latencies, key=lambda o: -len(results.latencies[o])):
+        values = results.latencies[operation]
+        rows.append([
+            operation, f"{len(values):,}", str(len(results.errors[operation])),
+            f"{len(values) / elapsed:.1f}", f"{statistics.median(values):.1f}",
+            f"{percentile(values, 0.95):.1f}", f"{percentile(values, 0.99):.1f}",
+        ])  # fmt: skip
+    everything = [v for values in results.latencies.values() for v in values]
+    errors = sum(len(e) for e in results.errors.values())
+    rows.append(["all", f"{len(everything):,}", str(errors), f"{len(everything) / elapsed:.1f}",
+                 f"{statistics.median(everything):.1f}", f"{percentile(everything, 0.95):.1f}",
+                 f"{percentile(everything, 0.99):.1f}"])  # fmt: skip
+    roles = {r: sum(1 for _, role in people if role is r) for r in Role if r is not Role.ADMIN}
+    report.heading(
+        f"Load: {args.people:,} people, {args.clients} clients, {elapsed:.1f} s, {sent:,} requests"
+    )
+    report.table(
+        "Per operation (latency in ms, throughput in requests/s)",
+        ["operation", "requests", "errors", "req/s", "p50", "p95", "p99"],
+        rows,
+        notes=[
+            f"clients: {', '.join(f'{n} {r.value}' for r, n in roles.items())}; one uvicorn worker; loopback"
+        ],
+    )
+    ref = single.latencies["mentorSuggestions"]
+    loaded = results.latencies.get("mentorSuggestions", [float("nan")])
+    p95 = percentile(loaded, 0.95)
+    report.table(
+        "mentorSuggestions: alone vs under the mixed load",
+        ["run", "p50 ms", "p95 ms", "p95 vs alone"],
+        [["one client, nothing else", f"{statistics.median(ref):.1f}", f"{percentile(ref, 0.95):.1f}", "1.0x"],
+         [f"{args.clients} clients, mixed", f"{statistics.median(loaded):.1f}", f"{p95:.1f}",
+          f"{p95 / percentile(ref, 0.95):.1f}x"]],
+    )  # fmt: skip
+    report.note(f"errors: {errors} (target 0: {'met' if errors == 0 else 'MISSED'})")
+    report.note(
+        f"mentorSuggestions p95 at {args.clients} clients: {p95:.1f} ms (target <= 100 ms: {'met' if p95 <= 100 else 'MISSED'})"
+    )
+    for operation, messages in results.errors.items():
+        for message in messages[:3]:
+            console.print(f"[red]{operation}[/red]: {message}")
+    if args.markdown:
+        Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.markdown).write_text("\n".join(report.markdown))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--requests", type=int, default=20_000)
+    parser.add_argument("--reference", type=int, default=200, help="single-client suggestions")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--markdown", default=str(_HERE / "results" / "load.md"))
+    asyncio.run(main(parser.parse_args()))
