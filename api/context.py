@@ -8,11 +8,12 @@ from typing import Any, ParamSpec, TypeVar
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
+from api import directory
 from api.auth import Principal
 from api.loaders import Loaders
 from api.settings import AppSettings
 from graph.projection import ProjectionKeeper
-from graph.skills import SkillCatalog, load_catalog
+from graph.skills import SkillCatalog
 from graph.store import Store, Work
 
 P = ParamSpec("P")
@@ -29,7 +30,6 @@ class Context:
     principal: Principal
     settings: AppSettings
     loaders: Loaders = field(init=False)
-    _catalog: SkillCatalog | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.keeper)
@@ -47,10 +47,8 @@ class Context:
         return result
 
     async def catalog(self) -> SkillCatalog:
-        """Every skill, to resolve typed names and aliases (loaded once per request)."""
-        if self._catalog is None:
-            self._catalog = await self.store.fetch(load_catalog)
-        return self._catalog
+        """Every skill, to resolve typed names and aliases (kept with the projection)."""
+        return directory.skill_catalog(await self.loaders.projection())
 
 
 Info = StrawberryInfo[Context, Any]

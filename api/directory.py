@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graph import model
+from graph.skills import SkillCatalog
 from matching.data import MentorshipDetails
 from matching.projection import Projection, person, skill
 
@@ -376,17 +377,91 @@ def facets(projection: Projection) -> Facets:
     return found
 
 
+class _Matches:
+    """The people one filter matches, sorted by (name, id), kept in step with the graph.
+
+    Sorting 10,000 people again after every write made each directory page after a
+    write cost a full scan; :meth:`refresh` re-checks only the people a change touched.
+    """
+
+    def __init__(self, projection: Projection, where: PeopleFilter) -> None:
+        self.where = where
+        self.entries = sorted(matching_people(projection, where))
+        self.name_of = {pid: name for name, pid in self.entries}
+
+    def refresh(self, projection: Projection, people: Sequence[str]) -> bool:
+        """Re-place each changed person; always still valid afterwards."""
+        for pid in people:
+            old = self.name_of.pop(pid, None)
+            if old is not None:
+                del self.entries[bisect.bisect_left(self.entries, (old, pid))]
+            attrs = projection.graph.nodes.get(person(pid))
+            if (
+                attrs
+                and attrs.get("kind") == "person"
+                and _matches(projection, pid, attrs, self.where)
+            ):
+                name = str(attrs.get("name") or "")
+                bisect.insort(self.entries, (name, pid))
+                self.name_of[pid] = name
+        return True
+
+
+MAX_DIRECTORY_FILTERS = 64
+"""Filters whose sorted matches are kept at once; past it they are all dropped and rebuilt."""
+
+
 def page_of_people(
     projection: Projection, where: PeopleFilter, *, first: int, after: tuple[str, str] | None
 ) -> tuple[list[tuple[str, str]], bool, int]:
-    """One page of the directory by (name, id) after ``after``, whether more follow, and the total.
-
-    The sorted list for a filter is kept with the projection until the graph changes.
-    """
+    """One page of the directory by (name, id) after ``after``, whether more follow, and the total."""
     key = ("directory", where)
-    matched: list[tuple[str, str]] = projection.derived.get(key) or []
-    if key not in projection.derived:
-        matched = projection.derived[key] = sorted(matching_people(projection, where))
+    found: _Matches | None = projection.derived.get(key)
+    if found is None:
+        kept = [k for k in projection.derived if isinstance(k, tuple) and k[:1] == ("directory",)]
+        if len(kept) >= MAX_DIRECTORY_FILTERS:
+            for k in kept:
+                del projection.derived[k]
+        found = projection.derived[key] = _Matches(projection, where)
+    matched = found.entries
     start = bisect.bisect_right(matched, after) if after is not None else 0
     page = matched[start : start + first]
     return page, start + first < len(matched), len(matched)
+
+
+class _Catalog:
+    """The skill catalog read from the projection's skill nodes, kept across changes.
+
+    Skills almost never change; people do. A change keeps the catalog unless a person
+    it touched now refers to a skill the catalog does not know (a new skill arrived).
+    """
+
+    def __init__(self, projection: Projection) -> None:
+        found = (
+            skill_record(projection, node[1])
+            for node, attrs in projection.graph.nodes(data=True)
+            if node[0] == "skill" and attrs.get("kind") == "skill"
+        )
+        self.catalog = SkillCatalog(
+            sorted((s for s in found if s is not None), key=lambda s: (s.name, s.key))
+        )
+
+    def refresh(self, projection: Projection, people: Sequence[str]) -> bool:
+        """False when a changed person holds or wants a skill the catalog lacks."""
+        g = projection.graph
+        for pid in people:
+            node = person(pid)
+            if node in g and any(
+                target[0] == "skill" and target[1] not in self.catalog.skills
+                for _, target in g.out_edges(node)
+            ):
+                return False
+        return True
+
+
+def skill_catalog(projection: Projection) -> SkillCatalog:
+    """Every skill of the projection, to resolve typed names and aliases in memory."""
+    found: _Catalog | None = projection.derived.get("skill-catalog")
+    if found is None:
+        found = projection.derived["skill-catalog"] = _Catalog(projection)
+    return found.catalog

@@ -172,3 +172,24 @@ async def test_squads_and_communities(org: Store, api: Api) -> None:
         as_=AGENT,
     )
     assert one == {"squad": {"name": "SQL circle"}, "community": {"name": "Data for frontline"}}
+
+
+async def test_filtered_directory_pages_follow_changes(org: Store, api: Api) -> None:
+    query = "query($f: PeopleFilter) { people(filter: $f, first: 50) { totalCount edges { node { id } } } }"
+
+    def ids(filter: dict[str, object]) -> list[str]:
+        page = api.ok(query, {"f": filter}, as_=AGENT)["people"]
+        assert page["totalCount"] == len(page["edges"])
+        return [e["node"]["id"] for e in page["edges"]]
+
+    strong_sql = {"skill": "sql", "minLevel": 4}
+    day = {"shift": "day"}
+    assert ids(strong_sql) == ["ben", "omar"] and ids(day) == ["omar"]  # both kept from here on
+    api.ok('mutation { setSkill(skill: "sql", level: 5) { id } }', as_=AGENT)  # ana joins
+    api.ok('mutation { setSkill(skill: "sql", level: 2) { id } }', as_=("ben", AGENT[1]))
+    api.ok(
+        'mutation { updateProfile(input: {shift: "day", name: "Zed Santos"}) { id } }', as_=AGENT
+    )
+    assert ids(strong_sql) == ["omar", "ana"], "ben left, ana (now Zed) sorts last"
+    assert ids(day) == ["omar", "ana"]
+    assert ids({"skill": "zendesk"}) == ["ana"], "a new filter is built from the changed graph"
