@@ -39,8 +39,30 @@ class PeopleFilter:
     open_to_mentoring: bool | None = None
 
 
+class _PersonRecords(dict[str, model.Person]):
+    """People already read from the projection, each dropped when a change touches them."""
+
+    def refresh(self, projection: Projection, people: Sequence[str]) -> bool:
+        """Forget the changed people; the rest stay as they are."""
+        for pid in people:
+            self.pop(pid, None)
+        return True
+
+
 def person_record(projection: Projection, person_id: str) -> model.Person | None:
-    """A person as :mod:`graph.model` has it, from the projection."""
+    """A person as :mod:`graph.model` has it, from the projection (kept until they change)."""
+    records: _PersonRecords | None = projection.derived.get("person-records")
+    if records is None:
+        records = projection.derived["person-records"] = _PersonRecords()
+    found = records.get(person_id)
+    if found is None:
+        found = _read_person(projection, person_id)
+        if found is not None:
+            records[person_id] = found
+    return found
+
+
+def _read_person(projection: Projection, person_id: str) -> model.Person | None:
     g = projection.graph
     node = person(person_id)
     if node not in g or g.nodes[node].get("kind") != "person":
