@@ -144,8 +144,9 @@ class NetworkHealthReport:
     people: int = strawberry.field(description="People in scope.")
     metrics: list[HealthMetric] = strawberry.field(description="Every number, with definitions.")
     heavy_status: str = strawberry.field(
-        description="Brokers and clusters: `ready` (current), `stale` (of an older graph, being "
-        "recomputed) or `computing` (not available yet)."
+        description="Brokers and clusters: `ready` (current), `stale` (of an older graph; "
+        "recomputed at most every SKILLWEAVE_HEALTH_MAX_AGE_SECONDS) or `computing` (not "
+        "available yet)."
     )
     load_distribution: list[LoadLevel] = strawberry.field(description="Mentors by active mentees.")
 

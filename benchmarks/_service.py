@@ -63,9 +63,20 @@ class Connection:
         await self.writer.wait_closed()
 
     async def post(self, body: bytes) -> tuple[int, bytes]:
-        """The status and body of the answer to one POST."""
-        self.writer.write(self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        status = int((await self.reader.readline()).split()[1])
+        """The status and body of the answer to one POST.
+
+        A connection the server closed while idle (uvicorn's keep-alive timeout is 5 s) is
+        opened again and the request sent once more, as an HTTP client would.
+        """
+        request = self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+        self.writer.write(request)
+        line = await self.reader.readline()
+        if not line:
+            await self.__aexit__()
+            await self.__aenter__()
+            self.writer.write(request)
+            line = await self.reader.readline()
+        status = int(line.split()[1])
         length = None
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.partition(b":")

@@ -42,3 +42,13 @@ def test_ci_runs_the_readme_test_command() -> None:
     match = re.search(r"```(?:bash|sh)\n# 2\. .*?\n(.+?)\n```", readme, re.S)
     assert match, "the README's quick start must show the test command as step 2"
     assert match.group(1).strip() in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    from api.settings import AppSettings
+    from graph.settings import StoreSettings
+
+    readme = (ROOT / "README.md").read_text()
+    names = [*AppSettings.model_fields, *StoreSettings.model_fields]
+    missing = [n.upper() for n in names if f"`{n.upper()}`" not in readme]
+    assert not missing, f"add these to the README's configuration table: {missing}"
