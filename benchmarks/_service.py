@@ -100,7 +100,7 @@ class Service:
 
 @contextlib.asynccontextmanager
 async def running_service(
-    people: int, *, seed: int = 7, heap: str = "4g"
+    people: int, *, seed: int = 7, heap: str = "4g", workers: int = 1
 ) -> AsyncIterator[Service]:
     """Seed ``people`` into a fresh embedded store and serve it with uvicorn until exit."""
     secret = secrets.token_urlsafe(48)
@@ -126,7 +126,7 @@ async def running_service(
             }
             server = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
-                 "--port", str(port), "--log-level", "warning"],
+                 "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
                 env=env,
             )  # fmt: skip
             url = f"http://127.0.0.1:{port}"

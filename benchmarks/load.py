@@ -180,7 +180,7 @@ def report_run(
         "Per operation (latency in ms, throughput in requests/s)",
         ["operation", "requests", "errors", "req/s", "p50", "p95", "p99"],
         rows,
-        notes=[f"clients: {who}; one uvicorn worker; loopback"],
+        notes=[f"clients: {who}; uvicorn workers: {args.workers}; loopback"],
     )
     loaded = results.latencies.get("mentorSuggestions", [float("nan")])
     p95 = percentile(loaded, 0.95)
@@ -203,7 +203,7 @@ def report_run(
 async def main(args: argparse.Namespace) -> None:
     report = Report(console)
     rng = random.Random(args.seed)
-    async with running_service(args.people) as service:
+    async with running_service(args.people, workers=args.workers) as service:
         org = service.org
         people = choose_people(org, args.clients, rng)
         agent = next(pid for pid, role in people if role is Role.AGENT)
@@ -239,6 +239,7 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--reference", type=int, default=200, help="single-client suggestions")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(
         "--think", type=float, nargs="+", default=[0.0, 1.0],
         help="seconds each client pauses between requests, on average; one run per value",
