@@ -4,11 +4,13 @@ A client that sent ``createSquad`` and lost the answer (a timeout, the store goi
 away mid-commit) cannot know whether the squad exists. With an ``idempotencyKey`` it
 sends the same mutation again: the record's id is derived from the caller and the
 key, so the retry finds the first record and returns it instead of making a second.
-Two racing retries meet at the id's uniqueness constraint; the loser re-reads.
+Two racing retries meet at the id's uniqueness constraint; the loser re-reads and
+returns the winner's record.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from collections.abc import Awaitable, Callable
@@ -17,7 +19,7 @@ from typing import Annotated, TypeVar
 import strawberry
 
 from api.errors import BadInput
-from graph.errors import Conflict
+from graph.errors import Conflict, NotFound
 
 T = TypeVar("T")
 KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")
@@ -58,8 +60,12 @@ async def once(
         return existing
     try:
         return await create()
-    except Conflict:
-        existing = await find(record_id)  # a racing retry with the same key won
-        if existing is None:
-            raise
-        return existing
+    except (Conflict, NotFound):
+        # A racing retry with the same key won. Neo4j reports the clash as a uniqueness
+        # conflict; ArcadeDB may instead let this transaction's own reads miss the record.
+        for wait in (0.0, 0.05, 0.2, 0.5):  # the winner may still be committing
+            await asyncio.sleep(wait)
+            existing = await find(record_id)
+            if existing is not None:
+                return existing
+        raise
