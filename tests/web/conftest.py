@@ -22,13 +22,13 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.auth import Role, Tokens
+from api.auth import Tokens
 from graph.embedded import BoltEndpoint
 from graph.organisation import write_organisation
 from graph.schema import ensure_schema
 from graph.seed import generate_organisation
 from graph.store import Store
-from tests.api.conftest import ServerThread, app_settings, store_settings_for
+from tests.api.conftest import Api, ServerThread, app_settings, store_settings_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -84,31 +84,11 @@ def demo(site: ServerThread) -> dict[str, dict[str, str]]:
     return {u["role"]: u for u in users}
 
 
-class Graphql:
-    """The API as a test checks it, next to what the browser shows."""
-
-    def __init__(self, url: str, tokens: Tokens) -> None:
-        self.url = url
-        self.tokens = tokens
-
-    def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, *, as_: tuple[str, Role]
-    ) -> dict[str, Any]:
-        response = httpx.post(
-            f"{self.url}/graphql",
-            json={"query": query, "variables": variables or {}},
-            headers={"Authorization": f"Bearer {self.tokens.mint(*as_)}"},
-            timeout=60,
-        )
-        body: dict[str, Any] = response.json()
-        assert "errors" not in body, body
-        data: dict[str, Any] = body["data"]
-        return data
-
-
 @pytest.fixture(scope="module")
-def graphql(site: ServerThread, web_tokens: Tokens) -> Graphql:
-    return Graphql(site.url, web_tokens)
+def api(site: ServerThread, web_tokens: Tokens) -> Iterator[Api]:
+    """The API as a test checks it, next to what the browser shows."""
+    with httpx.Client(base_url=site.url, timeout=60) as client:
+        yield Api(client, web_tokens)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import httpx
 from playwright.sync_api import expect
 
 from api.auth import Role, Tokens
-from tests.web.conftest import Graphql, sign_in_as_demo
+from tests.api.conftest import Api
+from tests.web.conftest import sign_in_as_demo
 
 REPORT = """query($scope: HealthScopeInput) {
   networkHealth(scope: $scope) {
@@ -41,11 +42,11 @@ def shown(name: str, value: float | None) -> str:
     return f"{round(value):,}"
 
 
-def report_when_ready(graphql: Graphql, hr: tuple[str, Role], scope: Any = None) -> Any:
+def report_when_ready(api: Api, hr: tuple[str, Role], scope: Any = None) -> Any:
     """The report once brokers and clusters are computed (they run in the background)."""
     deadline = time.monotonic() + 60
     while True:
-        report = graphql(REPORT, {"scope": scope}, as_=hr)["networkHealth"]
+        report = api.ok(REPORT, {"scope": scope}, as_=hr)["networkHealth"]
         if report["heavyStatus"] == "ready" or time.monotonic() > deadline:
             return report
         time.sleep(0.5)
@@ -63,10 +64,10 @@ def assert_headline_equals(page: Any, report: Any) -> None:
 
 
 def test_hr_sees_the_apis_numbers_in_tiles_charts_and_tables(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql
+    page: Any, demo: dict[str, dict[str, str]], api: Api
 ) -> None:
     hr = (demo["hr"]["personId"], Role.HR)
-    report = report_when_ready(graphql, hr)
+    report = report_when_ready(api, hr)
     assert report["heavyStatus"] == "ready"
 
     sign_in_as_demo(page, "hr")
@@ -95,11 +96,11 @@ def test_hr_sees_the_apis_numbers_in_tiles_charts_and_tables(
 
 
 def test_the_scope_selector_shows_one_sites_numbers(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql
+    page: Any, demo: dict[str, dict[str, str]], api: Api
 ) -> None:
     hr = (demo["hr"]["personId"], Role.HR)
-    site = graphql("{ facets { sites } }", as_=hr)["facets"]["sites"][0]
-    report = report_when_ready(graphql, hr, {"site": site})
+    site = api.ok("{ facets { sites } }", as_=hr)["facets"]["sites"][0]
+    report = report_when_ready(api, hr, {"site": site})
 
     sign_in_as_demo(page, "hr")
     page.select_option("#scope-form select[name=kind]", "site")

@@ -8,7 +8,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from api.auth import Role, Tokens
-from tests.web.conftest import Graphql, sign_in_as_demo, sign_in_with_token
+from tests.api.conftest import Api
+from tests.web.conftest import sign_in_as_demo, sign_in_with_token
 
 SUGGESTED = (
     """query($id: ID) { mentorSuggestions(personId: $id, first: 10) { mentor { id name } } }"""
@@ -19,10 +20,10 @@ MENTORSHIPS = """query($id: ID) {
 
 
 def test_an_agent_sees_the_same_suggestions_as_the_api_and_requests_a_mentor(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql
+    page: Any, demo: dict[str, dict[str, str]], api: Api
 ) -> None:
     agent = demo["agent"]
-    expected = graphql(SUGGESTED, {"id": agent["personId"]}, as_=(agent["personId"], Role.AGENT))
+    expected = api.ok(SUGGESTED, {"id": agent["personId"]}, as_=(agent["personId"], Role.AGENT))
     names = [s["mentor"]["name"] for s in expected["mentorSuggestions"]]
     assert names, "the seeded demo agent should have mentor suggestions"
 
@@ -42,7 +43,7 @@ def test_an_agent_sees_the_same_suggestions_as_the_api_and_requests_a_mentor(
     row = page.locator("#mentorship-list li[data-status=REQUESTED]")
     expect(row).to_contain_text(f"Mentored by {names[0]}")
 
-    stored = graphql(MENTORSHIPS, {"id": agent["personId"]}, as_=(agent["personId"], Role.AGENT))
+    stored = api.ok(MENTORSHIPS, {"id": agent["personId"]}, as_=(agent["personId"], Role.AGENT))
     requested = [m for m in stored["mentorships"] if m["status"] == "REQUESTED"]
     assert len(requested) == 1
     assert requested[0]["mentor"]["id"] == expected["mentorSuggestions"][0]["mentor"]["id"]
@@ -51,12 +52,12 @@ def test_an_agent_sees_the_same_suggestions_as_the_api_and_requests_a_mentor(
 
 
 def test_the_mentor_accepts_the_request(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql, web_tokens: Tokens
+    page: Any, demo: dict[str, dict[str, str]], api: Api, web_tokens: Tokens
 ) -> None:
     agent = demo["agent"]
     pending = [
         m
-        for m in graphql(MENTORSHIPS, {"id": agent["personId"]}, as_=(agent["personId"], Role.HR))[
+        for m in api.ok(MENTORSHIPS, {"id": agent["personId"]}, as_=(agent["personId"], Role.HR))[
             "mentorships"
         ]
         if m["status"] == "REQUESTED"
@@ -72,7 +73,7 @@ def test_the_mentor_accepts_the_request(
     expect(page.locator("#toast")).to_contain_text(f"You now mentor {agent['name']}")
     expect(row).to_have_attribute("data-status", "ACTIVE")
 
-    after = graphql(MENTORSHIPS, {"id": mentor_id}, as_=(mentor_id, Role.AGENT))
+    after = api.ok(MENTORSHIPS, {"id": mentor_id}, as_=(mentor_id, Role.AGENT))
     assert {m["id"]: m["status"] for m in after["mentorships"]}[pending[0]["id"]] == "ACTIVE"
 
 

@@ -6,12 +6,11 @@ import re
 from collections import Counter
 from typing import Any
 
-import httpx
 from playwright.sync_api import expect
 
-from api.auth import Role, Tokens
-from tests.api.conftest import ServerThread
-from tests.web.conftest import Graphql, sign_in_as_demo
+from api.auth import Role
+from tests.api.conftest import Api
+from tests.web.conftest import sign_in_as_demo
 
 SITES = """{ facets { sites } }"""
 POOL_PAGE = """query($filter: PeopleFilter, $after: String) {
@@ -34,58 +33,36 @@ def moderator_of(demo: dict[str, dict[str, str]]) -> tuple[str, Role]:
     return (demo["moderator"]["personId"], Role.MODERATOR)
 
 
-def pool_of(graphql: Graphql, site: str, as_: tuple[str, Role]) -> list[dict[str, Any]]:
+def pool_of(api: Api, site: str, as_: tuple[str, Role]) -> list[dict[str, Any]]:
     """Everyone at ``site``, as the page pages through the directory."""
     people: list[dict[str, Any]] = []
     after = None
     while True:
-        page = graphql(POOL_PAGE, {"filter": {"site": site}, "after": after}, as_=as_)["people"]
+        page = api.ok(POOL_PAGE, {"filter": {"site": site}, "after": after}, as_=as_)["people"]
         people += [e["node"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             return people
         after = page["pageInfo"]["endCursor"]
 
 
-def biggest_site(graphql: Graphql, as_: tuple[str, Role]) -> tuple[str, list[dict[str, Any]]]:
-    pools = {
-        site: pool_of(graphql, site, as_) for site in graphql(SITES, as_=as_)["facets"]["sites"]
-    }
+def biggest_site(api: Api, as_: tuple[str, Role]) -> tuple[str, list[dict[str, Any]]]:
+    pools = {site: pool_of(api, site, as_) for site in api.ok(SITES, as_=as_)["facets"]["sites"]}
     site = max(sorted(pools), key=lambda s: len(pools[s]))
     return site, pools[site]
 
 
-def api_error(
-    site: ServerThread,
-    tokens: Tokens,
-    query: str,
-    variables: dict[str, Any],
-    *,
-    as_: tuple[str, Role],
-) -> dict[str, Any]:
-    """The first error the API answers ``query`` with."""
-    body = httpx.post(
-        f"{site.url}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {tokens.mint(*as_)}"},
-        timeout=60,
-    ).json()
-    assert body.get("errors"), body
-    error: dict[str, Any] = body["errors"][0]
-    return error
-
-
 def test_a_moderator_builds_and_creates_a_squad_from_a_suggestion(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql
+    page: Any, demo: dict[str, dict[str, str]], api: Api
 ) -> None:
     moderator = moderator_of(demo)
-    site_name, pool = biggest_site(graphql, moderator)
+    site_name, pool = biggest_site(api, moderator)
     assert len(pool) >= 8, "the biggest site holds two squads of four"
     # The two skills most people at the site are strong in, so the squads can cover them.
     strong = Counter(
         s["skill"]["name"] for person in pool for s in person["skills"] if s["level"] >= 4
     )
     focus = sorted(strong, key=lambda name: (-strong[name], name))[:2]
-    expected = graphql(
+    expected = api.ok(
         SUGGEST,
         {"pool": [p["id"] for p in pool], "size": 4, "count": 2, "focus": focus},
         as_=moderator,
@@ -138,7 +115,7 @@ def test_a_moderator_builds_and_creates_a_squad_from_a_suggestion(
     expect(row).to_have_count(1)
     expect(row).to_contain_text("3 members")
 
-    stored = graphql(ACTIVE_SQUADS, as_=moderator)["squads"]
+    stored = api.ok(ACTIVE_SQUADS, as_=moderator)["squads"]
     mine = [q for q in stored if q["name"] == SQUAD_NAME]
     assert len(mine) == 1
     roles = {m["personId"]: m["role"] for m in first["squadInput"]["members"]}
@@ -149,11 +126,9 @@ def test_a_moderator_builds_and_creates_a_squad_from_a_suggestion(
     assert removed["id"] not in {m["person"]["id"] for m in mine[0]["members"]}
 
 
-def test_a_moderator_archives_a_squad(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql
-) -> None:
+def test_a_moderator_archives_a_squad(page: Any, demo: dict[str, dict[str, str]], api: Api) -> None:
     moderator = moderator_of(demo)
-    assert any(q["name"] == SQUAD_NAME for q in graphql(ACTIVE_SQUADS, as_=moderator)["squads"])
+    assert any(q["name"] == SQUAD_NAME for q in api.ok(ACTIVE_SQUADS, as_=moderator)["squads"])
 
     sign_in_as_demo(page, "moderator")
     row = page.locator("#squad-list li", has_text=SQUAD_NAME)
@@ -161,30 +136,22 @@ def test_a_moderator_archives_a_squad(
     row.get_by_role("button", name=f"Archive {SQUAD_NAME}").click()
     expect(page.locator("#toast")).to_have_text(f"Archived {SQUAD_NAME}.")
     expect(row).to_have_count(0)
-    assert not any(q["name"] == SQUAD_NAME for q in graphql(ACTIVE_SQUADS, as_=moderator)["squads"])
+    assert not any(q["name"] == SQUAD_NAME for q in api.ok(ACTIVE_SQUADS, as_=moderator)["squads"])
 
 
 def test_bad_input_shows_the_apis_message(
     page: Any,
     demo: dict[str, dict[str, str]],
-    graphql: Graphql,
-    site: ServerThread,
-    web_tokens: Tokens,
+    api: Api,
 ) -> None:
     moderator = moderator_of(demo)
-    site_name, pool = biggest_site(graphql, moderator)
+    site_name, pool = biggest_site(api, moderator)
     ids = [p["id"] for p in pool]
-    too_many = api_error(
-        site, web_tokens, SUGGEST, {"pool": ids, "size": 12, "count": 50}, as_=moderator
-    )
+    too_many = api.error(SUGGEST, {"pool": ids, "size": 12, "count": 50}, as_=moderator)
     assert too_many["extensions"]["code"] == "BAD_USER_INPUT"
     assert "need 600 people" in too_many["message"]
-    klingon = api_error(
-        site,
-        web_tokens,
-        SUGGEST,
-        {"pool": ids, "size": 4, "count": 2, "focus": ["Klingon"]},
-        as_=moderator,
+    klingon = api.error(
+        SUGGEST, {"pool": ids, "size": 4, "count": 2, "focus": ["Klingon"]}, as_=moderator
     )
     assert klingon["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Klingon" in klingon["message"]
@@ -216,10 +183,10 @@ def test_bad_input_shows_the_apis_message(
 
 
 def test_a_moderator_creates_a_community(
-    page: Any, demo: dict[str, dict[str, str]], graphql: Graphql
+    page: Any, demo: dict[str, dict[str, str]], api: Api
 ) -> None:
     moderator = moderator_of(demo)
-    topics = [s["name"] for s in graphql("{ skills { name } }", as_=moderator)["skills"][:2]]
+    topics = [s["name"] for s in api.ok("{ skills { name } }", as_=moderator)["skills"][:2]]
 
     sign_in_as_demo(page, "moderator")
     expect(page.locator("#community-list")).not_to_contain_text("Loading")
@@ -235,7 +202,7 @@ def test_a_moderator_creates_a_community(
     expect(row).to_contain_text(f"topics {', '.join(topics)}")
     expect(form.get_by_label(re.compile(r"^Name"))).to_have_value("")
 
-    found = graphql(
+    found = api.ok(
         '{ communities(search: "Night owls") { name description topicSkills { name } } }',
         as_=moderator,
     )["communities"]
