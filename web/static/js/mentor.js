@@ -2,7 +2,7 @@
 // and the communities recommended for me.
 import { gql, newKey } from "./api.js";
 import { requireSession } from "./session.js";
-import { busy, failed, fill, h, loading, renderHeader, splitList, titleCase, toast } from "./ui.js";
+import { busy, failed, fill, h, loading, options, renderHeader, splitList, titleCase, toast } from "./ui.js";
 
 const session = requireSession();
 
@@ -109,11 +109,6 @@ function bindProfileForms() {
 }
 
 // ---------------------------------------------------------------- suggestions
-function options(select, values) {
-  const first = select.options[0];
-  select.replaceChildren(first, ...values.map((v) => h("option", { value: v }, v)));
-}
-
 function filterValues() {
   const form = document.getElementById("filters");
   const filter = {};

@@ -2,13 +2,11 @@
 // members and create them; the active squads and the communities of practice.
 import { allPeople, gql, newKey } from "./api.js";
 import { requireSession } from "./session.js";
-import { busy, failed, fill, h, loading, number, renderHeader, splitList, titleCase, toast } from "./ui.js";
+import { busy, failed, fill, h, loading, number, options, renderHeader, splitList, titleCase, toast } from "./ui.js";
 
 const session = requireSession();
 
 const MAX_POOL = 2000;
-// A row's text takes the room left by its button, so the button stays on the same line.
-const GROW = "flex: 1 1 10rem; min-width: 0";
 
 const START = `{
   me { id name }
@@ -51,11 +49,6 @@ let available = new Set();
 let cards = [];
 
 // ---------------------------------------------------------------- form helpers
-function options(select, values, label = (v) => v) {
-  const first = select.options[0];
-  select.replaceChildren(first, ...values.map((v) => h("option", { value: v }, label(v))));
-}
-
 function functionChecks(functions) {
   fill(document.getElementById("functions"), functions.map((f) =>
     h("label", {}, h("input", { type: "checkbox", name: "function", value: f }), titleCase(f))));
@@ -185,7 +178,7 @@ function squadCard(s, index) {
     count.textContent = `(${members.length})`;
     fill(memberList, members.length
       ? members.map((m) => h("li", { dataset: { personId: m.id } },
-          h("div", { style: GROW }, h("div", { class: "member-name" }, m.name),
+          h("div", { class: "grow" }, h("div", { class: "member-name" }, m.name),
             h("div", { class: "hint" }, `${titleCase(m.function)} · ${titleCase(m.role)}`)),
           h("button", { type: "button", class: "secondary", "aria-label": `Remove ${m.name}`, disabled: created,
             onclick: () => removeMember(m.id) }, "Remove")))
@@ -313,7 +306,7 @@ async function loadSquads() {
 function squadRow(q) {
   const names = q.members.map((m) => m.person.name);
   return h("li", { dataset: { squadId: q.id } },
-    h("div", { style: GROW },
+    h("div", { class: "grow" },
       h("strong", { class: "squad-name" }, q.name),
       h("div", { class: "hint" }, [
         `${q.members.length} member${q.members.length === 1 ? "" : "s"}`,

@@ -19,6 +19,12 @@ export function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Replace a select's choices after its first ("any") option.
+export function options(select, values, label = (v) => v) {
+  const first = select.options[0];
+  select.replaceChildren(first, ...values.map((v) => h("option", { value: v }, label(v))));
+}
+
 export function fill(container, ...children) {
   container.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
   container.removeAttribute("aria-busy");
