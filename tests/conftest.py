@@ -7,9 +7,11 @@ wipe the graph they run on, so never point them at data you want to keep.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -18,6 +20,8 @@ from graph.schema import ensure_schema
 from graph.settings import StoreSettings
 from graph.skills import load_taxonomy, relate_skills, upsert_skills
 from graph.store import Store
+
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="session")
@@ -42,12 +46,31 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]
     server.stop()
 
 
+def run_aside(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end from sync code whose thread may already run an event loop
+    (Playwright's sync API, a sync test in an anyio session)."""
+    with ThreadPoolExecutor(1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
+
+async def empty(store: Store) -> None:
+    """Delete the whole graph and set the schema up again."""
+    await store.query("MATCH (n) DETACH DELETE n")
+    await ensure_schema(store)
+
+
+async def write_taxonomy(store: Store) -> None:
+    """Load the bundled skill taxonomy."""
+    taxonomy = load_taxonomy()
+    await store.write(upsert_skills, taxonomy.skills)
+    await store.write(relate_skills, taxonomy.related)
+
+
 @pytest.fixture
 async def store(endpoint: BoltEndpoint) -> AsyncIterator[Store]:
     """A store connected to an empty graph with the schema in place."""
     store = await Store.connect(endpoint)
-    await store.query("MATCH (n) DETACH DELETE n")
-    await ensure_schema(store)
+    await empty(store)
     yield store
     await store.close()
 
@@ -55,9 +78,7 @@ async def store(endpoint: BoltEndpoint) -> AsyncIterator[Store]:
 @pytest.fixture
 async def taxonomy_store(store: Store) -> Store:
     """The clean store with the bundled skill taxonomy loaded."""
-    taxonomy = load_taxonomy()
-    await store.write(upsert_skills, taxonomy.skills)
-    await store.write(relate_skills, taxonomy.related)
+    await write_taxonomy(store)
     return store
 
 

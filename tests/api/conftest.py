@@ -222,9 +222,14 @@ def small_org() -> list[Person]:
     ]
 
 
+async def write_small_org(store: Store) -> None:
+    """The two teams and the people of :func:`small_org`."""
+    await store.write(teams.upsert_teams, [VOICE, CHAT])
+    await store.write(people.write_people, small_org())
+
+
 @pytest.fixture
 async def org(taxonomy_store: Store) -> Store:
     """The taxonomy plus a small organisation: see the role constants above."""
-    await taxonomy_store.write(teams.upsert_teams, [VOICE, CHAT])
-    await taxonomy_store.write(people.write_people, small_org())
+    await write_small_org(taxonomy_store)
     return taxonomy_store

@@ -11,11 +11,9 @@ The suite runs a bounded number of examples; ``python scripts/fuzz.py`` runs man
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import os
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +26,12 @@ from hypothesis_graphql import strategies as gql
 from hypothesis_graphql.strategies import Mode
 
 from api.auth import Role, Tokens
-from graph import communities, mentorships, people, squads, teams
+from graph import communities, mentorships, squads
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember
-from graph.schema import ensure_schema
-from graph.skills import load_taxonomy, relate_skills, upsert_skills
 from graph.store import Store
-from tests.api.conftest import ADMIN, AGENT, CHAT, HR, MODERATOR, VOICE, ServerThread, small_org
+from tests.api.conftest import ADMIN, AGENT, HR, MODERATOR, ServerThread, write_small_org
+from tests.conftest import empty, run_aside, write_taxonomy
 
 SCHEMA = (Path(__file__).parents[2] / "schema.graphql").read_text()
 EXAMPLES = int(os.environ.get("SKILLWEAVE_FUZZ_EXAMPLES", "30"))
@@ -51,13 +48,9 @@ SCALARS = {
 
 async def _seed(endpoint: BoltEndpoint) -> None:
     async with await Store.connect(endpoint) as store:
-        await store.query("MATCH (n) DETACH DELETE n")
-        await ensure_schema(store)
-        taxonomy = load_taxonomy()
-        await store.write(upsert_skills, taxonomy.skills)
-        await store.write(relate_skills, taxonomy.related)
-        await store.write(teams.upsert_teams, [VOICE, CHAT])
-        await store.write(people.write_people, small_org())
+        await empty(store)
+        await write_taxonomy(store)
+        await write_small_org(store)
         active = await store.write(
             mentorships.request_mentorship, mentee_id="ben", mentor_id="omar", focus_skills=["sql"]
         )
@@ -71,8 +64,7 @@ async def _seed(endpoint: BoltEndpoint) -> None:
 @pytest.fixture(scope="module")
 def seeded(endpoint: BoltEndpoint, server: ServerThread) -> Iterator[ServerThread]:
     """The session's service over the small organisation (seeded once for the module)."""
-    with ThreadPoolExecutor(1) as worker:
-        worker.submit(asyncio.run, _seed(endpoint)).result()
+    run_aside(_seed(endpoint))  # Playwright or anyio may run a loop in this thread
     yield server
 
 

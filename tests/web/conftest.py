@@ -9,12 +9,10 @@ error the page raised.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +23,10 @@ from api.app import create_app
 from api.auth import Tokens
 from graph.embedded import BoltEndpoint
 from graph.organisation import write_organisation
-from graph.schema import ensure_schema
 from graph.seed import generate_organisation
 from graph.store import Store
 from tests.api.conftest import Api, ServerThread, app_settings, store_settings_for
+from tests.conftest import empty, run_aside
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -51,8 +49,7 @@ CHROMIUM_FLAGS = [
 async def _seed(endpoint: BoltEndpoint) -> None:
     store = await Store.connect(endpoint)
     try:
-        await store.query("MATCH (n) DETACH DELETE n")
-        await ensure_schema(store)
+        await empty(store)
         await write_organisation(store, generate_organisation(people=PEOPLE, seed=7), create=True)
     finally:
         await store.close()
@@ -61,9 +58,7 @@ async def _seed(endpoint: BoltEndpoint) -> None:
 @pytest.fixture(scope="module")
 def site(endpoint: BoltEndpoint) -> Iterator[ServerThread]:
     """The app with demo sign-in on, over a freshly seeded organisation (one per test module)."""
-    # Playwright's sync API runs an event loop in this thread: seed from another one.
-    with ThreadPoolExecutor(1) as worker:
-        worker.submit(asyncio.run, _seed(endpoint)).result()
+    run_aside(_seed(endpoint))  # Playwright or anyio may run a loop in this thread
     app = create_app(
         app_settings(skillweave_demo_signin=True), store_settings=store_settings_for(endpoint)
     )
