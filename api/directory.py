@@ -312,6 +312,43 @@ def _read_community(projection: Projection, community_id: str) -> model.Communit
     )
 
 
+def _group_ids(projection: Projection, kind: str) -> list[str]:
+    """Every squad or community id, kept with the projection until the graph changes."""
+    kept: list[str] | None = projection.derived.get(("group-ids", kind))
+    if kept is None:
+        kept = projection.derived[("group-ids", kind)] = sorted(
+            node[1] for node in projection.graph if node[0] == kind
+        )
+    return kept
+
+
+def list_squads(
+    projection: Projection, status: model.SquadStatus | None = None
+) -> list[model.Squad]:
+    """Squads, newest first (then by id), optionally of one status: as the store lists them."""
+    found = [squad_record(projection, q) for q in _group_ids(projection, "squad")]
+    chosen = [q for q in found if q is not None and (status is None or q.status is status)]
+    chosen.sort(key=lambda q: q.id)
+    # newest first; a squad without a date first, as Neo4j sorts nulls in descending order
+    chosen.sort(key=lambda q: (q.created_at is None, q.created_at or _EPOCH), reverse=True)
+    return chosen
+
+
+def list_communities(projection: Projection, search: str | None = None) -> list[model.Community]:
+    """Communities whose name or description contains ``search`` (any case), by name."""
+    needle = search.strip().lower() if search and search.strip() else None
+    found = [community_record(projection, c) for c in _group_ids(projection, "community")]
+    return sorted(
+        (
+            c
+            for c in found
+            if c is not None
+            and (needle is None or needle in c.name.lower() or needle in c.description.lower())
+        ),
+        key=lambda c: (c.name, c.id),
+    )
+
+
 def _groups_of(projection: Projection, person_id: str, kind: str) -> list[str]:
     node = person(person_id)
     if node not in projection.graph:

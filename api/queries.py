@@ -26,7 +26,7 @@ from api.types import (
     SquadStatus,
     Team,
 )
-from graph import communities, skills, squads, teams
+from graph import skills, teams
 
 
 async def person_or_error(info: Info, person_id: str) -> Person:
@@ -149,8 +149,7 @@ class Query(MatchingQueries, HealthQueries):
 
     @strawberry.field(description="Squads, newest first, optionally of one status.")
     async def squads(self, info: Info, status: SquadStatus | None = None) -> list[Squad]:
-        found = await info.context.store.fetch(squads.list_squads, status=status)
-        await info.context.loaders.projection()  # members and skills resolve from it
+        found = directory.list_squads(await info.context.loaders.projection(), status)
         return [Squad.of(q) for q in found]
 
     @strawberry.field(description="A squad by id, with its members.")
@@ -166,8 +165,7 @@ class Query(MatchingQueries, HealthQueries):
     async def communities(self, info: Info, search: str | None = None) -> list[Community]:
         if search is not None and len(search) > 100:
             raise BadInput("`search` is limited to 100 characters.")
-        found = await info.context.store.fetch(communities.list_communities, search=search)
-        await info.context.loaders.projection()  # members and skills resolve from it
+        found = directory.list_communities(await info.context.loaders.projection(), search)
         return [Community.of(c) for c in found]
 
     @strawberry.field(description="A community by id, with members and moderators.")
