@@ -145,30 +145,27 @@ async def write_people(
 _GET_PEOPLE = """
 UNWIND $ids AS id
 MATCH (p:Person {id: id})
-OPTIONAL MATCH (p)-[:MEMBER_OF]->(t:Team)
-OPTIONAL MATCH (p)-[:REPORTS_TO]->(m:Person)
-CALL { WITH p
-  OPTIONAL MATCH (p)-[h:HAS_SKILL]->(s:Skill)
-  RETURN collect(CASE WHEN s IS NULL THEN NULL ELSE {skill: s.key, level: h.level} END) AS skills }
-CALL { WITH p
-  OPTIONAL MATCH (p)-[w:WANTS_TO_LEARN]->(s:Skill)
-  RETURN collect(CASE WHEN s IS NULL THEN NULL ELSE {skill: s.key, priority: w.priority} END) AS goals }
-RETURN properties(p) AS props, t.id AS team, m.id AS manager, skills, goals
+RETURN properties(p) AS props,
+  [(p)-[:MEMBER_OF]->(t:Team) | t.id] AS teams,
+  [(p)-[:REPORTS_TO]->(m:Person) | m.id] AS managers,
+  [(p)-[h:HAS_SKILL]->(s:Skill) | {skill: s.key, level: h.level}] AS skills,
+  [(p)-[w:WANTS_TO_LEARN]->(s:Skill) | {skill: s.key, priority: w.priority}] AS goals
 """
+"""Pattern comprehensions rather than OPTIONAL MATCH: ArcadeDB scans every relationship of
+the type for the latter (see :mod:`graph.export`)."""
 
 
 def person_from_record(row: Record) -> Person:
-    """A :class:`Person` from a row of ``props``, ``team``, ``manager``, ``skills``, ``goals``."""
+    """A :class:`Person` from a row of ``props``, ``teams``, ``managers``, ``skills``, ``goals``."""
     props = row["props"]
     values = {name: props[name] for name in PERSON_PROPERTIES if props.get(name) is not None}
     values["role"] = JobRole(values.get("role", JobRole.AGENT))
     values["languages"] = tuple(values.get("languages", ()))
-    skills = [s for s in row.get("skills") or () if s]
-    goals = [g for g in row.get("goals") or () if g]
+    skills, goals = row["skills"], row["goals"]
     return Person(
         **values,
-        team_id=row.get("team"),
-        manager_id=row.get("manager"),
+        team_id=next(iter(row["teams"]), None),
+        manager_id=next(iter(row["managers"]), None),
         skills=tuple(SkillLevel(s["skill"], int(s["level"])) for s in skills),
         goals=tuple(LearningGoal(g["skill"], int(g["priority"])) for g in goals),
     )
