@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -414,26 +415,59 @@ class Facets:
     languages: tuple[str, ...]
 
 
-def facets(projection: Projection) -> Facets:
-    """Sites, functions, shifts and languages in use, kept until the graph changes."""
-    found: Facets | None = projection.derived.get("facets")
-    if found is None:
-        values: dict[str, set[str]] = {"site": set(), "function": set(), "shift": set()}
-        languages: set[str] = set()
-        for node, attrs in projection.graph.nodes(data=True):
-            if node[0] != "person" or attrs.get("kind") != "person":
+_FACET_FIELDS = ("site", "function", "shift")
+
+
+class _FacetCounts:
+    """How many people hold each site, function, shift and language, kept in step.
+
+    HR's scope check asks whether a site is in use on every health request; counting
+    again over 10,000 people after each write would cost a full scan, so
+    :meth:`refresh` moves only the changed people's values.
+    """
+
+    def __init__(self, projection: Projection) -> None:
+        self.held: dict[str, tuple[tuple[str, str], ...]] = {}
+        self.counts: Counter[tuple[str, str]] = Counter()
+        self.facets: Facets | None = None
+        self.refresh(projection, projection.people())
+
+    def refresh(self, projection: Projection, people: Sequence[str]) -> bool:
+        """Replace the changed people's values; always still valid afterwards."""
+        for pid in people:
+            self.counts.subtract(self.held.pop(pid, ()))
+            attrs = projection.graph.nodes.get(person(pid))
+            if not attrs or attrs.get("kind") != "person":
                 continue
-            for name, seen in values.items():
-                if attrs.get(name):
-                    seen.add(str(attrs[name]))
-            languages.update(str(lang) for lang in attrs.get("languages") or ())
-        found = projection.derived["facets"] = Facets(
-            sites=tuple(sorted(values["site"])),
-            functions=tuple(sorted(values["function"])),
-            shifts=tuple(sorted(values["shift"])),
-            languages=tuple(sorted(languages)),
-        )
-    return found
+            values = tuple((name, str(attrs[name])) for name in _FACET_FIELDS if attrs.get(name))
+            values += tuple(("language", str(lang)) for lang in attrs.get("languages") or ())
+            self.held[pid] = values
+            self.counts.update(values)
+        self.facets = None
+        return True
+
+    def current(self) -> Facets:
+        """The values at least one person holds, each sorted."""
+        if self.facets is None:
+            held: dict[str, list[str]] = {"site": [], "function": [], "shift": [], "language": []}
+            for (name, value), n in self.counts.items():
+                if n > 0:
+                    held[name].append(value)
+            self.facets = Facets(
+                sites=tuple(sorted(held["site"])),
+                functions=tuple(sorted(held["function"])),
+                shifts=tuple(sorted(held["shift"])),
+                languages=tuple(sorted(held["language"])),
+            )
+        return self.facets
+
+
+def facets(projection: Projection) -> Facets:
+    """Sites, functions, shifts and languages in use, kept in step with the graph."""
+    counts = projection.derived.get("facets")
+    if not isinstance(counts, _FacetCounts):
+        counts = projection.derived["facets"] = _FacetCounts(projection)
+    return counts.current()
 
 
 class _Matches:

@@ -363,13 +363,14 @@ async def current_report(
 
 def check_scope(projection: Projection, scope: HealthScope) -> None:
     """Refuse a scope that names no team, site or function of the graph."""
-    g = projection.graph
-    if scope.team is not None and ("team", scope.team) not in g:
+    if scope.team is not None and ("team", scope.team) not in projection.graph:
         raise BadInput(f"No team with id {scope.team!r}.")
-    for kind, value in (("site", scope.site), ("function", scope.function)):
-        if value is not None and not any(
-            g.nodes[n].get(kind) == value for n in g if n[0] == "person"
-        ):
+    in_use = directory.facets(projection)
+    for kind, value, known in (
+        ("site", scope.site, in_use.sites),
+        ("function", scope.function, in_use.functions),
+    ):
+        if value is not None and value not in known:
             raise BadInput(f"Nobody works at {kind} {value!r}.")
 
 

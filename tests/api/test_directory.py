@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from api import directory
-from graph import communities, mentorships, squads
+from graph import communities, mentorships, people, squads
+from graph.changes import record_change
 from graph.model import MentorshipStatus, SquadMember, SquadRole, SquadStatus
 from graph.organisation import write_organisation
 from graph.projection import ProjectionKeeper
@@ -152,3 +153,28 @@ async def test_kept_group_records_follow_changes(store: Store) -> None:
     after = directory.community_record(await keeper.current(), community.id)
     assert after == await store.read(communities.get_community, community.id)
     assert after is not None and outsider in after.member_ids
+
+
+async def test_facets_follow_profile_changes(store: Store) -> None:
+    org = generate_organisation(people=40, seed=4)
+    await write_organisation(store, org, create=True)
+    keeper = ProjectionKeeper(store)
+    before = directory.facets(await keeper.current())
+    assert before.sites == tuple(sorted({p.site for p in org.people}))
+    assert "graveyard" not in before.shifts and "Klingon" not in before.languages
+
+    someone = org.people[0]
+    await store.write(
+        people.update_profile, someone.id, {"shift": "graveyard", "languages": ["Klingon"]}
+    )
+    after = directory.facets(await keeper.current())
+    assert "graveyard" in after.shifts and "Klingon" in after.languages
+    assert after.sites == before.sites
+
+    # the last person on a site moves away: the site is no longer offered
+    site = someone.site
+    others = [p.id for p in org.people if p.site == site]
+    await store.query("MATCH (p:Person) WHERE p.id IN $ids SET p.site = 'Elsewhere'", ids=others)
+    await store.write(record_change, people=others)  # as an HRIS import logs its changes
+    moved = directory.facets(await keeper.current())
+    assert site in after.sites and site not in moved.sites
