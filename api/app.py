@@ -120,6 +120,14 @@ async def _sweep_expired_requests(store: Store, every: float) -> None:
         await asyncio.sleep(every)
 
 
+async def _stop(tasks: list[asyncio.Task[None]]) -> None:
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(
     settings: AppSettings | None = None,
     *,
@@ -141,7 +149,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = store is None
         app.state.store = store if store is not None else await Store.open(store_settings)
-        app.state.keeper = ProjectionKeeper(app.state.store)
+        # a process of its own (not an app inside tests) keeps its projection out of the
+        # garbage collector's walks
+        app.state.keeper = ProjectionKeeper(app.state.store, freeze_heap=owned)
         try:
             await app.state.keeper.current()  # load the projection before the first request
         except StoreError as error:
@@ -166,11 +176,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in background:
-                task.cancel()
-            for task in background:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await _stop(background)
             await app.state.heavy_metrics.close()
             if owned:
                 await app.state.store.close()

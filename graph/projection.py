@@ -12,6 +12,7 @@ next use, never an older graph than the version it checked.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Awaitable, Callable
 
 from graph.changes import changes_since
@@ -60,10 +61,19 @@ def _retrieved(ticket: asyncio.Future[Projection]) -> None:
 
 
 class ProjectionKeeper:
-    """Holds one :class:`~matching.projection.Projection` and brings it up to date on use."""
+    """Holds one :class:`~matching.projection.Projection` and brings it up to date on use.
 
-    def __init__(self, store: Store) -> None:
+    With ``freeze_heap`` (the served app), each full load ends by moving everything the
+    process holds into the garbage collector's permanent generation (:func:`gc.freeze`).
+    A projection of 10,000 people is about a million objects; left in the collector's
+    oldest generation, each full collection walked them all, pausing every request for
+    about 160 ms, several times a minute under load. Partial refreshes replace little,
+    and what they free is freed by reference counting.
+    """
+
+    def __init__(self, store: Store, *, freeze_heap: bool = False) -> None:
         self.store = store
+        self.freeze_heap = freeze_heap
         self.projection: Projection | None = None
         self.full_loads = 0
         self.partial_loads = 0
@@ -98,6 +108,12 @@ class ProjectionKeeper:
         return self.projection
 
     async def _load_all(self) -> Projection:
-        self.projection = Projection.build(await self.store.read(export_graph))
+        data = await self.store.read(export_graph)
+        if self.freeze_heap:
+            gc.unfreeze()  # the projection this load replaces may now be garbage
+        self.projection = Projection.build(data)
         self.full_loads += 1
+        if self.freeze_heap:
+            gc.collect()
+            gc.freeze()
         return self.projection

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from graph import communities, mentorships, people, squads
@@ -65,3 +67,26 @@ async def test_a_bulk_write_reloads_everything(store: Store) -> None:
     await write_organisation(store, generate_organisation(people=20, seed=1).__class__())
     await keeper.current()
     assert keeper.full_loads == 2
+
+
+async def test_a_frozen_projection_is_left_out_of_garbage_collections(store: Store) -> None:
+    org = generate_organisation(people=60, seed=4)
+    await write_organisation(store, org, create=True)
+    keeper = ProjectionKeeper(store, freeze_heap=True)
+    try:
+        first = await keeper.current()
+        walked = {id(o) for o in gc.get_objects()}
+        assert id(first.graph.adj._atlas) not in walked
+        assert gc.get_freeze_count() > first.graph.number_of_edges()
+
+        # a bulk write reloads everything: the new projection is frozen in turn
+        await write_organisation(store, type(org)())
+        second = await keeper.current()
+        assert keeper.full_loads == 2 and second is not first
+        assert id(second.graph.adj._atlas) not in {id(o) for o in gc.get_objects()}
+    finally:
+        gc.unfreeze()
+
+    plain = ProjectionKeeper(store)
+    loaded = await plain.current()
+    assert id(loaded.graph.adj._atlas) in {id(o) for o in gc.get_objects()}
