@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import psutil
 
 from api.auth import Tokens
 from graph.embedded import EmbeddedArcadeDB
@@ -96,6 +97,37 @@ class Service:
     org: Organisation
     store: Store
     """A connection of the benchmark's own to the same store (for in-process baselines)."""
+    processes: dict[str, int]
+    """Process ids by what they do: ``service`` (uvicorn, whose workers are its children),
+    ``store`` (the embedded ArcadeDB) and ``load generator`` (this process)."""
+
+
+class CpuMeter:
+    """CPU seconds used by each of a service's processes between two calls of :meth:`read`.
+
+    On a machine where the load generator, the service and the store share the cores,
+    where the CPU went says what bounds the throughput.
+    """
+
+    def __init__(self, processes: dict[str, int]) -> None:
+        self.roots = {name: psutil.Process(pid) for name, pid in processes.items()}
+
+    def read(self) -> dict[str, float]:
+        """CPU seconds (user and system) so far, per name.
+
+        Children count with their parent (uvicorn's workers), except this process's own:
+        they are the service and the store, counted apart.
+        """
+        used: dict[str, float] = {}
+        for name, root in self.roots.items():
+            total = 0.0
+            children = root.children(recursive=True) if root.pid != os.getpid() else []
+            for process in [root, *children]:
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    times = process.cpu_times()
+                    total += times.user + times.system
+            used[name] = total
+        return used
 
 
 @contextlib.asynccontextmanager
@@ -139,7 +171,9 @@ async def running_service(
                 secret, issuer="skillweave", audience="skillweave-api",
                 lifetime=dt.timedelta(hours=2),
             )  # fmt: skip
-            yield Service(url, tokens, org, store)
+            processes = {"service": server.pid, "store": embedded.pid or os.getpid()}
+            processes["load generator"] = os.getpid()
+            yield Service(url, tokens, org, store, processes)
         finally:
             if server is not None:
                 server.terminate()

@@ -33,11 +33,12 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p).resolve() != _HERE]
 
+import psutil  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from api.auth import Role  # noqa: E402
 from benchmarks._report import Report  # noqa: E402
-from benchmarks._service import Connection, percentile, running_service  # noqa: E402
+from benchmarks._service import Connection, CpuMeter, percentile, running_service  # noqa: E402
 from graph.organisation import Organisation  # noqa: E402
 
 console = Console()
@@ -78,6 +79,8 @@ ROLE_OF_CLIENT = [Role.MODERATOR, Role.HR] + [Role.AGENT] * 6  # 1 in 8 each: mo
 class Results:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    cpu: dict[str, float] = field(default_factory=dict)
+    """CPU seconds each process used during the run."""
 
 
 def body(operation: str, rng: random.Random, org: Organisation) -> bytes:
@@ -123,8 +126,10 @@ async def client(
 
 async def run(url: str, service_tokens: object, people: list[tuple[str, Role]], org: Organisation,
               seconds: float, requests: int, seed: int, think: float = 0.0,
+              meter: CpuMeter | None = None,
               ) -> tuple[Results, float, int]:  # fmt: skip
     results = Results()
+    before = meter.read() if meter else {}
     budget = [requests]
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -136,6 +141,8 @@ async def run(url: str, service_tokens: object, people: list[tuple[str, Role]], 
     ]  # fmt: skip
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
+    if meter:
+        results.cpu = {name: used - before[name] for name, used in meter.read().items()}
     return results, elapsed, requests - budget[0]
 
 
@@ -192,12 +199,50 @@ def report_run(
          [f"{args.clients} clients, mixed", f"{statistics.median(loaded):.1f}", f"{p95:.1f}",
           f"{p95 / percentile(reference, 0.95):.1f}x"]],
     )  # fmt: skip
+    if results.cpu:
+        report_cpu(report, args, results, elapsed, len(everything), paced=think > 0)
     report.note(f"errors: {errors} (target 0: {'met' if errors == 0 else 'MISSED'})")
     verdict = "met" if p95 <= 100 else "MISSED"
     report.note(f"mentorSuggestions p95: {p95:.1f} ms (target <= 100 ms: {verdict})")
     for operation, messages in results.errors.items():
         for message in messages[:3]:
             console.print(f"[red]{operation}[/red]: {message}")
+
+
+def report_cpu(
+    report: Report, args: argparse.Namespace, results: Results, elapsed: float, answered: int,
+    *, paced: bool,
+) -> None:  # fmt: skip
+    """Where the CPU went, and the latency floor that sets for clients that never pause.
+
+    With ``n`` clients each always waiting for an answer, the service holds ``n`` requests
+    at all times; if each costs ``c`` seconds of its CPU and it can use ``w`` cores, it
+    answers at most ``w / c`` per second, so by Little's law the mean latency is at least
+    ``n * c / w``, however the work is scheduled.
+    """
+    cores = psutil.cpu_count() or 1
+    rows = [
+        [name, f"{used:.1f}", f"{100 * used / (elapsed * cores):.0f}%", f"{1000 * used / answered:.2f}"]
+        for name, used in results.cpu.items()
+    ]  # fmt: skip
+    idle = max(0.0, elapsed * cores - sum(results.cpu.values()))
+    rows.append(["idle (or other)", f"{idle:.1f}", f"{100 * idle / (elapsed * cores):.0f}%", ""])
+    report.table(
+        f"Where the CPU went ({cores} cores)",
+        ["process", "CPU s", "share of machine", "CPU ms per request"],
+        rows,
+    )
+    if paced:
+        return
+    per_request = results.cpu["service"] / answered
+    usable = min(args.workers, cores)
+    floor = 1000 * args.clients * per_request / usable
+    everything = [v for values in results.latencies.values() for v in values]
+    report.note(
+        f"service CPU per request {1000 * per_request:.2f} ms on at most {usable} core(s): with "
+        f"{args.clients} clients always waiting, the mean latency cannot fall below "
+        f"{floor:.0f} ms (Little's law); measured mean {statistics.fmean(everything):.0f} ms"
+    )
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -221,7 +266,7 @@ async def main(args: argparse.Namespace) -> None:
                           f"for {args.seconds:.0f} s or {args.requests:,} requests ...")  # fmt: skip
             results, elapsed, sent = await run(
                 service.url, service.tokens, people, org, args.seconds, args.requests,
-                args.seed, think,
+                args.seed, think, CpuMeter(service.processes),
             )  # fmt: skip
             report_run(report, args, think, people, results, elapsed, sent, reference)
     if args.markdown:

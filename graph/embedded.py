@@ -93,6 +93,11 @@ class EmbeddedArcadeDB:
         """True while the child process is alive."""
         return self._process is not None and self._process.poll() is None
 
+    @property
+    def pid(self) -> int | None:
+        """The child process's id while it runs (benchmarks measure its CPU)."""
+        return self._process.pid if self.running and self._process is not None else None
+
     def start(self) -> BoltEndpoint:
         """Start the store and return its Bolt endpoint once it answers.
 
