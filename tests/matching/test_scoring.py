@@ -238,3 +238,30 @@ def test_the_index_follows_changes_without_a_rebuild(seeded: Projection) -> None
     cand, scores = rebuilt.score(Profiles.of(seeded)[mentee.id])
     again, scores_again = index.score(Profiles.of(seeded)[mentee.id])
     assert cand.tolist() == again.tolist() and scores == pytest.approx(scores_again)
+
+
+def test_more_goals_than_anyone_had_widen_the_index_in_place(seeded: Projection) -> None:
+    index = MentorIndex.of(seeded)
+    profiles = Profiles.of(seeded)
+    slots = index.goal_slot.shape[1]
+    mentee = next(p for p in profiles.values() if p.goals and not p.mentored)
+    wanted = [k for k in sorted(profiles.skill_names) if k not in mentee.goals][: slots + 2]
+    props = dict(seeded.graph.nodes[("person", mentee.id)])
+    props.pop("kind")
+    fresh = GraphData(
+        version=2,
+        people=[
+            PersonData(
+                mentee.id, props, team=mentee.team, manager=mentee.manager,
+                skills=dict(mentee.skills), goals={**mentee.goals, **dict.fromkeys(wanted, 2)},
+            )
+        ],
+    )  # fmt: skip
+    seeded.replace(fresh, people=[mentee.id])
+    assert MentorIndex.of(seeded) is index, "widened in place, not rebuilt"
+    assert index.goal_slot.shape[1] == len(mentee.goals) + len(wanted) > slots
+    rebuilt = MentorIndex(Profiles(seeded))
+    for pid in (mentee.id, *sorted(profiles)[:25]):
+        cand, scores = rebuilt.score(Profiles.of(seeded)[pid])
+        again, scores_again = index.score(Profiles.of(seeded)[pid])
+        assert cand.tolist() == again.tolist() and scores == pytest.approx(scores_again), pid
