@@ -83,7 +83,7 @@ async def health_csv(request: Request) -> Response:
 async def take_full_snapshot(store: Store, keeper: ProjectionKeeper, scope: HealthScope) -> None:
     """Every metric of ``scope``, brokers and clusters included, stored as a snapshot."""
     projection = await keeper.current()
-    population = Population.of(projection)
+    population = Population.of(projection).snapshot()  # the thread reads a still copy
     heavy = await asyncio.to_thread(compute_heavy, population, scope, version=projection.version)
     report = network_health(projection, scope, heavy=False)
     report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)

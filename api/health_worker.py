@@ -3,9 +3,9 @@
 Betweenness and Louvain take seconds to tens of seconds on a large organisation.
 :class:`HeavyMetrics` keeps the latest result per scope; a request that finds it
 older than the projection starts a recomputation in a thread and answers with what
-it has, saying how fresh it is. The thread reads only the health index's plain,
-immutable records (:class:`~matching.health._population.Population`, which the
-light report builds anyway), never the live projection the next request may refresh.
+it has, saying how fresh it is. The thread reads only a snapshot of the health
+index's plain, immutable records (:meth:`~matching.health._population.Population.snapshot`),
+never the live projection or index the next request may refresh.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class HeavyMetrics:
             age = (dt.datetime.now(dt.UTC) - known.computed_at).total_seconds()
             if age < self.min_interval:
                 return  # on a busy graph, recompute at most every min_interval seconds
-        population = Population.of(projection)
+        population = Population.of(projection).snapshot()  # the thread reads a still copy
         self._running[scope] = asyncio.create_task(
             self._compute(population, scope, projection.version)
         )

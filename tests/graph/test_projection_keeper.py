@@ -13,6 +13,7 @@ from graph.organisation import write_organisation
 from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
 from graph.store import Store
+from matching.health._population import Population
 from matching.projection import Projection, person
 
 pytestmark = pytest.mark.anyio
@@ -25,6 +26,8 @@ async def test_incremental_refresh_equals_a_full_rebuild(store: Store) -> None:
     first = await keeper.current()
     assert sorted(first.people()) == sorted(p.id for p in org.people)
     assert keeper.full_loads == 1
+    population = Population.of(first)  # the health index, refreshed with the projection
+    before = population.snapshot()
 
     a, b, c, d = (p.id for p in org.people[10:14])
     await store.query(
@@ -54,6 +57,15 @@ async def test_incremental_refresh_equals_a_full_rebuild(store: Store) -> None:
     assert refreshed.graph.edges[person(c), person(a), request.id]["status"] == "active"
     assert refreshed.graph.nodes[("squad", squad.id)]["status"] == "archived"
     assert refreshed.version == rebuilt.version
+
+    assert Population.of(refreshed) is population, "refreshed in place, not rebuilt"
+    anew = Population(rebuilt)
+    assert list(population.people.items()) == list(anew.people.items())
+    assert population.mentorships == anew.mentorships
+    assert population.groups == anew.groups
+    assert population.people[a].skills["sql"] == 5 and before.people[a].skills.get("sql") != 5
+    assert any(m.id == request.id for m in population.mentorships)
+    assert all(m.id != request.id for m in before.mentorships), "a snapshot stays as it was"
 
     # nothing changed: no reload at all
     await keeper.current()
