@@ -245,6 +245,35 @@ def report_cpu(
     )
 
 
+async def costs_alone(
+    report: Report, url: str, service_tokens: object, people: list[tuple[str, Role]],
+    org: Organisation, meter: CpuMeter, rng: random.Random, repeat: int,
+) -> None:  # fmt: skip
+    """Each operation from one client with nothing else running: latency and CPU per request."""
+    report.heading("One client, nothing else running")
+    rows = []
+    for role, mix in MIX.items():
+        pid = next(p for p, r in people if r is role)
+        async with Connection(url, service_tokens.mint(pid, role)) as http:  # type: ignore[attr-defined]
+            for operation, _ in mix:
+                before, took = meter.read(), []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    await http.post(body(operation, rng, org))
+                    took.append((time.perf_counter() - started) * 1000)
+                used = {
+                    name: 1000 * (v - before[name]) / repeat for name, v in meter.read().items()
+                }
+                rows.append([f"{operation} ({role.value})", f"{statistics.median(took):.1f}",
+                             f"{used['service']:.2f}", f"{used['store']:.2f}"])  # fmt: skip
+    report.table(
+        f"Each operation alone: one client, {repeat} requests each",
+        ["operation", "p50 ms", "service CPU ms", "store CPU ms"],
+        rows,
+        notes=["CPU per request; a write's includes bringing the projection up to date after it"],
+    )
+
+
 async def main(args: argparse.Namespace) -> None:
     report = Report(console)
     rng = random.Random(args.seed)
@@ -261,6 +290,8 @@ async def main(args: argparse.Namespace) -> None:
                 started = time.perf_counter()
                 await http.post(body("mentorSuggestions", rng, org))
                 reference.append((time.perf_counter() - started) * 1000)
+        await costs_alone(report, service.url, service.tokens, people, org,
+                          CpuMeter(service.processes), rng, args.alone)  # fmt: skip
         for think in args.think:
             console.print(f"running {args.clients} clients, think time {think:g} s, "
                           f"for {args.seconds:.0f} s or {args.requests:,} requests ...")  # fmt: skip
@@ -283,6 +314,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--reference", type=int, default=200, help="single-client suggestions")
+    parser.add_argument("--alone", type=int, default=50, help="requests per operation alone")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument(

@@ -2,8 +2,8 @@
 
 :func:`export_graph` reads everything, or only some people and groups (after a
 change), in one read transaction, into the plain records of :mod:`matching.data`.
-Collecting per person keeps the rows few: 10,000 people are 10,000 skill rows,
-not 85,000.
+One row per person carries all their edges (pattern comprehensions), so 10,000
+people are 10,000 rows, not the 85,000 of their skills alone.
 """
 
 from __future__ import annotations
