@@ -14,7 +14,10 @@ think time (each client pausing about a second, as a person reading a page does)
 
 Reported per operation: requests, errors, throughput and p50/p95/p99 latency. The
 reference in the same run is ``mentorSuggestions`` from a single client with nothing
-else running. Targets: 0 errors; ``mentorSuggestions`` p95 <= 100 ms at 32 clients.
+else running; each operation is also timed alone, with the service's and the store's
+CPU per request. Each run says where the CPU went (psutil, per process) and, back to
+back, the mean latency Little's law allows at that CPU cost. Targets: 0 errors;
+``mentorSuggestions`` p95 <= 100 ms at 32 clients.
 """
 
 from __future__ import annotations
