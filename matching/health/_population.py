@@ -166,7 +166,7 @@ class Population:
     """People, mentorships, squads and communities of a projection, as plain records.
 
     Kept with the projection and refreshed with it: a change re-reads only the people it
-    names (and the groups, which are few), where reading everyone again took a fifth of
+    names (and the groups, which are few, when next asked for), where reading everyone again took a fifth of
     a second of the event loop at 10,000 people after every write. The refresh mutates
     this object, so code that reads it outside the event loop (a worker thread) takes a
     :meth:`snapshot` first.
@@ -183,10 +183,22 @@ class Population:
         self.mentorships = sorted(
             (m for m in mentorships if m.mentee in self.people), key=lambda m: m.id
         )
-        self.groups = _groups(g)
+        self._graph = g
+        self._groups: dict[Node, GroupRecord] | None = None
+
+    @property
+    def groups(self) -> dict[Node, GroupRecord]:
+        """Every squad and community by node, read on first use after a change.
+
+        Reading them walks every membership (a few milliseconds), which every write
+        would pay for although only HR's reports read them.
+        """
+        if self._groups is None:
+            self._groups = _groups(self._graph)
+        return self._groups
 
     def refresh(self, projection: Projection, people: Iterable[str]) -> bool:
-        """Re-read the changed people, their mentorships and the groups; in place.
+        """Re-read the changed people and their mentorships, and the groups on next use; in place.
 
         Someone new or gone rebuilds the index instead (``False``), so people stay in
         id order.
@@ -206,7 +218,7 @@ class Population:
                 if m.mentee in self.people and m.mentor in self.people:
                     found[m.id] = m
         self.mentorships = sorted(found.values(), key=lambda m: m.id)
-        self.groups = _groups(g)
+        self._graph, self._groups = g, None
         for name in ("tie_graph", "ties"):  # cached from the records just replaced
             self.__dict__.pop(name, None)
         return True
@@ -216,7 +228,8 @@ class Population:
         copy = object.__new__(Population)
         copy.people = dict(self.people)
         copy.mentorships = list(self.mentorships)
-        copy.groups = dict(self.groups)
+        copy._groups = dict(self.groups)  # read now: the copy never touches the graph
+        copy._graph = self._graph
         return copy
 
     @classmethod
