@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -41,6 +42,12 @@ class Report:
         self.markdown.append("|" + "|".join(aligns) + "|")
         self.markdown += ["| " + " | ".join(row) + " |" for row in rows]
         self.markdown += ["", *(f"{note}  " for note in notes), ""]
+
+    def save(self, path: str | Path, header: Sequence[str] = ()) -> None:
+        """Write the markdown summary (after ``header`` lines) to ``path``, making its folder."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join([*header, *self.markdown]))
 
     def note(self, text: str) -> None:
         self.console.print(text)

@@ -919,7 +919,7 @@ def main(args: argparse.Namespace) -> None:
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.",
         "",
     ]
-    (RESULTS / "health.md").write_text("\n".join(header + report.markdown))
+    report.save(RESULTS / "health.md", header)
     console.print(f"wrote {RESULTS / 'health.md'} and {RESULTS / 'health.json'}")
 
 

@@ -304,8 +304,7 @@ async def main(args: argparse.Namespace) -> None:
             )  # fmt: skip
             report_run(report, args, think, people, results, elapsed, sent, reference)
     if args.markdown:
-        Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.markdown).write_text("\n".join(report.markdown))
+        report.save(args.markdown)
 
 
 if __name__ == "__main__":

@@ -794,7 +794,7 @@ async def main(args: argparse.Namespace) -> None:
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}.",
         "",
     ]
-    (RESULTS / "matching.md").write_text("\n".join(header + report.markdown))
+    report.save(RESULTS / "matching.md", header)
     console.print(f"wrote {RESULTS / 'matching.md'} and {RESULTS / 'matching.json'}")
 
 

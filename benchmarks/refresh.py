@@ -154,8 +154,7 @@ async def main(args: argparse.Namespace) -> None:
         notes=["both reads returned the same records for every sample"],
     )  # fmt: skip
     if args.markdown:
-        Path(args.markdown).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.markdown).write_text("\n".join(report.markdown))
+        report.save(args.markdown)
 
 
 if __name__ == "__main__":
