@@ -213,8 +213,12 @@ class Population:
             self.people[pid] = _person(g, pid)
         found = {m.id: m for m in self.mentorships if not {m.mentor, m.mentee} & changed}
         for pid in changed:
-            mentors = [u[1] for u in g.predecessors(("person", pid)) if u[0] == "person"]
-            for m in [*_mentored_by(g, pid), *(m for u in mentors for m in _mentored_by(g, u))]:
+            mentored = [
+                _mentorship(u[1], pid, key, d)
+                for u, _, key, d in g.in_edges(("person", pid), keys=True, data=True)
+                if d["kind"] == "mentors"
+            ]
+            for m in [*_mentored_by(g, pid), *mentored]:
                 if m.mentee in self.people and m.mentor in self.people:
                     found[m.id] = m
         self.mentorships = sorted(found.values(), key=lambda m: m.id)
