@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import click
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -276,7 +277,10 @@ def token(person_id: str, role: str, hours: float | None) -> None:
     """Print a bearer token for development (signed with the configured secret)."""
     import datetime as dt
 
-    tokens = Tokens.from_settings(AppSettings())
+    try:
+        tokens = Tokens.from_settings(AppSettings())
+    except (RuntimeError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
     lifetime = dt.timedelta(hours=hours) if hours is not None else None
     click.echo(tokens.mint(person_id, Role(role), lifetime=lifetime))
 
@@ -292,6 +296,12 @@ def _print_demo_tokens() -> None:
     for role, (person_id, name) in picks.items():
         console.print(f"  [cyan]{role.value:<9}[/cyan] {name} ({person_id})")
         console.print(f"    {tokens.mint(person_id, role)}", soft_wrap=True)
+
+
+async def _check_store() -> None:
+    """Connect once, set the schema up and disconnect: the store can serve."""
+    store = await Store.open()
+    await store.close()
 
 
 def _export_endpoint(embedded: EmbeddedArcadeDB) -> None:
@@ -310,7 +320,13 @@ def _export_endpoint(embedded: EmbeddedArcadeDB) -> None:
     "--host", default=None, help="Interface to listen on [default: SKILLWEAVE_HOST or 127.0.0.1]."
 )
 @click.option("--port", type=int, default=None, help="Port [default: SKILLWEAVE_PORT or 8000].")
-@click.option("--demo", is_flag=True, help="Seed demo data first when the store is empty.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    envvar="SKILLWEAVE_DEMO",
+    help="Seed demo data first when the store is empty, print a token per role and offer demo "
+    "sign-in (also SKILLWEAVE_DEMO=true; refused in production).",
+)
 @click.option("--demo-people", type=click.IntRange(10, 100_000), default=500, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True)
 def serve(host: str | None, port: int | None, demo: bool, demo_people: int, workers: int) -> None:
@@ -326,6 +342,13 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
     except (RuntimeError, ValueError) as error:
         console.print(f"[red]error:[/red] {error}", soft_wrap=True)
         sys.exit(1)
+    if demo and settings.skillweave_env == "production":
+        console.print(
+            "[red]error:[/red] --demo (SKILLWEAVE_DEMO) prints tokens for every role, admin "
+            "included; it is refused in production. Set SKILLWEAVE_ENV=development for a demo.",
+            soft_wrap=True,
+        )
+        sys.exit(1)
     embedded: EmbeddedArcadeDB | None = None
     if store_settings.embedded:
         embedded = EmbeddedArcadeDB(
@@ -339,6 +362,11 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
         except StoreError as error:
             console.print(f"[red]error:[/red] {error}", soft_wrap=True)
             sys.exit(1)
+    else:
+        # Settings that cannot work (address, credentials, database, server version) end
+        # here with a message naming the setting, before uvicorn starts its workers.
+        console.print(f"Connecting to {store_settings.neo4j_uri} ...")
+        _run(_check_store())
     try:
         if demo:
 
@@ -374,9 +402,22 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
             embedded.stop()
 
 
+def describe_settings_error(error: ValidationError) -> str:
+    """A bad setting as its user sees it: the environment variable, what is wrong, the value."""
+    lines = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]).upper() if problem["loc"] else error.title
+        lines.append(f"{name}={problem.get('input')!r}: {problem['msg']}")
+    return "bad setting: " + "; ".join(lines)
+
+
 def main() -> None:
-    """Entry point of the ``skillweave`` script."""
-    cli(prog_name="skillweave")
+    """Entry point of the ``skillweave`` script: bad settings end with a message, not a trace."""
+    try:
+        cli(prog_name="skillweave")
+    except ValidationError as error:
+        console.print(f"[red]error:[/red] {describe_settings_error(error)}", soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,9 @@ from graph.model import Community
 from graph.store import Record, Tx, run
 
 _RETURN = """
-CALL { WITH c OPTIONAL MATCH (c)-[:ABOUT]->(s:Skill) RETURN collect(s.key) AS topics }
-CALL { WITH c OPTIONAL MATCH (p:Person)-[:IN_COMMUNITY]->(c) RETURN collect(p.id) AS members }
-CALL { WITH c OPTIONAL MATCH (p:Person)-[:MODERATES]->(c) RETURN collect(p.id) AS moderators }
+CALL (c) { OPTIONAL MATCH (c)-[:ABOUT]->(s:Skill) RETURN collect(s.key) AS topics }
+CALL (c) { OPTIONAL MATCH (p:Person)-[:IN_COMMUNITY]->(c) RETURN collect(p.id) AS members }
+CALL (c) { OPTIONAL MATCH (p:Person)-[:MODERATES]->(c) RETURN collect(p.id) AS moderators }
 RETURN c {.*} AS c, topics, members, moderators
 """
 

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Any
+
+from graph.errors import StoreMisconfigured
 
 
 class Backend(enum.Enum):
@@ -36,6 +39,28 @@ class Backend(enum.Enum):
 def backend_from_agent(agent: str) -> Backend:
     """Tell the server kind from the agent string it sends on connect."""
     return Backend.ARCADEDB if "arcadedb" in agent.lower() else Backend.NEO4J
+
+
+MINIMUM_NEO4J = (5, 0)
+"""The oldest Neo4j Skillweave's Cypher runs on (``CREATE CONSTRAINT … REQUIRE``, ``IS NOT NULL``)."""
+
+
+def check_server_version(agent: str) -> None:
+    """Refuse a Neo4j older than 5 by the agent string it announces (ArcadeDB passes).
+
+    Raises:
+        StoreMisconfigured: the server is Neo4j 4.x or older, naming the setting to change.
+    """
+    if backend_from_agent(agent) is Backend.ARCADEDB:
+        return
+    found = re.match(r"neo4j/(\d+)\.(\d+)", agent.strip(), re.IGNORECASE)
+    if found is None:
+        return  # an agent we cannot read (a proxy, a fork): let the statements decide
+    if (int(found[1]), int(found[2])) < MINIMUM_NEO4J:
+        raise StoreMisconfigured(
+            f"The server at NEO4J_URI is {agent}; Skillweave needs Neo4j 5 or newer. "
+            "Point NEO4J_URI at a Neo4j 5 server (docker-compose.yml runs neo4j:5.26-community)."
+        )
 
 
 def to_utc(value: Any) -> dt.datetime | None:

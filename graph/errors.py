@@ -4,6 +4,7 @@ The hierarchy, which the API maps onto GraphQL ``extensions.code`` values::
 
     StoreError
      ├── StoreUnavailable          the store cannot be reached (UNAVAILABLE)
+     │    ├── StoreMisconfigured   it answers, but the settings do not fit it
      │    ├── EmbeddedStartError   the embedded store failed to start
      │    └── DataFolderLocked     another process owns the embedded data folder
      ├── NotFound                  an id that names nothing (NOT_FOUND)
@@ -30,6 +31,13 @@ class CommitUnknown(StoreUnavailable):
     """The connection broke after the commit was sent: the change may or may not be saved.
 
     Never retried blindly; a create retried with the same idempotency key is safe.
+    """
+
+
+class StoreMisconfigured(StoreUnavailable):
+    """The server answers but cannot serve with these settings: the message names the one to fix.
+
+    Wrong credentials, a database name the server does not have, a server older than Neo4j 5.
     """
 
 

@@ -50,12 +50,12 @@ _CREATE_PEOPLE = """
 UNWIND $rows AS row
 CREATE (p:Person) SET p = row.props
 WITH p, row
-CALL { WITH p, row
+CALL (p, row) {
   MATCH (t:Team {id: row.team}) CREATE (p)-[:MEMBER_OF]->(t) RETURN count(*) AS teams }
-CALL { WITH p, row
+CALL (p, row) {
   UNWIND row.skills AS s MATCH (k:Skill {key: s.key})
   CREATE (p)-[:HAS_SKILL {level: s.level}]->(k) RETURN count(*) AS skills }
-CALL { WITH p, row
+CALL (p, row) {
   UNWIND row.goals AS g MATCH (k:Skill {key: g.key})
   CREATE (p)-[:WANTS_TO_LEARN {priority: g.priority}]->(k) RETURN count(*) AS goals }
 RETURN count(p) AS people, sum(teams) AS teams, sum(skills) AS skills, sum(goals) AS goals
@@ -65,14 +65,14 @@ _MERGE_PEOPLE = """
 UNWIND $rows AS row
 MERGE (p:Person {id: row.props.id}) SET p += row.props
 WITH p, row
-CALL { WITH p, row
+CALL (p, row) {
   OPTIONAL MATCH (p)-[old:MEMBER_OF]->(t:Team) WHERE t.id <> row.team DELETE old RETURN count(*) AS dropped }
-CALL { WITH p, row
+CALL (p, row) {
   MATCH (t:Team {id: row.team}) MERGE (p)-[:MEMBER_OF]->(t) RETURN count(*) AS teams }
-CALL { WITH p, row
+CALL (p, row) {
   UNWIND row.skills AS s MATCH (k:Skill {key: s.key})
   MERGE (p)-[h:HAS_SKILL]->(k) SET h.level = s.level RETURN count(*) AS skills }
-CALL { WITH p, row
+CALL (p, row) {
   UNWIND row.goals AS g MATCH (k:Skill {key: g.key})
   MERGE (p)-[w:WANTS_TO_LEARN]->(k) SET w.priority = g.priority RETURN count(*) AS goals }
 RETURN count(p) AS people, sum(teams) AS teams, sum(skills) AS skills, sum(goals) AS goals
@@ -81,10 +81,10 @@ RETURN count(p) AS people, sum(teams) AS teams, sum(skills) AS skills, sum(goals
 _LINK_MANAGERS = """
 UNWIND $rows AS row
 MATCH (p:Person {id: row.id})
-CALL { WITH p, row
+CALL (p, row) {
   OPTIONAL MATCH (p)-[old:REPORTS_TO]->(m:Person) WHERE row.manager IS NULL OR m.id <> row.manager
   DELETE old RETURN count(*) AS dropped }
-CALL { WITH p, row
+CALL (p, row) {
   MATCH (m:Person {id: row.manager}) MERGE (p)-[:REPORTS_TO]->(m) RETURN count(*) AS linked }
 RETURN sum(linked) AS linked
 """

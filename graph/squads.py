@@ -17,8 +17,8 @@ MIN_SQUAD_SIZE = 2
 MAX_SQUAD_SIZE = 12
 
 _RETURN = """
-CALL { WITH q OPTIONAL MATCH (q)-[:FOCUSES_ON]->(s:Skill) RETURN collect(s.key) AS focus }
-CALL { WITH q OPTIONAL MATCH (p:Person)-[r:IN_SQUAD]->(q)
+CALL (q) { OPTIONAL MATCH (q)-[:FOCUSES_ON]->(s:Skill) RETURN collect(s.key) AS focus }
+CALL (q) { OPTIONAL MATCH (p:Person)-[r:IN_SQUAD]->(q)
        RETURN collect(CASE WHEN p IS NULL THEN NULL ELSE {id: p.id, role: r.role} END) AS members }
 RETURN q {.*} AS q, focus, members
 """

@@ -20,9 +20,15 @@ import neo4j
 from neo4j import AsyncDriver, AsyncGraphDatabase
 from neo4j import exceptions as bolt
 
-from graph.dialect import Backend, backend_from_agent
+from graph.dialect import Backend, backend_from_agent, check_server_version
 from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
-from graph.errors import CommitUnknown, Conflict, StoreError, StoreUnavailable
+from graph.errors import (
+    CommitUnknown,
+    Conflict,
+    StoreError,
+    StoreMisconfigured,
+    StoreUnavailable,
+)
 from graph.settings import StoreSettings
 
 log = logging.getLogger(__name__)
@@ -34,6 +40,12 @@ BROKEN_CONNECTION_CODE = "Neo.ClientError.Request.Invalid"
 causes it (bad Cypher is a Statement error); ArcadeDB answers it on connections it is
 tearing down while stopping ("BEGIN not expected in state: AUTHENTICATION"), so it counts
 as a lost connection."""
+BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
+"""URI schemes of the Bolt protocol (the driver's HTTP preview is not for us)."""
+DATABASE_MISSING_CODES = frozenset(
+    {"Neo.ClientError.Database.DatabaseNotFound", "Neo.ClientError.Database.DatabaseUnavailable"}
+)
+"""What Neo4j answers for a database name it does not have."""
 CONNECT_SECONDS = 5.0
 """How long opening a connection may take before the store counts as not answering."""
 
@@ -187,31 +199,38 @@ class Store:
     async def connect(
         cls, endpoint: BoltEndpoint, *, embedded: EmbeddedArcadeDB | None = None
     ) -> Store:
-        """Connect to a running server at ``endpoint``."""
-        driver = AsyncGraphDatabase.driver(
-            endpoint.uri,
-            auth=(endpoint.user, endpoint.password),
-            connection_acquisition_timeout=10.0,
-            connection_timeout=CONNECT_SECONDS,
-        )
+        """Connect to a running server at ``endpoint`` and check it can serve Skillweave.
+
+        Raises:
+            StoreUnavailable: the server does not answer.
+            StoreMisconfigured: it answers, but the settings are wrong for it (credentials,
+                database name, a server older than Neo4j 5); the message names the setting.
+        """
+        scheme = endpoint.uri.partition("://")[0].lower()
+        if scheme not in BOLT_SCHEMES:
+            raise StoreMisconfigured(
+                f"NEO4J_URI {endpoint.uri!r} is not a Bolt address; set it to one such as "
+                "bolt://localhost:7687 or neo4j+s://xxxx.databases.neo4j.io."
+            )
         try:
-            with translate_errors():
-                info = await driver.get_server_info()
-        except StoreUnavailable as error:
+            driver = AsyncGraphDatabase.driver(
+                endpoint.uri,
+                auth=(endpoint.user, endpoint.password),
+                connection_acquisition_timeout=10.0,
+                connection_timeout=CONNECT_SECONDS,
+            )
+        except (bolt.ConfigurationError, ValueError) as error:
+            raise StoreMisconfigured(
+                f"NEO4J_URI {endpoint.uri!r} is not a Bolt address ({error}); set it to one "
+                "such as bolt://localhost:7687 or neo4j://db.example.com:7687."
+            ) from None
+        try:
+            backend = await _check_server(driver, endpoint)
+        except BaseException:
             await driver.close()
             if embedded is not None:
                 embedded.stop()
-            raise StoreUnavailable(
-                f"Cannot reach the skills graph store at {endpoint.uri}: is it running?"
-            ) from error
-        except bolt.AuthError as error:
-            await driver.close()
-            raise StoreUnavailable(
-                f"The store at {endpoint.uri} refused the credentials: check NEO4J_USER "
-                "and NEO4J_PASSWORD."
-            ) from error
-        backend = backend_from_agent(info.agent)
-        log.info("connected to %s (%s) at %s", info.agent, backend.value, endpoint.uri)
+            raise
         return cls(driver, endpoint.database, backend=backend, embedded=embedded)
 
     async def close(self) -> None:
@@ -344,6 +363,38 @@ async def run(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
     statements_sent.value += 1
     result = await tx.run(cypher, params)
     return [record.data() for record in await result.fetch(2**31 - 1)]
+
+
+async def _check_server(driver: AsyncDriver, endpoint: BoltEndpoint) -> Backend:
+    """Which server answers at ``endpoint``, once it has proved usable.
+
+    Usable: the credentials are right, the database exists, and it is Neo4j 5 or newer (or
+    ArcadeDB's Bolt plugin).
+    """
+    try:
+        info = await driver.get_server_info()
+        backend = backend_from_agent(info.agent)
+        check_server_version(info.agent)
+        await driver.execute_query("RETURN 1", database_=endpoint.database)
+    except bolt.AuthError:
+        raise StoreMisconfigured(
+            f"The store at {endpoint.uri} refused the credentials of user "
+            f"{endpoint.user!r}: check NEO4J_USER and NEO4J_PASSWORD."
+        ) from None
+    except bolt.ClientError as error:
+        if error.code in DATABASE_MISSING_CODES or "database" in (error.message or "").lower():
+            raise StoreMisconfigured(
+                f"The store at {endpoint.uri} has no database named {endpoint.database!r}: "
+                "check NEO4J_DATABASE (Neo4j Community has one, 'neo4j')."
+            ) from None
+        raise
+    except (bolt.ServiceUnavailable, bolt.SessionExpired, OSError):
+        raise StoreUnavailable(
+            f"Cannot reach the skills graph store at {endpoint.uri}: is it running, and is "
+            "NEO4J_URI right?"
+        ) from None
+    log.info("connected to %s (%s) at %s", info.agent, backend.value, endpoint.uri)
+    return backend
 
 
 async def _ping(tx: Tx) -> int:

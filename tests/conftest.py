@@ -1,13 +1,17 @@
-"""Shared fixtures: one real embedded store per test session, a clean graph per test.
+"""Shared fixtures: one real store per test session, a clean graph per test.
 
-Set ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``/``NEO4J_DATABASE``)
-to run the same tests against a Neo4j 5 server instead. Either way the tests
+``SKILLWEAVE_TEST_STORE`` picks the store: ``embedded`` (the default, ArcadeDB as
+``serve`` starts it) or ``neo4j`` (Neo4j 5.26 Community from Maven's jars, see
+:mod:`tests.neo4j_server`). Setting ``NEO4J_URI`` (with ``NEO4J_USER``/``NEO4J_PASSWORD``/
+``NEO4J_DATABASE``) runs the tests against that server instead. Either way the tests
 wipe the graph they run on, so never point them at data you want to keep.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 from collections.abc import AsyncIterator, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,13 +19,34 @@ from typing import Any, TypeVar
 
 import pytest
 
+from graph.dialect import Backend
 from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
 from graph.schema import ensure_schema
 from graph.settings import StoreSettings
 from graph.skills import load_taxonomy, relate_skills, upsert_skills
 from graph.store import Store
+from tests.neo4j_server import Neo4jTestServer
 
 T = TypeVar("T")
+
+TEST_STORE = os.environ.get("SKILLWEAVE_TEST_STORE", "embedded")
+if TEST_STORE not in ("embedded", "neo4j"):
+    raise pytest.UsageError(f"SKILLWEAVE_TEST_STORE must be embedded or neo4j, not {TEST_STORE!r}")
+TEST_BACKEND = (
+    Backend.NEO4J if TEST_STORE == "neo4j" or os.environ.get("NEO4J_URI") else Backend.ARCADEDB
+)
+"""The kind of server the suite runs on."""
+
+
+def store_server(data_dir: Path) -> EmbeddedArcadeDB | Neo4jTestServer:
+    """A server of the suite's kind for a test that must own one (to stop it, or its folder).
+
+    Both kinds start with ``start()`` (returning the endpoint), stop with ``stop()`` and keep
+    their port and data across a restart.
+    """
+    if TEST_STORE == "neo4j":
+        return Neo4jTestServer(data_dir)
+    return EmbeddedArcadeDB(data_dir)
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +56,7 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]:
-    """The Bolt endpoint every test talks to: NEO4J_URI if set, else an embedded store."""
+    """The Bolt endpoint every test talks to: NEO4J_URI if set, else the suite's store."""
     settings = StoreSettings()
     if settings.neo4j_uri:
         yield BoltEndpoint(
@@ -41,7 +66,7 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoint]
             settings.neo4j_database,
         )
         return
-    server = EmbeddedArcadeDB(tmp_path_factory.mktemp("store"))
+    server = store_server(tmp_path_factory.mktemp("store"))
     yield server.start()
     server.stop()
 
@@ -100,3 +125,54 @@ async def graph_snapshot(store: Store) -> list[Any]:
         "properties(r) AS props, coalesce(b.id, b.key) AS b ORDER BY a, type, b"
     )
     return [nodes, rels]
+
+
+class ServerNotices(logging.Handler):
+    """Collects what the server says about our Cypher (deprecations, performance hints).
+
+    Neo4j sends notifications with results; the driver logs them on ``neo4j.notifications``.
+    The suite lists the distinct ones at its end, so a statement Neo4j warns about is seen.
+    """
+
+    IGNORED = ("01N50", "01N51", "01N52")
+    """Unknown label, relationship type or property: the graph is empty in most tests."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.seen: dict[tuple[str, str], str] = {}
+        self.deprecated: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        printer = record.args[0] if isinstance(record.args, tuple) and record.args else None
+        notification = getattr(printer, "notification", None)
+        status = str(getattr(notification, "gql_status", "?"))
+        if status in self.IGNORED:
+            return
+        query = " ".join(str(getattr(printer, "query", "")).split())
+        description = str(getattr(notification, "status_description", record.getMessage()))
+        self.seen.setdefault((status, query), description)
+        if str(getattr(notification, "classification", "")).endswith("DEPRECATION"):
+            self.deprecated.add(query)
+
+
+NOTICES = ServerNotices()
+logging.getLogger("neo4j.notifications").addHandler(NOTICES)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Cypher that Neo4j calls deprecated fails the run: the next Neo4j would refuse it."""
+    if NOTICES.deprecated and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not NOTICES.seen:
+        return
+    terminalreporter.section(f"server notifications ({len(NOTICES.seen)} distinct)")
+    if NOTICES.deprecated:
+        terminalreporter.write_line(
+            f"FAILED: Neo4j calls {len(NOTICES.deprecated)} statement(s) deprecated; rewrite them"
+            " in Cypher both stores run (docs/operations.md, 'Neo4j and ArcadeDB')."
+        )
+    for (status, query), text in sorted(NOTICES.seen.items()):
+        terminalreporter.write_line(f"- {status} {text[:300]}\n    for: {query[:500]}")

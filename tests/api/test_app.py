@@ -9,9 +9,9 @@ import pytest
 
 from api.app import create_app
 from api.auth import Role, Tokens
-from graph.embedded import EmbeddedArcadeDB
 from graph.store import Store
 from tests.api.conftest import Api, BoltEndpoint, ServerThread, app_settings, store_settings_for
+from tests.conftest import store_server
 
 pytestmark = pytest.mark.anyio
 
@@ -72,7 +72,7 @@ def test_production_turns_graphiql_and_introspection_off(
 
 
 def test_store_down_gives_unavailable_and_a_failing_readyz(tmp_path: Path, tokens: Tokens) -> None:
-    embedded = EmbeddedArcadeDB(tmp_path / "data")
+    embedded = store_server(tmp_path / "data")
     endpoint = embedded.start()
     app = create_app(app_settings(), store_settings=store_settings_for(endpoint))
     with ServerThread(app) as running, httpx.Client(base_url=running.url, timeout=60) as http:

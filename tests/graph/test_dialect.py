@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 
 from graph.dialect import Backend, backend_from_agent, limit, to_utc
 from graph.store import Store
+from tests.conftest import TEST_BACKEND
 
 pytestmark = pytest.mark.anyio
 
@@ -19,8 +19,7 @@ def test_backend_from_agent() -> None:
 
 
 async def test_connected_backend_is_detected(store: Store) -> None:
-    expected = Backend.NEO4J if os.environ.get("NEO4J_URI") else Backend.ARCADEDB
-    assert store.backend is expected
+    assert store.backend is TEST_BACKEND
 
 
 async def test_server_datetimes_become_aware_utc(store: Store) -> None:
