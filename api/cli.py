@@ -411,6 +411,52 @@ def describe_settings_error(error: ValidationError) -> str:
     return "bad setting: " + "; ".join(lines)
 
 
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(1, 65535),
+    default=7687,
+    show_default=True,
+    help="Loopback port for Bolt.",
+)
+def store(port: int) -> None:
+    """Run the embedded store alone, for several `serve` processes on this machine to share.
+
+    Each `serve` then connects to it like to Neo4j, with the NEO4J_* settings printed here,
+    and can be restarted (or run beside others) while the store keeps running.
+    """
+    import signal
+    import threading
+
+    settings = StoreSettings()
+    embedded = EmbeddedArcadeDB(
+        settings.skillweave_data_dir,
+        heap=settings.skillweave_embedded_heap,
+        start_timeout=settings.skillweave_embedded_start_timeout,
+        bolt_port=port,
+    )
+    console.print(f"Starting the embedded store in {embedded.data_dir} ...")
+    try:
+        endpoint = embedded.start()
+    except StoreError as error:
+        console.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        sys.exit(1)
+    console.print("[bold green]The embedded store is serving Bolt.[/bold green] For each serve:")
+    click.echo(
+        f"  NEO4J_URI={endpoint.uri} NEO4J_USER={endpoint.user} "
+        f"NEO4J_PASSWORD={endpoint.password} NEO4J_DATABASE={endpoint.database}"
+    )
+    console.print("  (give every serve the same SKILLWEAVE_JWT_SECRET). Stop with Ctrl-C.")
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        embedded.stop()
+
+
 def main() -> None:
     """Entry point of the ``skillweave`` script: bad settings end with a message, not a trace."""
     try:

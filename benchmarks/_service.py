@@ -1,8 +1,9 @@
 """What the HTTP benchmarks share: a seeded service in its own process, and a lean client.
 
-``running_service`` seeds a fresh embedded store and runs uvicorn (one worker) on it,
-as production runs; ``Connection`` posts GraphQL over one keep-alive connection at a
-fraction of httpx's CPU cost (on 2 cores the load generator shares the machine).
+``running_service`` seeds a fresh store (the embedded ArcadeDB, or Neo4j 5.26 from
+``tests/neo4j_server.py``) and runs uvicorn on it, as production runs; ``Connection``
+posts GraphQL over one keep-alive connection at a fraction of httpx's CPU cost (on 2
+cores the load generator shares the machine).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,11 +26,14 @@ import httpx
 import psutil
 
 from api.auth import Tokens
-from graph.embedded import EmbeddedArcadeDB
+from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
 from graph.organisation import Organisation, write_organisation
 from graph.schema import ensure_schema
 from graph.seed import generate_organisation
 from graph.store import Store
+from tests.neo4j_server import Neo4jTestServer
+
+STORES = ("embedded", "neo4j")
 
 
 def free_port() -> int:
@@ -99,7 +104,10 @@ class Service:
     """A connection of the benchmark's own to the same store (for in-process baselines)."""
     processes: dict[str, int]
     """Process ids by what they do: ``service`` (uvicorn, whose workers are its children),
-    ``store`` (the embedded ArcadeDB) and ``load generator`` (this process)."""
+    ``store`` (the embedded ArcadeDB or Neo4j) and ``load generator`` (this process)."""
+    endpoint: BoltEndpoint
+    seconds_to_seed: float
+    """How long writing the organisation took (one ``write_organisation``)."""
 
 
 class CpuMeter:
@@ -130,22 +138,35 @@ class CpuMeter:
         return used
 
 
+def store_server(kind: str, folder: Path, heap: str) -> EmbeddedArcadeDB | Neo4jTestServer:
+    """A fresh store server of ``kind`` (one of :data:`STORES`) with its data in ``folder``."""
+    if kind == "embedded":
+        return EmbeddedArcadeDB(folder, heap=heap)
+    if kind == "neo4j":
+        os.environ.setdefault("SKILLWEAVE_NEO4J_HEAP", heap)
+        os.environ.setdefault("SKILLWEAVE_NEO4J_PAGE_CACHE_MB", "1024")
+        return Neo4jTestServer(folder)
+    raise ValueError(f"unknown store {kind!r}; one of {', '.join(STORES)}")
+
+
 @contextlib.asynccontextmanager
 async def running_service(
-    people: int, *, seed: int = 7, heap: str = "4g", workers: int = 1
+    people: int, *, seed: int = 7, heap: str = "4g", workers: int = 1, store: str = "embedded"
 ) -> AsyncIterator[Service]:
-    """Seed ``people`` into a fresh embedded store and serve it with uvicorn until exit."""
+    """Seed ``people`` into a fresh ``store`` and serve it with uvicorn until exit."""
     secret = secrets.token_urlsafe(48)
     with tempfile.TemporaryDirectory(prefix="skillweave-bench-") as folder:
-        embedded = EmbeddedArcadeDB(Path(folder) / "data", heap=heap)
-        endpoint = embedded.start()
-        store = await Store.connect(endpoint)
+        server_of_store = store_server(store, Path(folder) / "data", heap)
+        endpoint = server_of_store.start()
+        connection = await Store.connect(endpoint)
         server: subprocess.Popen[bytes] | None = None
         try:
-            await ensure_schema(store)
-            print(f"seeding {people:,} people ...", flush=True)
+            await ensure_schema(connection)
+            print(f"seeding {people:,} people into {store} ...", flush=True)
             org = generate_organisation(people=people, seed=seed)
-            await write_organisation(store, org, create=True)
+            started = time.perf_counter()
+            await write_organisation(connection, org, create=True)
+            seconds_to_seed = time.perf_counter() - started
             port = free_port()
             env = {
                 **os.environ,
@@ -171,12 +192,12 @@ async def running_service(
                 secret, issuer="skillweave", audience="skillweave-api",
                 lifetime=dt.timedelta(hours=2),
             )  # fmt: skip
-            processes = {"service": server.pid, "store": embedded.pid or os.getpid()}
+            processes = {"service": server.pid, "store": server_of_store.pid or os.getpid()}
             processes["load generator"] = os.getpid()
-            yield Service(url, tokens, org, store, processes)
+            yield Service(url, tokens, org, connection, processes, endpoint, seconds_to_seed)
         finally:
             if server is not None:
                 server.terminate()
                 server.wait(30)
-            await store.close()
-            embedded.stop()
+            await connection.close()
+            server_of_store.stop()

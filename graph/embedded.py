@@ -80,12 +80,20 @@ class EmbeddedArcadeDB:
         >>> store.stop()  # doctest: +SKIP
     """
 
-    def __init__(self, data_dir: Path, *, heap: str = "2g", start_timeout: float = 90.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        heap: str = "2g",
+        start_timeout: float = 90.0,
+        bolt_port: int | None = None,
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.heap = heap
         self.start_timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
-        self._bolt_port: int | None = None
+        self._bolt_port: int | None = bolt_port
+        """None: a free port, chosen at the first start and kept across restarts."""
         self.endpoint: BoltEndpoint | None = None
 
     @property

@@ -93,3 +93,51 @@ def test_token_command_mints_a_token_the_service_accepts(tmp_path: Path) -> None
     )
     principal = tokens.decode(result.output.strip())
     assert (principal.person_id, principal.role) == ("E000042", Role.MODERATOR)
+
+
+def test_store_command_serves_the_embedded_store_for_other_processes(tmp_path: Path) -> None:
+    import asyncio
+
+    from graph.embedded import BoltEndpoint, EmbeddedArcadeDB
+    from graph.store import Store
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SKILLWEAVE_"))}
+    env.update(SKILLWEAVE_DATA_DIR=str(tmp_path / "data"), COLUMNS="300")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "store", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env=env,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        lines = []
+        for line in process.stdout:
+            lines.append(line)
+            if "NEO4J_URI=" in line:
+                break
+        settings = dict(re.findall(r"(NEO4J_\w+)=(\S+)", "".join(lines)))
+        assert settings["NEO4J_URI"] == f"bolt://127.0.0.1:{port}", lines
+        endpoint = BoltEndpoint(
+            settings["NEO4J_URI"],
+            settings["NEO4J_USER"],
+            settings["NEO4J_PASSWORD"],
+            settings["NEO4J_DATABASE"],
+        )
+
+        async def ask() -> list[dict[str, object]]:
+            async with await Store.connect(endpoint) as store:
+                return await store.query("RETURN 41 + 1 AS answer")
+
+        assert asyncio.run(ask()) == [{"answer": 42}]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=60)
+        assert process.stdout is not None
+        process.stdout.close()
+    assert status == 0
+    again = EmbeddedArcadeDB(tmp_path / "data")  # the data folder was released
+    again.start()
+    again.stop()
