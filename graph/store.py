@@ -218,6 +218,10 @@ class Store:
                 auth=(endpoint.user, endpoint.password),
                 connection_acquisition_timeout=10.0,
                 connection_timeout=CONNECT_SECONDS,
+                # Neo4j warns on every statement that names a property no node has yet
+                # (optional ones such as a mentorship's `ended_by`): noise in the logs. Hints
+                # worth acting on (deprecations, performance) still come.
+                notifications_disabled_classifications=["UNRECOGNIZED"],
             )
         except (bolt.ConfigurationError, ValueError) as error:
             raise StoreMisconfigured(
@@ -349,10 +353,15 @@ class Store:
 
 
 class StatementCounter:
-    """How many Cypher statements this process has sent: a metric, and what tests count."""
+    """How many Cypher statements this process has sent: a metric, and what tests count.
+
+    ``tap``, when set, also sees each statement and its parameters: ``benchmarks/plans.py``
+    collects the statements a workload sends to profile them on Neo4j.
+    """
 
     def __init__(self) -> None:
         self.value = 0
+        self.tap: Callable[[str, dict[str, Any]], None] | None = None
 
 
 statements_sent = StatementCounter()
@@ -361,6 +370,8 @@ statements_sent = StatementCounter()
 async def run(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
     """Run one statement inside ``tx`` and return all its rows as dicts."""
     statements_sent.value += 1
+    if statements_sent.tap is not None:
+        statements_sent.tap(cypher, params)
     result = await tx.run(cypher, params)
     return [record.data() for record in await result.fetch(2**31 - 1)]
 
