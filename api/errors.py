@@ -14,7 +14,8 @@ The codes, as a tree (a client may handle a parent instead of each child)::
     CONFLICT                   a rule would break: a second open mentorship for a pair,
                                a mentor at capacity, an archived squad, ...
     UNAVAILABLE                the skills graph store is not answering; retry later
-    PAYLOAD_TOO_LARGE          HTTP 413: a request body over the limit (api/limits.py)
+    PAYLOAD_TOO_LARGE          HTTP 413: a request body over the limit (api/limits.py);
+                               or a write larger than the store holds in one transaction
     INTERNAL_SERVER_ERROR      anything unexpected; the message is masked and the
                                error logged with the request id given in extensions
 """

@@ -143,9 +143,8 @@ def store_server(kind: str, folder: Path, heap: str) -> EmbeddedArcadeDB | Neo4j
     if kind == "embedded":
         return EmbeddedArcadeDB(folder, heap=heap)
     if kind == "neo4j":
-        os.environ.setdefault("SKILLWEAVE_NEO4J_HEAP", heap)
         os.environ.setdefault("SKILLWEAVE_NEO4J_PAGE_CACHE_MB", "1024")
-        return Neo4jTestServer(folder)
+        return Neo4jTestServer(folder, heap=heap)
     raise ValueError(f"unknown store {kind!r}; one of {', '.join(STORES)}")
 
 

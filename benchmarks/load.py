@@ -3,7 +3,7 @@
     python benchmarks/load.py                        # 10,000 people, 32 clients, 60 s
     python benchmarks/load.py --people 2000 --clients 8 --seconds 20 --requests 2000
 
-Seeds a fresh embedded store, runs the service in its own process (uvicorn, one
+Seeds a fresh embedded store (or Neo4j, ``--store neo4j``), runs the service in its own process (uvicorn, one
 worker) and drives it over loopback from N concurrent clients, each signed in as one
 person: most are agents (their profile, mentor suggestions, the directory, and writes to
 their own skills, goals and profile), some moderators (squad suggestions, squad lists),
@@ -41,7 +41,13 @@ from rich.console import Console  # noqa: E402
 
 from api.auth import Role  # noqa: E402
 from benchmarks._report import Report  # noqa: E402
-from benchmarks._service import Connection, CpuMeter, percentile, running_service  # noqa: E402
+from benchmarks._service import (  # noqa: E402
+    STORES,
+    Connection,
+    CpuMeter,
+    percentile,
+    running_service,
+)
 from graph.organisation import Organisation  # noqa: E402
 
 console = Console()
@@ -280,7 +286,7 @@ async def costs_alone(
 async def main(args: argparse.Namespace) -> None:
     report = Report(console)
     rng = random.Random(args.seed)
-    async with running_service(args.people, workers=args.workers) as service:
+    async with running_service(args.people, workers=args.workers, store=args.store) as service:
         org = service.org
         people = choose_people(org, args.clients, rng)
         agent = next(pid for pid, role in people if role is Role.AGENT)
@@ -319,6 +325,7 @@ if __name__ == "__main__":
     parser.add_argument("--alone", type=int, default=50, help="requests per operation alone")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--store", choices=STORES, default="embedded", help="the store to seed")
     parser.add_argument(
         "--think", type=float, nargs="+", default=[0.0, 1.0],
         help="seconds each client pauses between requests, on average; one run per value",

@@ -7,6 +7,8 @@ The hierarchy, which the API maps onto GraphQL ``extensions.code`` values::
      │    ├── StoreMisconfigured   it answers, but the settings do not fit it
      │    ├── EmbeddedStartError   the embedded store failed to start
      │    └── DataFolderLocked     another process owns the embedded data folder
+     ├── TransactionTooLarge       a write bigger than the server lets one transaction be
+     │                             (PAYLOAD_TOO_LARGE)
      ├── NotFound                  an id that names nothing (NOT_FOUND)
      ├── Conflict                  a uniqueness or business rule would break (CONFLICT)
      └── InvalidInput              a value the model does not accept (BAD_USER_INPUT)
@@ -47,6 +49,17 @@ class EmbeddedStartError(StoreUnavailable):
 
 class DataFolderLocked(StoreUnavailable):
     """Another process already serves the embedded store's data folder."""
+
+
+class TransactionTooLarge(StoreError):
+    """The server refused to hold this much in one transaction (Neo4j's transaction memory).
+
+    Never retried: the same write would fail the same way. Bulk writes (a seed, an HRIS
+    import) are one transaction so that a failure writes nothing; the message says which
+    server setting to raise.
+    """
+
+    code = "PAYLOAD_TOO_LARGE"
 
 
 class NotFound(StoreError):

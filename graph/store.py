@@ -28,6 +28,7 @@ from graph.errors import (
     StoreError,
     StoreMisconfigured,
     StoreUnavailable,
+    TransactionTooLarge,
 )
 from graph.settings import StoreSettings
 
@@ -40,12 +41,20 @@ BROKEN_CONNECTION_CODE = "Neo.ClientError.Request.Invalid"
 causes it (bad Cypher is a Statement error); ArcadeDB answers it on connections it is
 tearing down while stopping ("BEGIN not expected in state: AUTHENTICATION"), so it counts
 as a lost connection."""
+MEMORY_LIMIT_CODES = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+    }
+)
+"""Neo4j's answers to a transaction over its memory limits: transient by name, yet the same
+write fails the same way again, so it is never retried."""
 BOLT_SCHEMES = frozenset({"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"})
 """URI schemes of the Bolt protocol (the driver's HTTP preview is not for us)."""
 DATABASE_MISSING_CODES = frozenset(
     {"Neo.ClientError.Database.DatabaseNotFound", "Neo.ClientError.Database.DatabaseUnavailable"}
 )
-"""What Neo4j answers for a database name it does not have."""
+"""What Neo4j (and ArcadeDB's Bolt plugin alike) answer for a database name they lack."""
 CONNECT_SECONDS = 5.0
 """How long opening a connection may take before the store counts as not answering."""
 
@@ -109,6 +118,13 @@ def translate_errors() -> Any:
             "The skills graph store is not answering; try again shortly."
         ) from error
     except bolt.TransientError as error:
+        if error.code in MEMORY_LIMIT_CODES:
+            raise TransactionTooLarge(
+                "This write is larger than the store lets one transaction hold, so nothing "
+                "was saved. On Neo4j, raise db.memory.transaction.max and "
+                "dbms.memory.transaction.total.max (by default 70% of server.memory.heap."
+                "max_size), or write fewer people at once (skillweave import --max-rows)."
+            ) from error
         raise StoreUnavailable(
             "The skills graph store is busy and the change could not be applied; try again."
         ) from error
@@ -315,6 +331,8 @@ class Store:
                         return result
             except StoreError as error:
                 cause = error.__cause__
+                if isinstance(error, TransactionTooLarge):
+                    raise
                 if isinstance(cause, bolt.IncompleteCommit) or not isinstance(
                     cause,
                     bolt.TransientError
@@ -393,7 +411,7 @@ async def _check_server(driver: AsyncDriver, endpoint: BoltEndpoint) -> Backend:
             f"{endpoint.user!r}: check NEO4J_USER and NEO4J_PASSWORD."
         ) from None
     except bolt.ClientError as error:
-        if error.code in DATABASE_MISSING_CODES or "database" in (error.message or "").lower():
+        if error.code in DATABASE_MISSING_CODES:
             raise StoreMisconfigured(
                 f"The store at {endpoint.uri} has no database named {endpoint.database!r}: "
                 "check NEO4J_DATABASE (Neo4j Community has one, 'neo4j')."

@@ -34,8 +34,9 @@ PROJECT = Path(__file__).resolve().parent.parent / "neo4j-server"
 TARGET = PROJECT / "target"
 MAIN_CLASS = "skillweave.Neo4jTestServer"
 USER, DATABASE = "neo4j", "neo4j"
-HEAP = os.environ.get("SKILLWEAVE_NEO4J_HEAP", "1g")
-PAGE_CACHE_MB = int(os.environ.get("SKILLWEAVE_NEO4J_PAGE_CACHE_MB", "512"))
+DEFAULT_HEAP, DEFAULT_PAGE_CACHE_MB = "1g", 512
+"""Java heap and page cache of a test server; SKILLWEAVE_NEO4J_HEAP and
+SKILLWEAVE_NEO4J_PAGE_CACHE_MB override them (the benchmarks give Neo4j more)."""
 
 
 class Neo4jStartError(RuntimeError):
@@ -98,9 +99,22 @@ def java() -> str:
 class Neo4jTestServer:
     """Starts and stops Neo4j 5 Community (Bolt on loopback) for one data folder."""
 
-    def __init__(self, data_dir: Path, *, start_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        start_timeout: float = 120.0,
+        heap: str | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.start_timeout = start_timeout
+        self.heap = heap or os.environ.get("SKILLWEAVE_NEO4J_HEAP", DEFAULT_HEAP)
+        self.page_cache_mb = int(
+            os.environ.get("SKILLWEAVE_NEO4J_PAGE_CACHE_MB", str(DEFAULT_PAGE_CACHE_MB))
+        )
+        self.settings = settings or {}
+        """Further Neo4j settings by name (``db.memory.transaction.max``: ``8m``)."""
         self.password = secrets.token_urlsafe(18)
         self._port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -126,8 +140,9 @@ class Neo4jTestServer:
         port = self._port = self._port or _free_port()  # a restart keeps the port
         classpath = os.pathsep.join([str(target / "classes"), str(target / "lib" / "*")])
         command = [
-            java(), f"-Xmx{HEAP}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
-            "-cp", classpath, MAIN_CLASS, str(self.data_dir), str(port), str(PAGE_CACHE_MB),
+            java(), f"-Xmx{self.heap}", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
+            "-cp", classpath, MAIN_CLASS, str(self.data_dir), str(port), str(self.page_cache_mb),
+            *(f"{name}={value}" for name, value in self.settings.items()),
         ]  # fmt: skip
         log = open(self.data_dir / "server.log", "ab")  # noqa: SIM115 - the child holds it
         self._process = subprocess.Popen(

@@ -19,7 +19,8 @@ import org.neo4j.io.ByteUnit;
 /**
  * Neo4j 5 Community with its Bolt connector on loopback, for Skillweave's tests and benchmarks.
  *
- * <p>Usage: {@code Neo4jTestServer <data-folder> <bolt-port> [page-cache-mb]}, with the
+ * <p>Usage: {@code Neo4jTestServer <data-folder> <bolt-port> [page-cache-mb] [setting=value ...]},
+ * with the
  * password of user {@code neo4j} in the environment variable {@code NEO4J_TEST_PASSWORD}.
  * Prints {@code READY <port> <version>} on stdout once Bolt answers, and shuts down cleanly when
  * its standard input closes (so it never outlives the process that started it) or on SIGTERM.
@@ -39,12 +40,17 @@ public final class Neo4jTestServer {
 
     private static void serve(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: Neo4jTestServer <data-folder> <bolt-port> [page-cache-mb]");
+            System.err.println(
+                    "usage: Neo4jTestServer <data-folder> <bolt-port> [page-cache-mb] [setting=value ...]");
             System.exit(64);
         }
         Path home = Path.of(args[0]).toAbsolutePath();
         int port = Integer.parseInt(args[1]);
         long pageCacheMb = args.length > 2 ? Long.parseLong(args[2]) : 512;
+        // Further settings, by their names in neo4j.conf, go through a file the builder reads.
+        Path extra = home.resolve("extra.conf");
+        java.nio.file.Files.createDirectories(home);
+        java.nio.file.Files.write(extra, java.util.Arrays.asList(args).subList(Math.min(3, args.length), args.length));
         String password = System.getenv("NEO4J_TEST_PASSWORD");
         if (password == null || password.length() < 8) {
             System.err.println("set NEO4J_TEST_PASSWORD (8 characters or more)");
@@ -52,6 +58,7 @@ public final class Neo4jTestServer {
         }
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+                .loadPropertiesFromFile(extra)
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
