@@ -48,6 +48,12 @@ async def _require(tx: Tx, id: str) -> Community:
     return community
 
 
+async def _locked(tx: Tx, id: str) -> Community:
+    """The community, write-locked for the rest of ``tx`` before its members are read."""
+    await lock(tx, "Community", id)
+    return await _require(tx, id)
+
+
 async def create_community(
     tx: Tx,
     *,
@@ -98,8 +104,7 @@ async def create_community(
 
 async def join_community(tx: Tx, community_id: str, person_id: str) -> Community:
     """Add a person to a community's members (once, even when joins race)."""
-    await lock(tx, "Community", community_id)
-    community = await _require(tx, community_id)
+    community = await _locked(tx, community_id)
     if person_id in community.member_ids:
         raise Conflict(f"{person_id!r} is already a member of {community.name!r}.")
     rows = await run(
@@ -117,8 +122,7 @@ async def join_community(tx: Tx, community_id: str, person_id: str) -> Community
 
 async def leave_community(tx: Tx, community_id: str, person_id: str) -> Community:
     """Take a member out of a community (a moderator stops moderating too)."""
-    await lock(tx, "Community", community_id)
-    community = await _require(tx, community_id)
+    community = await _locked(tx, community_id)
     if person_id not in community.member_ids:
         raise Conflict(f"{person_id!r} is not a member of {community.name!r}, so cannot leave it.")
     await run(
@@ -133,7 +137,7 @@ async def leave_community(tx: Tx, community_id: str, person_id: str) -> Communit
 
 async def add_community_moderator(tx: Tx, community_id: str, person_id: str) -> Community:
     """Make a person a moderator (and a member, if they were not yet)."""
-    community = await _require(tx, community_id)
+    community = await _locked(tx, community_id)
     if person_id in community.moderator_ids:
         raise Conflict(f"{person_id!r} already moderates {community.name!r}.")
     rows = await run(

@@ -6,6 +6,11 @@ add them" can therefore let two racing transactions both see "no" and both add. 
 a node both of them touch, before the check, makes them conflict: Neo4j makes the
 second wait for the first's lock, ArcadeDB fails it with a transient error that the
 managed transaction retries; either way the second one then sees the first's write.
+
+The rule for every state change (answering, ending or expiring a mentorship, archiving a
+squad, joining, leaving, adding or removing members and moderators): **lock the record,
+then read the state the change depends on, then write**, all in one transaction. Reading
+first and locking later lets two callers both see the old state and both succeed.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from typing import Literal
 
 from graph.store import Tx, run
 
-Lockable = Literal["Community", "Squad", "Person"]
+Lockable = Literal["Community", "Squad", "Person", "Mentorship"]
 
 
 async def lock(tx: Tx, label: Lockable, id: str) -> bool:

@@ -20,6 +20,7 @@ from graph.changes import record_change
 from graph.dialect import to_utc
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
+from graph.locks import lock
 from graph.model import Feedback, Mentorship, MentorshipStatus
 from graph.store import Record, Tx, run
 
@@ -222,6 +223,20 @@ async def mentorships_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, 
     return result
 
 
+async def _locked(tx: Tx, id: str) -> Mentorship:
+    """The mentorship, write-locked for the rest of ``tx`` before its status is read.
+
+    Raises:
+        NotFound: no such mentorship.
+    """
+    if not await lock(tx, "Mentorship", id):
+        raise NotFound(f"No mentorship with id {id!r}.")
+    current = await get_mentorship(tx, id)
+    if current is None:
+        raise NotFound(f"No mentorship with id {id!r}.")
+    return current
+
+
 async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
     """Accept or decline a requested mentorship.
 
@@ -234,9 +249,7 @@ async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
         Conflict: it is no longer requested (answered, withdrawn or expired),
             or the mentor is at capacity.
     """
-    current = await get_mentorship(tx, id)
-    if current is None:
-        raise NotFound(f"No mentorship with id {id!r}.")
+    current = await _locked(tx, id)
     if current.status is MentorshipStatus.EXPIRED:
         raise Conflict("This request expired before it was answered; the mentee can ask again.")
     if current.status is not MentorshipStatus.REQUESTED:
@@ -282,9 +295,7 @@ async def end_mentorship(tx: Tx, id: str, *, by: str, rating: int, comment: str 
     comment = validation.text(
         comment, what="Comment", max_length=validation.MAX_TEXT_LENGTH, required=False
     )
-    current = await get_mentorship(tx, id)
-    if current is None:
-        raise NotFound(f"No mentorship with id {id!r}.")
+    current = await _locked(tx, id)
     if current.status is not MentorshipStatus.ACTIVE:
         raise Conflict(f"This mentorship is {current.status.value}; only an active one can end.")
     await run(
@@ -303,15 +314,29 @@ async def end_mentorship(tx: Tx, id: str, *, by: str, rating: int, comment: str 
 
 
 async def expire_requests(tx: Tx, *, now: dt.datetime | None = None) -> int:
-    """Record every request past its expiry as expired, counting it against the mentor."""
+    """Record every request past its expiry as expired, counting it against the mentor.
+
+    Each request is locked before its status is read again, so a sweep racing an answer,
+    or another process's sweep, neither overwrites the answer nor counts an expiry twice.
+    """
+    now = now or _now()
+    due = await run(
+        tx,
+        "MATCH (m:Mentorship {status: 'requested'}) WHERE m.expires_at <= $now "
+        "SET m.lock_version = coalesce(m.lock_version, 0) + 1 RETURN m.id AS id",
+        now=now,
+    )
+    if not due:
+        return 0
     rows = await run(
         tx,
-        "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship {status: 'requested'})"
-        "<-[:MENTEE_IN]-(mentee:Person) WHERE m.expires_at <= $now "
+        "UNWIND $ids AS id MATCH (m:Mentorship {id: id}) WHERE m.status = 'requested' "
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m) MATCH (mentee:Person)-[:MENTEE_IN]->(m) "
         "SET m.status = 'expired', m.expired_at = $now, "
         "mentor.requests_expired = coalesce(mentor.requests_expired, 0) + 1 "
         "RETURN mentor.id AS mentor, mentee.id AS mentee",
-        now=now or _now(),
+        ids=[r["id"] for r in due],
+        now=now,
     )
     if rows:
         await record_change(tx, people=[r["mentor"] for r in rows] + [r["mentee"] for r in rows])

@@ -13,6 +13,7 @@ from typing import Any
 from graph import validation
 from graph.changes import ALL, record_change
 from graph.errors import InvalidInput, NotFound
+from graph.locks import lock
 from graph.model import JobRole, LearningGoal, Person, SkillLevel
 from graph.store import Record, Tx, run
 
@@ -193,6 +194,7 @@ async def count_people(tx: Tx) -> int:
 async def set_skill(tx: Tx, person_id: str, skill: str, level: int) -> None:
     """Give a person a skill at ``level`` (1–5), replacing any earlier level."""
     validation.level(level, skill=skill)
+    await lock(tx, "Person", person_id)
     rows = await run(
         tx,
         "MATCH (p:Person {id: $person}) MATCH (s:Skill {key: $skill}) "
@@ -209,6 +211,7 @@ async def set_skill(tx: Tx, person_id: str, skill: str, level: int) -> None:
 
 async def remove_skill(tx: Tx, person_id: str, skill: str) -> bool:
     """Remove a skill from a person; True if they had it."""
+    await lock(tx, "Person", person_id)
     rows = await run(
         tx,
         "MATCH (:Person {id: $person})-[h:HAS_SKILL]->(:Skill {key: $skill}) "
@@ -224,6 +227,7 @@ async def remove_skill(tx: Tx, person_id: str, skill: str) -> bool:
 async def add_learning_goal(tx: Tx, person_id: str, skill: str, priority: int) -> None:
     """Record that a person wants to learn a skill, with a priority from 1 (high) to 3."""
     validation.priority(priority, skill=skill)
+    await lock(tx, "Person", person_id)
     rows = await run(
         tx,
         "MATCH (p:Person {id: $person}) MATCH (s:Skill {key: $skill}) "
@@ -240,6 +244,7 @@ async def add_learning_goal(tx: Tx, person_id: str, skill: str, priority: int) -
 
 async def remove_learning_goal(tx: Tx, person_id: str, skill: str) -> bool:
     """Drop a learning goal; True if the person had it."""
+    await lock(tx, "Person", person_id)
     rows = await run(
         tx,
         "MATCH (:Person {id: $person})-[w:WANTS_TO_LEARN]->(:Skill {key: $skill}) "

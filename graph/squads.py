@@ -109,6 +109,8 @@ async def create_squad(
 
 
 async def _active_squad(tx: Tx, id: str) -> Squad:
+    """The squad, write-locked for the rest of ``tx`` before its state is read (graph/locks)."""
+    await lock(tx, "Squad", id)
     squad = await get_squad(tx, id)
     if squad is None:
         raise NotFound(f"No squad with id {id!r}.")
@@ -121,7 +123,6 @@ async def add_squad_member(
     tx: Tx, squad_id: str, person_id: str, role: SquadRole = SquadRole.MEMBER
 ) -> Squad:
     """Add a person to an active squad that has room (once, even when adds race)."""
-    await lock(tx, "Squad", squad_id)
     squad = await _active_squad(tx, squad_id)
     if any(m.person_id == person_id for m in squad.members):
         raise Conflict(f"{person_id!r} is already in the squad {squad.name!r}.")
