@@ -243,12 +243,26 @@ async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
     Accepting checks the mentor's capacity inside the same transaction. The
     mentor's node is written before the count, so two accepts racing for the
     last place conflict in the store; the retried one then sees the mentor full.
+    The request itself is locked after the mentor and its status read again, so an
+    accept and a decline racing on one request cannot both get through. (Locking the
+    request first let ArcadeDB admit a third accept past a capacity of two.)
 
     Raises:
         NotFound: no such mentorship.
         Conflict: it is no longer requested (answered, withdrawn or expired),
             or the mentor is at capacity.
     """
+    found = await get_mentorship(tx, id)
+    if found is None:
+        raise NotFound(f"No mentorship with id {id!r}.")
+    rows = await run(
+        tx,
+        "MATCH (mentor:Person {id: $mentor}) "
+        "SET mentor.requests_answered = coalesce(mentor.requests_answered, 0) + 1 "
+        "WITH mentor OPTIONAL MATCH (mentor)-[:MENTOR_IN]->(a:Mentorship {status: 'active'}) "
+        "RETURN coalesce(mentor.mentoring_capacity, 0) AS capacity, count(a) AS active",
+        mentor=found.mentor_id,
+    )
     current = await _locked(tx, id)
     if current.status is MentorshipStatus.EXPIRED:
         raise Conflict("This request expired before it was answered; the mentee can ask again.")
@@ -256,14 +270,6 @@ async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
         raise Conflict(
             f"This mentorship is {current.status.value}; only a request can be answered."
         )
-    rows = await run(
-        tx,
-        "MATCH (mentor:Person {id: $mentor}) "
-        "SET mentor.requests_answered = coalesce(mentor.requests_answered, 0) + 1 "
-        "WITH mentor OPTIONAL MATCH (mentor)-[:MENTOR_IN]->(a:Mentorship {status: 'active'}) "
-        "RETURN coalesce(mentor.mentoring_capacity, 0) AS capacity, count(a) AS active",
-        mentor=current.mentor_id,
-    )
     if accept and rows[0]["active"] >= rows[0]["capacity"]:
         raise Conflict(
             f"The mentor already has {rows[0]['active']} active mentorships, their capacity "
