@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from asgi_correlation_id import CorrelationIdMiddleware
+from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.authentication import AuthenticationError
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
@@ -34,23 +37,52 @@ from api.health_worker import HeavyMetrics
 from api.limits import BodyLimit
 from api.schema import build_schema
 from api.settings import AppSettings
+from api.text_input import not_unicode, unencodable
+from graph.changes import prune_changes
 from graph.errors import StoreError
 from graph.mentorships import expire_requests
 from graph.projection import ProjectionKeeper
 from graph.settings import StoreSettings
 from graph.store import Store
+from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
 from web.routes import routes as web_routes
 
 log = logging.getLogger(__name__)
 
 
+def http_error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """An error outside GraphQL execution, in a GraphQL-shaped body like any other error."""
+    return JSONResponse(
+        {"errors": [{"message": message, "extensions": {"code": code}}]},
+        status_code=status,
+        headers=headers,
+    )
+
+
 def unauthenticated(message: str) -> JSONResponse:
     """HTTP 401 with a GraphQL-shaped body, so clients handle it like any other error."""
-    return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": 'Bearer realm="skillweave"'},
+    return http_error(
+        401, "UNAUTHENTICATED", message, {"WWW-Authenticate": 'Bearer realm="skillweave"'}
     )
+
+
+async def internal_error(request: Request, error: Exception) -> Response:
+    """HTTP 500 for an unexpected exception: GraphQL-shaped, masked, with the request id.
+
+    Starlette sends it from outside every middleware, so it carries the security headers
+    itself; the exception is logged by the server as it propagates.
+    """
+    response = http_error(
+        500,
+        "INTERNAL_SERVER_ERROR",
+        "Internal server error; it was logged with the request id in X-Request-ID.",
+        dict(SECURITY_HEADERS),
+    )
+    if request_id := correlation_id.get():
+        response.headers["X-Request-ID"] = request_id
+    return response
 
 
 def _auth_error(conn: HTTPConnection, error: AuthenticationError) -> Response:
@@ -74,6 +106,18 @@ class RequireToken:
         await self.app(scope, receive, send)
 
 
+class BadText(HTTPException):
+    """A body holding text UTF-8 cannot encode, in any of its fields: ``BAD_USER_INPUT``.
+
+    The same answer as for such text in a variable over another transport (:mod:`api.text_input`).
+    """
+
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, where: str) -> None:
+        super().__init__(400, not_unicode(where))
+
+
 class SkillweaveGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI view with the caller, the store and the settings in the context."""
 
@@ -81,16 +125,77 @@ class SkillweaveGraphQL(GraphQL[Context, None]):
         super().__init__(schema, **options)
         self.settings = settings
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request, refusals in the GraphQL error shape.
+
+        A request that is not one GraphQL operation over POST gets ``BAD_REQUEST`` in
+        JSON, where Strawberry would answer in plain text.
+        """
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self._serve(request)
+        except HTTPException as error:
+            response = self._refusal(request, error)
+        await response(scope, receive, send)
+
+    async def _serve(self, request: Request) -> Response:
+        if request.method == "GET" and not self.should_render_graphql_ide(
+            self.request_adapter_class(request)
+        ):
+            raise HTTPException(405, "GraphQL operations are sent with POST, not GET.")
+        return await self.run(request)
+
+    @staticmethod
+    def _refusal(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 404:  # GraphiQL switched off
+            message = "GraphiQL is off here; send GraphQL operations with POST."
+            return http_error(404, "NOT_FOUND", message)
+        if error.status_code == 405:
+            return http_error(405, "BAD_REQUEST", error.reason, {"Allow": "POST"})
+        content_type = request.headers.get("content-type", "")
+        if request.method == "POST" and "application/json" not in content_type:
+            message = "Send the operation as JSON, with 'Content-Type: application/json'."
+            return http_error(415, "BAD_REQUEST", message)
+        return http_error(error.status_code, getattr(error, "code", "BAD_REQUEST"), error.reason)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request body: one JSON object; a batch (an array) or any other value is refused."""
+        decoded = super().decode_json(data)
+        if isinstance(decoded, list):
+            raise HTTPException(
+                400, "Batched operations (a JSON array) are not supported: send one per request."
+            )
+        if not isinstance(decoded, dict):
+            raise HTTPException(
+                400, 'The body must be a JSON object: {"query": "...", "variables": {...}}.'
+            )
+        where = unencodable(decoded, "the request")
+        if where is not None:
+            raise BadText(where)
+        return decoded
+
+    async def render_graphql_ide(self, request: Any) -> Response:
+        """GraphiQL, with a policy naming the CDN it loads from (see :mod:`web.headers`)."""
+        html = self.graphql_ide_html
+        return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(html)})
+
     async def get_context(self, request: Any, response: Any) -> Context:
         """A fresh context (and DataLoaders) for each request."""
         principal: Principal = request.user
-        return Context(
+        context = Context(
             request=request,
             store=request.app.state.store,
             keeper=request.app.state.keeper,
             principal=principal,
             settings=self.settings,
         )
+        read = getattr(request.state, "projection", None)  # while signing in
+        if read is not None:
+            context.loaders.prime(read)
+        return context
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -117,6 +222,21 @@ async def _sweep_expired_requests(store: Store, every: float) -> None:
                 log.info("recorded %d expired mentorship requests", expired)
         except StoreError as error:
             log.warning("expiry sweep skipped: %s", error)
+        await asyncio.sleep(every)
+
+
+async def _prune_change_log(store: Store, keep: dt.timedelta, every: float) -> None:
+    """Delete changes older than ``keep`` every ``every`` seconds.
+
+    A process that far behind reloads everything, so no one needs them.
+    """
+    while True:
+        try:
+            pruned = await store.write(prune_changes, older_than=keep)
+            if pruned:
+                log.info("pruned %d changes older than %s from the change log", pruned, keep)
+        except StoreError as error:
+            log.warning("change-log pruning skipped: %s", error)
         await asyncio.sleep(every)
 
 
@@ -163,7 +283,14 @@ def create_app(
         background = [
             asyncio.create_task(
                 _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)
-            )
+            ),
+            asyncio.create_task(
+                _prune_change_log(
+                    app.state.store,
+                    dt.timedelta(days=settings.skillweave_change_log_days),
+                    settings.skillweave_change_log_prune_seconds,
+                )
+            ),
         ]
         if settings.skillweave_health_snapshot_hours > 0:
             background.append(
@@ -189,21 +316,30 @@ def create_app(
     )
     app = Starlette(
         routes=[
-            Route("/graphql", RequireToken(graphql), methods=["GET", "POST"]),
+            # every method reaches the view, which answers in JSON (405 but for GET and POST)
+            Route("/graphql", RequireToken(graphql)),
             Route("/health.csv", health_csv),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             *web_routes(),
         ],
         middleware=[
+            Middleware(SecurityHeaders),  # outermost: on every response, refusals included
+            Middleware(
+                TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False
+            ),
             Middleware(CorrelationIdMiddleware),
             Middleware(BodyLimit, max_bytes=settings.skillweave_max_body_bytes),
             Middleware(
                 AuthenticationMiddleware, backend=BearerTokens(tokens), on_error=_auth_error
             ),
         ],
+        exception_handlers={Exception: internal_error},
         lifespan=lifespan,
     )
+    # Starlette's trailing-slash redirect writes the request's Host header into Location;
+    # the pages link without trailing slashes, so another address is a plain 404
+    app.router.redirect_slashes = False
     app.state.settings = settings
     app.state.tokens = tokens
     return app

@@ -25,7 +25,10 @@ from starlette.authentication import (
 from starlette.requests import HTTPConnection
 
 from api.settings import AppSettings
+from graph.errors import StoreError
+from graph.projection import ProjectionKeeper
 from graph.settings import StoreSettings
+from matching.projection import Projection
 
 ALGORITHM = "HS256"
 SECRET_FILE = "jwt-secret"
@@ -63,6 +66,16 @@ class Principal(BaseUser):
         return self.person_id
 
 
+DEFAULT_MAX_LIFETIME = dt.timedelta(hours=24)
+LEEWAY = dt.timedelta(seconds=60)
+"""How much longer than the maximum a token may live (rounding by the issuer)."""
+
+
+def _hours(span: dt.timedelta) -> str:
+    hours = span.total_seconds() / 3600
+    return f"{hours:,.4g} hours" if hours < 48 else f"{hours / 24:,.4g} days"
+
+
 class TokenError(Exception):
     """A token that cannot be accepted; the message says why."""
 
@@ -70,13 +83,27 @@ class TokenError(Exception):
 class Tokens:
     """Mints and checks bearer tokens with one secret."""
 
-    def __init__(self, secret: str, *, issuer: str, audience: str, lifetime: dt.timedelta) -> None:
+    def __init__(
+        self,
+        secret: str,
+        *,
+        issuer: str,
+        audience: str,
+        lifetime: dt.timedelta,
+        max_lifetime: dt.timedelta = DEFAULT_MAX_LIFETIME,
+    ) -> None:
         if len(secret) < 32:
             raise ValueError("The token secret must be at least 32 characters long.")
+        if lifetime > max_lifetime:
+            raise ValueError(
+                f"Tokens would live {_hours(lifetime)}, longer than the most this service "
+                f"accepts ({_hours(max_lifetime)}, SKILLWEAVE_TOKEN_MAX_HOURS)."
+            )
         self._secret = secret
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime
+        self.max_lifetime = max_lifetime
 
     @classmethod
     def from_settings(
@@ -88,10 +115,20 @@ class Tokens:
             issuer=settings.skillweave_jwt_issuer,
             audience=settings.skillweave_jwt_audience,
             lifetime=dt.timedelta(hours=settings.skillweave_token_hours),
+            max_lifetime=dt.timedelta(hours=settings.skillweave_token_max_hours),
         )
 
     def mint(self, person_id: str, role: Role, *, lifetime: dt.timedelta | None = None) -> str:
-        """A signed token for ``person_id`` acting as ``role``."""
+        """A signed token for ``person_id`` acting as ``role``.
+
+        Raises:
+            ValueError: ``lifetime`` is longer than the service accepts.
+        """
+        if lifetime is not None and lifetime > self.max_lifetime:
+            raise ValueError(
+                f"A token may live at most {_hours(self.max_lifetime)} "
+                "(SKILLWEAVE_TOKEN_MAX_HOURS)."
+            )
         now = dt.datetime.now(dt.UTC)
         claims: dict[str, Any] = {
             "sub": person_id,
@@ -116,12 +153,20 @@ class Tokens:
                 algorithms=[ALGORITHM],
                 audience=self.audience,
                 issuer=self.issuer,
-                options={"require": ["exp", "iss", "aud", "sub"]},
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.ExpiredSignatureError:
             raise TokenError("Your session has expired; sign in again.") from None
+        except jwt.ImmatureSignatureError as error:
+            raise TokenError(f"The token is not valid yet ({error}).") from None
         except jwt.InvalidTokenError as error:
             raise TokenError(f"The token is not valid: {error}.") from None
+        lives = dt.timedelta(seconds=float(claims["exp"]) - float(claims["iat"]))
+        if lives > self.max_lifetime + LEEWAY:
+            raise TokenError(
+                f"The token lives {_hours(lives)}; this service accepts at most "
+                f"{_hours(self.max_lifetime)}. Ask for a new one."
+            )
         try:
             return Principal(person_id=str(claims["sub"]), role=Role(str(claims.get("role"))))
         except ValueError:
@@ -172,4 +217,32 @@ class BearerTokens(AuthenticationBackend):
             principal = self.tokens.decode(token.strip())
         except TokenError as error:
             raise AuthenticationError(str(error)) from None
+        await refuse_leavers(conn, principal)
         return AuthCredentials([principal.role.value]), principal
+
+
+async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
+    """Refuse the token of someone who has left the organisation (``offboardPerson``).
+
+    Checked against this process's projection, brought up to date first (the request's
+    loaders then reuse it), so a leaver is refused by every replica from the moment the
+    off-boarding committed. With the store down, the last projection held decides.
+
+    Raises:
+        AuthenticationError: the token's person has left.
+    """
+    keeper: ProjectionKeeper | None = getattr(conn.app.state, "keeper", None)
+    if keeper is None:
+        return
+    try:
+        projection: Projection | None = await keeper.current()
+    except StoreError:
+        projection = keeper.projection
+    if projection is None:
+        return
+    conn.scope.setdefault("state", {})["projection"] = projection
+    if principal.person_id in projection.left:
+        raise AuthenticationError(
+            "This account was closed when its owner left the organisation; its tokens no "
+            "longer work."
+        )

@@ -31,7 +31,7 @@ from api.settings import AppSettings
 from graph import people, snapshots
 from graph.embedded import EmbeddedArcadeDB
 from graph.errors import StoreError
-from graph.hris import MAX_ROWS, ImportReport, import_hris
+from graph.hris import MAX_ROWS, ImportReport, count_rows, import_hris
 from graph.organisation import Organisation, write_organisation
 from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
@@ -240,8 +240,7 @@ def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) 
                 return await import_hris(
                     store, path, check=True, create_skills=create_skills, max_rows=max_rows
                 )
-            with path.open(encoding="utf-8-sig") as lines:
-                rows = min(max_rows, max(0, sum(1 for _ in lines) - 1))
+            rows = min(max_rows, count_rows(path))
             with _progress(rows, "Importing people") as advance:
 
                 def people_only(stage: str, n: int) -> None:
@@ -271,7 +270,10 @@ def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) 
     show_default=True,
 )
 @click.option(
-    "--hours", type=click.FloatRange(0.01, 24 * 30), default=None, help="Lifetime [default: 8]."
+    "--hours",
+    type=click.FloatRange(min=0.01),
+    default=None,
+    help="Lifetime [default: SKILLWEAVE_TOKEN_HOURS, 8; at most SKILLWEAVE_TOKEN_MAX_HOURS, 24].",
 )
 def token(person_id: str, role: str, hours: float | None) -> None:
     """Print a bearer token for development (signed with the configured secret)."""
@@ -282,7 +284,10 @@ def token(person_id: str, role: str, hours: float | None) -> None:
     except (RuntimeError, ValueError) as error:
         raise click.ClickException(str(error)) from None
     lifetime = dt.timedelta(hours=hours) if hours is not None else None
-    click.echo(tokens.mint(person_id, Role(role), lifetime=lifetime))
+    try:
+        click.echo(tokens.mint(person_id, Role(role), lifetime=lifetime))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _print_demo_tokens() -> None:

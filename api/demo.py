@@ -20,7 +20,7 @@ async def demo_people(tx: Tx) -> dict[Role, tuple[str, str]]:
     for role, condition in _PICKS.items():
         rows = await run(
             tx,
-            f"MATCH (p:Person) WHERE {condition} AND NOT p.id IN $taken "
+            f"MATCH (p:Person) WHERE {condition} AND NOT p.id IN $taken AND p.left_at IS NULL "
             "AND EXISTS { MATCH (p)-[:WANTS_TO_LEARN]->() } "
             "RETURN p.id AS id, p.name AS name ORDER BY p.id LIMIT 1",
             taken=sorted(taken),

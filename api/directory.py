@@ -97,6 +97,7 @@ def _read_person(projection: Projection, person_id: str) -> model.Person | None:
         mentoring_capacity=int(attrs.get("mentoring_capacity") or 0),
         open_to_mentoring=bool(attrs.get("open_to_mentoring")),
         open_to_being_mentored=bool(attrs.get("open_to_being_mentored", True)),
+        share_goals=bool(attrs.get("share_goals")),
         manager_id=manager,
         skills=tuple(skills),
         goals=tuple(goals),

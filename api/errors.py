@@ -3,6 +3,11 @@
 The codes, as a tree (a client may handle a parent instead of each child)::
 
     UNAUTHENTICATED            HTTP 401: no token, or a bad or expired one
+    BAD_REQUEST                HTTP 400: the body is not one operation as a JSON object:
+                               not JSON, an array (batches are not supported), a string
+                               or a number, no "query"; HTTP 415: a Content-Type other
+                               than application/json; HTTP 405: an operation sent with
+                               GET or another method than POST (api/app.py)
     GRAPHQL_PARSE_FAILED       the query is not valid GraphQL
     GRAPHQL_VALIDATION_FAILED  the query does not fit the schema or the limits
     BAD_USER_INPUT             a value the API does not accept: a level of 7, an empty
@@ -10,7 +15,7 @@ The codes, as a tree (a client may handle a parent instead of each child)::
      │                         a page larger than the cap
      └── (from graph.errors.InvalidInput)
     FORBIDDEN                  the caller's role may not do this (nothing was written)
-    NOT_FOUND                  an id that names nothing
+    NOT_FOUND                  an id that names nothing; HTTP 404: GraphiQL where it is off
     CONFLICT                   a rule would break: a second open mentorship for a pair,
                                a mentor at capacity, an archived squad, ...
     UNAVAILABLE                the skills graph store is not answering; retry later
@@ -66,6 +71,8 @@ def _code_of(error: GraphQLError) -> str | None:
     if isinstance(original, GraphQLError):  # a value a scalar could not take ("ten" for an Int)
         return "BAD_USER_INPUT"
     if original is None:
+        if TOKEN_LIMIT in error.message:
+            return "GRAPHQL_VALIDATION_FAILED"  # a limit, like depth and aliases
         if error.message.startswith("Syntax Error"):
             return "GRAPHQL_PARSE_FAILED"
         if error.message.startswith("Variable ") and " got invalid value " in error.message:
@@ -88,6 +95,33 @@ def _with_code(
     )
 
 
+TOKEN_LIMIT = "Document contains more than"
+"""What graphql-core says when a query passes the token limit (it stops parsing there)."""
+CLIENT_LOG_LEVELS = {"UNAVAILABLE": logging.WARNING}
+"""How loud each code is in the logs; a client's mistake is INFO (the default), the store
+going away a WARNING, and only the unexpected an ERROR with its traceback."""
+
+
+def log_errors(errors: list[GraphQLError]) -> None:
+    """Log an operation's expected errors in one line each, without a traceback.
+
+    The unexpected ones are left to :class:`ErrorCodes`, which logs each once, at ERROR,
+    with its traceback and request id.
+    """
+    for error in errors:
+        code = (error.extensions or {}).get("code") or _code_of(error)
+        if code is None or code == "INTERNAL_SERVER_ERROR":
+            continue
+        log.log(
+            CLIENT_LOG_LEVELS.get(code, logging.INFO),
+            "%s at %s: %s (request %s)",
+            code,
+            ".".join(map(str, error.path or ())) or "operation",
+            error.message,
+            correlation_id.get() or "-",
+        )
+
+
 class ErrorCodes(SchemaExtension):
     """Give every error an ``extensions.code``; mask and log the unexpected ones."""
 
@@ -101,6 +135,13 @@ class ErrorCodes(SchemaExtension):
 
     def _rewrite(self, error: GraphQLError) -> GraphQLError:
         code = _code_of(error)
+        if code == "GRAPHQL_VALIDATION_FAILED" and TOKEN_LIMIT in error.message:
+            limit = error.message.split(TOKEN_LIMIT, 1)[1].split("tokens")[0].strip()
+            return _with_code(
+                error,
+                code,
+                f"The query has more than {limit} tokens, the limit; send a shorter one.",
+            )
         if code is not None:
             return _with_code(error, code)
         request_id = correlation_id.get() or "-"

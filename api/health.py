@@ -7,10 +7,13 @@ projection, the one the matcher uses. Brokers and tie clusters come from
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import difflib
 import math
 import time
+from typing import Annotated
 
 import strawberry
 
@@ -19,7 +22,7 @@ from api.context import Info
 from api.errors import BadInput
 from api.health_worker import HeavyMetrics, HeavyResult
 from api.matching import person_of, skill_of
-from api.pagination import page_slice
+from api.pagination import check_range, page_slice
 from api.permissions import Action, require
 from api.types import Person, Skill
 from graph import snapshots
@@ -61,6 +64,27 @@ class HealthMetric:
         description="The value; null when not computed (brokers and clusters still computing)."
     )
     definition: str = strawberry.field(description="What the number means, in one line.")
+
+
+MetricNames = Annotated[
+    list[str] | None,
+    strawberry.argument(
+        description="Only these metrics (by name), in this order; all when left out."
+    ),
+]
+
+
+def pick_metrics(metrics: list[HealthMetric], names: list[str] | None) -> list[HealthMetric]:
+    """The metrics named, in the order named; an unknown name is refused, with a suggestion."""
+    if names is None:
+        return metrics
+    by_name = {m.name: m for m in metrics}
+    for name in names:
+        if name not in DEFINITIONS:
+            close = difflib.get_close_matches(name, list(DEFINITIONS), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise BadInput(f"There is no metric named {name!r}.{hint}")
+    return [by_name[n] for n in dict.fromkeys(names) if n in by_name]
 
 
 def metrics_of(values: dict[str, float | int]) -> list[HealthMetric]:
@@ -142,13 +166,17 @@ class NetworkHealthReport:
     scope: str = strawberry.field(description="`org`, or the scope's conditions.")
     as_of: dt.datetime = strawberry.field(description="When the report was computed.")
     people: int = strawberry.field(description="People in scope.")
-    metrics: list[HealthMetric] = strawberry.field(description="Every number, with definitions.")
+    all_metrics: strawberry.Private[list[HealthMetric]]
     heavy_status: str = strawberry.field(
         description="Brokers and clusters: `ready` (current), `stale` (of an older graph; "
         "recomputed at most every SKILLWEAVE_HEALTH_MAX_AGE_SECONDS) or `computing` (not "
         "available yet)."
     )
     load_distribution: list[LoadLevel] = strawberry.field(description="Mentors by active mentees.")
+
+    @strawberry.field(description="Every number, with definitions (or only those named).")
+    def metrics(self, names: MetricNames = None) -> list[HealthMetric]:
+        return pick_metrics(self.all_metrics, names)
 
     @strawberry.field(description="People with no learning tie, by id, a slice at a time.")
     def isolated(self, offset: int = 0, first: int = 50) -> list[Person]:
@@ -267,7 +295,11 @@ class HealthSnapshot:
     scope: str = strawberry.field(description="`org`, or the scope's conditions.")
     taken_at: dt.datetime = strawberry.field(description="When it was taken.")
     version: int = strawberry.field(description="The graph version it describes.")
-    metrics: list[HealthMetric] = strawberry.field(description="Every number, with definitions.")
+    all_metrics: strawberry.Private[list[HealthMetric]]
+
+    @strawberry.field(description="Every number, with definitions (or only those named).")
+    def metrics(self, names: MetricNames = None) -> list[HealthMetric]:
+        return pick_metrics(self.all_metrics, names)
 
     @classmethod
     def of(cls, s: snapshots.Snapshot) -> HealthSnapshot:
@@ -277,7 +309,7 @@ class HealthSnapshot:
             scope=s.scope,
             taken_at=s.taken_at,
             version=s.version,
-            metrics=metrics_of(dict(s.metrics)),
+            all_metrics=metrics_of(dict(s.metrics)),
         )
 
 
@@ -355,9 +387,18 @@ def light_reports(info: Info) -> LightReports:
 async def current_report(
     info: Info, scope: HealthScope, *, fresh: bool = False
 ) -> tuple[Projection, NetworkHealth, HeavyResult | None, str]:
-    """:func:`report_for` on this request's projection; ``fresh`` skips the cache."""
+    """:func:`report_for` on this request's projection; ``fresh`` skips the cache.
+
+    A report not in the cache is computed in a worker thread, on a leased projection: at a
+    large organisation it takes long enough to hold every other request on the event loop.
+    """
     projection = await info.context.loaders.projection()
-    cache = None if fresh else light_reports(info)
+    check_scope(projection, scope)
+    cache = light_reports(info)
+    if fresh or cache.get(projection, scope) is None:
+        async with info.context.keeper.lease() as leased:
+            report = await asyncio.to_thread(network_health, leased, scope, heavy=False)
+        cache.put(leased, scope, report)
     return (projection, *report_for(projection, heavy_metrics(info), scope, cache=cache))
 
 
@@ -393,7 +434,7 @@ class HealthQueries:
             scope=scope_name(where),
             as_of=report.as_of,
             people=report.people,
-            metrics=metrics_of(flatten(report)),
+            all_metrics=metrics_of(flatten(report)),
             heavy_status=status,
             load_distribution=[
                 LoadLevel(active=k, mentors=v) for k, v in sorted(report.load.distribution.items())
@@ -407,12 +448,23 @@ class HealthQueries:
         scope: HealthScopeInput | None = None,
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
+        last: Annotated[
+            int,
+            strawberry.argument(
+                description=f"Only the newest `last` snapshots of the range (1 to {MAX_LIST})."
+            ),
+        ] = 30,
     ) -> list[HealthSnapshot]:
         require(info.context.principal, Action.READ_NETWORK_HEALTH)
         if since is not None and until is not None and since > until:
             raise BadInput("`since` must not be after `until`.")
+        check_range("last", last, 1, MAX_LIST)
         found = await info.context.store.fetch(
-            snapshots.snapshot_history, scope=scope_name(to_scope(scope)), since=since, until=until
+            snapshots.snapshot_history,
+            scope=scope_name(to_scope(scope)),
+            since=since,
+            until=until,
+            last=last,
         )
         return [HealthSnapshot.of(s) for s in found]
 

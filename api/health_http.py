@@ -9,6 +9,8 @@ import datetime as dt
 import io
 import logging
 import math
+import unicodedata
+import urllib.parse
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -41,6 +43,25 @@ def metrics_csv(values: dict[str, float | int]) -> str:
     return out.getvalue()
 
 
+def attachment(filename: str) -> str:
+    """A ``Content-Disposition`` for a download of any name (RFC 6266, RFC 8187).
+
+    HTTP headers are Latin-1, so a name such as ``health-site-Łódź.csv`` goes in
+    ``filename*`` as percent-encoded UTF-8, which browsers prefer; ``filename`` carries an
+    ASCII fallback for the others (accents dropped, any other character, quote or
+    backslash as ``_``).
+
+    >>> print(attachment("health-site-Łódź.csv"))
+    attachment; filename="health-site-_odz.csv"; filename*=UTF-8''health-site-%C5%81%C3%B3d%C5%BA.csv
+    """
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", filename) if not unicodedata.combining(c)
+    )
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in plain)
+    encoded = urllib.parse.quote(filename, safe="!#$&+-.^_`|~")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
 def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(
         {"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status
@@ -71,12 +92,12 @@ async def health_csv(request: Request) -> Response:
     except ApiError as error:
         return _error(400, error.code, str(error))
     values = flatten(report if status == "ready" else light(report))
-    name = scope_name(scope).replace(":", "-").replace(",", "_")
+    name = scope_name(scope).replace(":", "-").replace(",", "_").replace("/", "_")
     day = dt.date.today().isoformat()
     return Response(
         metrics_csv(values),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="health-{name}-{day}.csv"'},
+        headers={"Content-Disposition": attachment(f"health-{name}-{day}.csv")},
     )
 
 

@@ -36,6 +36,11 @@ class ProfileInput:
     open_to_being_mentored: bool | None = strawberry.field(
         default=None, description="Want a mentor."
     )
+    share_goals: bool | None = strawberry.field(
+        default=None,
+        description="Let colleagues see your learning goals, and mentors' suggestions count "
+        "what you could learn from them.",
+    )
 
 
 @strawberry.input(description="Feedback when ending a mentorship.")

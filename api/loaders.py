@@ -46,6 +46,11 @@ class Loaders:
         self.community = DataLoader(load_fn=self._from_projection(directory.community_record))
         self.mentorships_of = DataLoader(load_fn=self._from_projection(directory.mentorships_of))
 
+    def prime(self, projection: Projection) -> None:
+        """Use ``projection`` (read for this request already, while signing in)."""
+        if self._projection is None:
+            self._projection = projection
+
     async def projection(self) -> Projection:
         """The projection, brought up to date on first use in this request (or after a write)."""
         if self._projection is None:

@@ -6,8 +6,10 @@ names into keys, run them on this process's projection and explain the result.
 
 from __future__ import annotations
 
+import asyncio
 import enum
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -24,6 +26,8 @@ from matching.profiles import Profiles
 from matching.projection import Projection
 from matching.scoring import PairScore
 from matching.scoring import SkillMatch as SkillMatchRecord
+
+T = TypeVar("T")
 
 MAX_SUGGESTIONS = 50
 MAX_POOL = 10_000
@@ -335,6 +339,17 @@ async def _projection(info: Info) -> Projection:
     return await info.context.loaders.projection()
 
 
+async def _off_the_loop(info: Info, work: Callable[[Projection], T]) -> tuple[Projection, T]:
+    """``work(projection)`` in a worker thread, with the projection it read.
+
+    The matcher's work grows with the organisation; on the event loop it would hold every
+    other request (``/healthz`` too) for as long as it runs.
+    """
+    await _projection(info)  # nested fields of the answer read the request's projection
+    async with info.context.keeper.lease() as projection:
+        return projection, await asyncio.to_thread(work, projection)
+
+
 async def _skill_keys(info: Info, names: list[str]) -> list[str]:
     catalog = await info.context.catalog()
     return list(dict.fromkeys(catalog.require(n).key for n in names))
@@ -361,8 +376,7 @@ class MatchingQueries:
         subject = person_id or info.context.principal.person_id
         require(info.context.principal, Action.SUGGEST_MENTORS, subject)
         check_range("first", first, 1, MAX_SUGGESTIONS)
-        projection = await _projection(info)
-        _ensure_person(projection, subject)
+        _ensure_person(await _projection(info), subject)
         filters = None
         if filter is not None:
             teaches = (await _skill_keys(info, [filter.teaches]))[0] if filter.teaches else None
@@ -373,7 +387,9 @@ class MatchingQueries:
                 language=filter.language,
                 teaches=teaches,
             )
-        found = mentoring.suggest_mentors(projection, subject, first=first, filters=filters)
+        projection, found = await _off_the_loop(
+            info, lambda p: mentoring.suggest_mentors(p, subject, first=first, filters=filters)
+        )
         return [MentorSuggestion.of(projection, pair) for pair in found]
 
     @strawberry.field(
@@ -413,7 +429,9 @@ class MatchingQueries:
             )
             for pid in pool_ids
         ]
-        plan = squads.suggest_squads(members, size=size, count=count, focus=focus)
+        plan = await asyncio.to_thread(
+            squads.suggest_squads, members, size=size, count=count, focus=focus
+        )
         return SquadPlan(
             squads=[
                 SquadSuggestion(
@@ -443,9 +461,10 @@ class MatchingQueries:
         subject = person_id or info.context.principal.person_id
         require(info.context.principal, Action.READ_GOALS, subject)
         check_range("first", first, 1, MAX_SUGGESTIONS)
-        projection = await _projection(info)
-        _ensure_person(projection, subject)
-        found = communities.recommend_communities(projection, subject, first=first)
+        _ensure_person(await _projection(info), subject)
+        projection, found = await _off_the_loop(
+            info, lambda p: communities.recommend_communities(p, subject, first=first)
+        )
         g = projection.graph
         return [
             CommunityRecommendation(
@@ -469,8 +488,9 @@ class MatchingQueries:
         require(info.context.principal, Action.MANAGE_COMMUNITIES)
         check_range("minSize", min_size, 2, 1000)
         check_range("first", first, 1, MAX_SUGGESTIONS)
-        projection = await _projection(info)
-        found = communities.emerging_communities(projection, min_size=min_size)[:first]
+        projection, found = await _off_the_loop(
+            info, lambda p: communities.emerging_communities(p, min_size=min_size)[:first]
+        )
         return [
             EmergingCommunity(
                 members=[person_of(projection, p) for p in c.members],
@@ -501,12 +521,14 @@ class MatchingMutations:
     ) -> AssignmentResult:
         require(info.context.principal, Action.ASSIGN_MENTORS)
         where = scope or AssignmentScope()
-        projection = await _projection(info)
-        plan = mentoring.plan_assignment(
-            projection,
-            mentoring.Scope(site=where.site, function=where.function, team=where.team),
-            mode=mentoring.Mode(mode.value),
-            objective=assignment.Objective(objective.value),
+        projection, plan = await _off_the_loop(
+            info,
+            lambda p: mentoring.plan_assignment(
+                p,
+                mentoring.Scope(site=where.site, function=where.function, team=where.team),
+                mode=mentoring.Mode(mode.value),
+                objective=assignment.Objective(objective.value),
+            ),
         )
         result = plan.assignment
         ids: list[str] = []

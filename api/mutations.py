@@ -12,15 +12,15 @@ from typing import Annotated, Any
 import strawberry
 
 from api.context import Info
-from api.errors import NotFoundError
+from api.errors import BadInput, NotFoundError
 from api.health import HealthMutations
 from api.idempotency import IdempotencyKeyArg, keyed_id, once
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
 from api.matching import MatchingMutations
 from api.permissions import Action, require
 from api.queries import person_or_error
-from api.types import Community, Mentorship, Person, Priority, Squad, SquadRole
-from graph import communities, mentorships, model, people, squads
+from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
+from graph import communities, mentorships, model, offboarding, people, squads
 
 
 def _subject(info: Info, person_id: strawberry.ID | None) -> str:
@@ -293,3 +293,23 @@ class Mutation(MatchingMutations, HealthMutations):
             communities.add_community_moderator, community_id, person_id
         )
         return Community.of(found)
+
+    @strawberry.mutation(
+        description="Close the account of someone who left the organisation (HR and admins), "
+        "in one transaction: their open mentorships end (requests are declined), they leave "
+        "every squad (one left with fewer than two members is archived) and community, their "
+        "reports report to no one, and their tokens stop working. Their past mentorships "
+        "stay in the record. The HRIS import does the same for rows with status `leaver`."
+    )
+    async def offboard_person(self, info: Info, person_id: strawberry.ID) -> Offboarding:
+        require(info.context.principal, Action.OFFBOARD)
+        if person_id == info.context.principal.person_id:
+            raise BadInput("You cannot close your own account; ask another admin.")
+        ended = await info.context.write(offboarding.offboard_person, str(person_id))
+        return Offboarding(
+            person_id=person_id,
+            mentorships_ended=ended["mentorships"],
+            squads_left=ended["squads"],
+            squads_archived=ended["archived_squads"],
+            communities_left=ended["communities"],
+        )

@@ -37,6 +37,8 @@ class Scope(enum.Enum):
 
     NONE = "-"
     SELF = "self"
+    SHARED = "self, or anyone who shares"
+    """Oneself, or someone who chose to share this with colleagues (``shareGoals``)."""
     ANY = "any"
 
 
@@ -55,15 +57,17 @@ class Action(enum.Enum):
     SUGGEST_MENTORS = "suggest mentors"
     ASSIGN_MENTORS = "assign mentors (bulk)"
     BULK = "import people (bulk)"
+    OFFBOARD = "close a leaver's account"
 
 
 _ = Scope.NONE
 SELF = Scope.SELF
+SHARED = Scope.SHARED
 ANY = Scope.ANY
 RULES: dict[Action, dict[Role, Scope]] = {
     #                               agent        moderator        hr            admin
     Action.READ_DIRECTORY:      {Role.AGENT: ANY,  Role.MODERATOR: ANY,  Role.HR: ANY,  Role.ADMIN: ANY},
-    Action.READ_GOALS:          {Role.AGENT: SELF, Role.MODERATOR: ANY,  Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.READ_GOALS:          {Role.AGENT: SHARED, Role.MODERATOR: ANY, Role.HR: ANY, Role.ADMIN: ANY},
     Action.READ_MENTORSHIPS:    {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.EDIT_PROFILE:        {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
     Action.MENTORSHIP:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
@@ -74,26 +78,30 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.SUGGEST_MENTORS:     {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.ASSIGN_MENTORS:      {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
     Action.BULK:                {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: _,    Role.ADMIN: ANY},
+    Action.OFFBOARD:            {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
 }  # fmt: skip
 
 
-def allowed(principal: Principal, action: Action, *subjects: str) -> bool:
+def allowed(principal: Principal, action: Action, *subjects: str, shared: bool = False) -> bool:
     """Whether ``principal`` may perform ``action`` on the people named by ``subjects``.
 
     With no subjects the action is about nobody in particular (listing
     squads, say): any scope but NONE allows it. With subjects, SELF allows it
-    only when the caller is one of them (a mentee or mentor of the mentorship).
+    only when the caller is one of them (a mentee or mentor of the mentorship);
+    SHARED also when the subject chose to share (``shared``).
     """
     scope = RULES[action][principal.role]
     if scope is Scope.ANY:
         return True
     if scope is Scope.NONE:
         return False
+    if scope is Scope.SHARED and shared:
+        return True
     return not subjects or principal.person_id in subjects
 
 
-def require(principal: Principal, action: Action, *subjects: str) -> None:
+def require(principal: Principal, action: Action, *subjects: str, shared: bool = False) -> None:
     """Raise :class:`Forbidden` unless :func:`allowed`."""
-    if not allowed(principal, action, *subjects):
+    if not allowed(principal, action, *subjects, shared=shared):
         whom = "" if RULES[action][principal.role] is Scope.NONE else " for someone else"
         raise Forbidden(f"Your role ({principal.role.value}) may not {action.value}{whom}.")

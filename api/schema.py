@@ -18,11 +18,15 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
-from api.errors import ErrorCodes
+from api.cost import QueryCostLimit
+from api.errors import ErrorCodes, log_errors
 from api.mutations import Mutation
 from api.queries import Query
 from api.settings import AppSettings
+from api.text_input import RefuseUnencodableText
 
 _parse = lru_cache(maxsize=256)(parse)
 
@@ -44,6 +48,20 @@ class ParseOnce(SchemaExtension):
         yield
 
 
+class SkillweaveSchema(strawberry.Schema):
+    """Strawberry's schema, logging errors by what they are (:func:`api.errors.log_errors`).
+
+    Strawberry logs every error at ERROR with its traceback: thirty ordinary refusals wrote
+    about a thousand lines.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log expected errors in a line each; the unexpected are logged by ErrorCodes."""
+        log_errors(errors)
+
+
 def build_schema(settings: AppSettings) -> strawberry.Schema:
     """The schema with the protections the settings ask for."""
     # The limits' validation rules are made once: a limiter made per request brings a new
@@ -52,6 +70,7 @@ def build_schema(settings: AppSettings) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.skillweave_max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.skillweave_max_aliases).validation_rules,
     ]
+    production = settings.skillweave_env == "production"
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         ErrorCodes,
         # Clients send the same few documents again and again: parse and validate each once.
@@ -59,10 +78,16 @@ def build_schema(settings: AppSettings) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=256),
         lambda: AddValidationRules(limits),
         lambda: MaxTokensLimiter(max_token_count=settings.skillweave_max_query_tokens),
+        # after validation (ValidationCache): only a valid document is priced
+        lambda: QueryCostLimit(max_cost=settings.skillweave_max_query_cost),
+        RefuseUnencodableText,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    # In production, validation messages lose graphql-core's "Did you mean …?" hints, which
+    # would map the schema out for someone whom introspection is closed to.
+    config = StrawberryConfig(disable_field_suggestions=production)
+    return SkillweaveSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
 
 
 schema = build_schema(AppSettings(skillweave_env="development"))

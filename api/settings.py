@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,7 +40,12 @@ class AppSettings(BaseSettings):
         default="skillweave-api", description="Expected `aud` of tokens."
     )
     skillweave_token_hours: float = Field(
-        default=8.0, description="Lifetime of minted tokens, in hours."
+        default=8.0, gt=0, description="Lifetime of minted tokens, in hours."
+    )
+    skillweave_token_max_hours: float = Field(
+        default=24.0,
+        gt=0,
+        description="Longest token lifetime accepted (exp − iat); longer tokens are refused.",
     )
     skillweave_request_ttl_days: float = Field(
         default=7.0, description="Days before an unanswered mentorship request expires."
@@ -50,6 +55,15 @@ class AppSettings(BaseSettings):
     )
     skillweave_expiry_sweep_seconds: float = Field(
         default=60.0, description="How often expired requests are recorded as expired."
+    )
+    skillweave_change_log_days: float = Field(
+        default=7.0,
+        gt=0,
+        description="Days changes are kept in the change log; a process further behind "
+        "reloads everything.",
+    )
+    skillweave_change_log_prune_seconds: float = Field(
+        default=3600.0, gt=0, description="How often the change log is pruned."
     )
     skillweave_health_snapshot_hours: float = Field(
         default=0.0,
@@ -74,6 +88,28 @@ class AppSettings(BaseSettings):
     skillweave_max_query_depth: int = Field(default=10, description="Deepest query accepted.")
     skillweave_max_query_tokens: int = Field(default=2000, description="Most tokens in one query.")
     skillweave_max_aliases: int = Field(default=15, description="Most aliases in one query.")
+    skillweave_allowed_hosts: str = Field(
+        default="localhost,127.0.0.1,[::1]",
+        description="Host names or addresses (comma-separated) the service answers to; any "
+        "other Host header gets HTTP 400. `*.example.com` allows the subdomains, `*` any host. "
+        "The default, loopback only, also keeps other sites' pages out (DNS rebinding).",
+    )
+    skillweave_max_query_cost: int = Field(
+        default=10_000,
+        ge=1,
+        description="Largest estimated query cost (fields it could return; lists multiply).",
+    )
+
+    @field_validator("skillweave_allowed_hosts")
+    @classmethod
+    def _hosts_are_patterns(cls, value: str) -> str:
+        hosts = [host.strip() for host in value.split(",") if host.strip()]
+        if not hosts:
+            raise ValueError("name at least one host, or * for any")
+        for host in hosts:
+            if "*" in host[1:] or (host.startswith("*") and host != "*" and host[1] != "."):
+                raise ValueError(f"{host!r}: a wildcard is * or like *.example.com")
+        return value
 
     @property
     def graphiql(self) -> bool:
@@ -93,6 +129,11 @@ class AppSettings(BaseSettings):
     def demo_signin(self) -> bool:
         """Whether the sign-in page may hand out demo tokens (never in production)."""
         return self.skillweave_demo_signin and self.skillweave_env == "development"
+
+    @property
+    def allowed_hosts(self) -> list[str]:
+        """The Host header values the service answers to (Starlette's TrustedHostMiddleware)."""
+        return [host.strip() for host in self.skillweave_allowed_hosts.split(",") if host.strip()]
 
     @property
     def request_ttl(self) -> dt.timedelta:

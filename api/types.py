@@ -15,6 +15,7 @@ import strawberry
 
 from api import directory
 from api.context import Info
+from api.pagination import page_slice
 from api.permissions import Action, require
 from graph import model
 from matching.projection import Projection
@@ -30,6 +31,9 @@ MentorshipStatus = model.MentorshipStatus
 SquadStatus = model.SquadStatus
 SquadRole = model.SquadRole
 Priority = model.Priority
+
+MAX_MEMBERS_PAGE = 100
+"""Most members one `Community.members` list returns."""
 
 
 @strawberry.type(description="A skill of the taxonomy, with the other names people use for it.")
@@ -127,6 +131,10 @@ class Person:
     open_to_being_mentored: bool = strawberry.field(
         description="Whether the person wants a mentor."
     )
+    share_goals: bool = strawberry.field(
+        description="Whether the person lets colleagues see their learning goals (and counts "
+        "what they would learn back in mentor suggestions)."
+    )
 
     @classmethod
     def of(cls, person: model.Person) -> Person:
@@ -146,6 +154,7 @@ class Person:
             mentoring_capacity=person.mentoring_capacity,
             open_to_mentoring=person.open_to_mentoring,
             open_to_being_mentored=person.open_to_being_mentored,
+            share_goals=person.share_goals,
         )
 
     @strawberry.field(description="The person's team.")
@@ -172,10 +181,16 @@ class Person:
 
     @strawberry.field(
         description="What the person wants to learn, most wanted first. Visible to the person, "
-        "moderators, HR and admins."
+        "to moderators, HR and admins, and to everyone when the person shares them "
+        "(`shareGoals`)."
     )
     def learning_goals(self, info: Info) -> list[LearningGoal]:
-        require(info.context.principal, Action.READ_GOALS, self.record.id)
+        require(
+            info.context.principal,
+            Action.READ_GOALS,
+            self.record.id,
+            shared=self.record.share_goals,
+        )
         ordered = sorted(self.record.goals, key=lambda g: (g.priority, g.skill))
         found = _skill_map(info, [g.skill for g in ordered])
         return [
@@ -391,9 +406,12 @@ class Community:
             member_count=len(community.member_ids),
         )
 
-    @strawberry.field(description="Members, by id; `first` caps how many (at most 100).")
+    @strawberry.field(
+        description="Members, by id: the first `first` (1 to 100; more is refused, as on every "
+        "list). `memberCount` says how many there are."
+    )
     def members(self, info: Info, first: int = 50) -> list[Person]:
-        return _people(info, list(self.record.member_ids[: max(0, min(first, 100))]))
+        return _people(info, page_slice(self.record.member_ids, 0, first, cap=MAX_MEMBERS_PAGE))
 
     @strawberry.field(description="Moderators.")
     def moderators(self, info: Info) -> list[Person]:
@@ -423,3 +441,16 @@ class PersonConnection:
         counter = self.count
         assert callable(counter)
         return int(await counter())
+
+
+@strawberry.type(description="What closing a leaver's account ended.")
+class Offboarding:
+    person_id: strawberry.ID = strawberry.field(description="Who left.")
+    mentorships_ended: int = strawberry.field(
+        description="Open mentorships ended (active ones) or declined (requests)."
+    )
+    squads_left: int = strawberry.field(description="Squads they were taken out of.")
+    squads_archived: int = strawberry.field(
+        description="Of those, squads archived for having fewer than two members left."
+    )
+    communities_left: int = strawberry.field(description="Communities they were taken out of.")

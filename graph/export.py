@@ -19,8 +19,8 @@ from matching.data import GraphData, GroupData, MentorshipData, MentorshipDetail
 
 PERSON_FIELDS = (
     "name", "title", "role", "function", "site", "shift", "timezone", "languages", "tenure_months",
-    "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "requests_answered",
-    "requests_expired",
+    "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "share_goals",
+    "requests_answered", "requests_expired",
 )  # fmt: skip
 
 
@@ -48,13 +48,17 @@ _MENTORSHIPS_OF = """
 MATCH (p:Person) WHERE p.id IN $ids
 MATCH (p)-[:MENTOR_IN|MENTEE_IN]->(m:Mentorship)
 MATCH (mentor:Person)-[:MENTOR_IN]->(m) MATCH (mentee:Person)-[:MENTEE_IN]->(m)
+WHERE mentor.left_at IS NULL AND mentee.left_at IS NULL
 """
 """Only the mentorships the named people are in (either side), found from them. (No
 ``WITH`` between the clauses: ArcadeDB would scan every mentorship after it.)"""
 
 _ALL_MENTORSHIPS = (
-    "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(mentee:Person)"
+    "MATCH (mentor:Person)-[:MENTOR_IN]->(m:Mentorship)<-[:MENTEE_IN]-(mentee:Person) "
+    "WHERE mentor.left_at IS NULL AND mentee.left_at IS NULL"
 )
+"""Mentorships with someone who left stay in the store (their history), not in the
+projection: the directory and the matcher no longer know that person."""
 
 _MENTORSHIPS = """{scope}
 RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status,
@@ -65,7 +69,8 @@ RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status,
 
 
 def _scope(people: Collection[str] | None) -> str:
-    return "" if people is None else "WHERE p.id IN $ids"
+    """The people to read: everyone, or those named; people who left are read apart."""
+    return "WHERE p.left_at IS NULL" + ("" if people is None else " AND p.id IN $ids")
 
 
 def _first(values: list[Any]) -> Any:
@@ -107,6 +112,14 @@ async def export_graph(
                 "site": row["site"],
             }
     rows = await run(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
+    left = await run(
+        tx,
+        "MATCH (p:Person) WHERE p.left_at IS NOT NULL"
+        + ("" if people is None else " AND p.id IN $ids")
+        + " RETURN p.id AS id",
+        ids=sorted(people or ()),
+    )
+    data.left = {row["id"] for row in left}
     for row in rows:
         pid = row["id"]
         props = {k: row["props"].get(k) for k in PERSON_FIELDS}

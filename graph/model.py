@@ -131,6 +131,9 @@ class Person:
     mentoring_capacity: int = 0
     open_to_mentoring: bool = False
     open_to_being_mentored: bool = True
+    share_goals: bool = False
+    """Whether colleagues may see this person's learning goals (and mentors' suggestions may
+    count what they would learn back); moderators, HR and admins see them either way."""
     manager_id: str | None = None
     skills: tuple[SkillLevel, ...] = ()
     goals: tuple[LearningGoal, ...] = ()

@@ -14,6 +14,7 @@ from typing import Any
 
 from graph.changes import ALL, record_change
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
+from graph.offboarding import offboard_leavers
 from graph.people import PERSON_FIELDS, write_people
 from graph.skills import relate_skills, upsert_skills
 from graph.store import Store, Tx, run
@@ -37,6 +38,9 @@ class Organisation:
     communities: Sequence[Community] = ()
     person_fields: Collection[str] = PERSON_FIELDS
     """Person properties to write; an import leaves the others as they are."""
+    leavers: Sequence[str] = ()
+    """People (among ``people``) who have left: off-boarded after the write, in its
+    transaction (:mod:`graph.offboarding`); one who left already is left as is."""
 
     @property
     def size(self) -> int:
@@ -180,6 +184,7 @@ async def write_organisation(
         if org.communities:
             await _write_communities(tx, org.communities)
         tick("communities", len(org.communities))
+        left = await offboard_leavers(tx, org.leavers)
         await record_change(tx, people=[ALL])
         return {
             "skills": len(org.skills),
@@ -188,6 +193,7 @@ async def write_organisation(
             "mentorships": len(org.mentorships),
             "squads": len(org.squads),
             "communities": len(org.communities),
+            "leavers": left,
         }
 
     return await store.write(work)
@@ -228,6 +234,7 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
             "tenure_months": p.tenure_months, "mentoring_capacity": p.mentoring_capacity,
             "open_to_mentoring": p.open_to_mentoring,
             "open_to_being_mentored": p.open_to_being_mentored,
+            "share_goals": p.share_goals,
             "requests_answered": None, "requests_expired": None,
         }  # fmt: skip
         data.people.append(

@@ -20,6 +20,7 @@ from graph.store import Record, Tx, run
 PERSON_PROPERTIES = (
     "id", "name", "title", "role", "function", "site", "shift", "timezone", "languages",
     "tenure_months", "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored",
+    "share_goals",
 )  # fmt: skip
 """Properties stored on a Person node (team and manager are relationships)."""
 
@@ -259,7 +260,7 @@ async def remove_learning_goal(tx: Tx, person_id: str, skill: str) -> bool:
 
 PROFILE_FIELDS = (
     "name", "title", "shift", "timezone", "languages", "mentoring_capacity",
-    "open_to_mentoring", "open_to_being_mentored",
+    "open_to_mentoring", "open_to_being_mentored", "share_goals",
 )  # fmt: skip
 """What a person may change about themselves (HR owns team, role, site, manager)."""
 

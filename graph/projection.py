@@ -12,13 +12,17 @@ next use, never an older graph than the version it checked.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
 
 from graph.changes import changes_since
 from graph.export import export_graph
 from graph.store import Store
 from matching.projection import Projection
+
+T = TypeVar("T")
 
 
 class SharedCheck:
@@ -78,6 +82,9 @@ class ProjectionKeeper:
         self.full_loads = 0
         self.partial_loads = 0
         self._shared = SharedCheck(self._refresh)
+        self._readers = 0
+        self._drained = asyncio.Event()
+        self._drained.set()
 
     async def current(self) -> Projection:
         """The projection, refreshed from the change log if the graph moved on.
@@ -85,6 +92,34 @@ class ProjectionKeeper:
         Callers waiting at the same time share one check (:class:`SharedCheck`).
         """
         return await self._shared.current()
+
+    @contextlib.asynccontextmanager
+    async def lease(self) -> AsyncIterator[Projection]:
+        """The current projection, kept unchanged until the block ends.
+
+        For work that reads it off the event loop (:meth:`in_thread`): a refresh that
+        would change it in place waits for every lease to end, and a lease asked for while
+        a refresh is under way waits for that refresh (:class:`SharedCheck`), so neither
+        starves the other.
+        """
+        projection = await self.current()
+        self._readers += 1
+        self._drained.clear()
+        try:
+            yield projection
+        finally:
+            self._readers -= 1
+            if self._readers == 0:
+                self._drained.set()
+
+    async def in_thread(self, work: Callable[[Projection], T]) -> T:
+        """``work(projection)`` in a worker thread, on a projection nothing changes meanwhile.
+
+        CPU-heavy reads (suggestions, squads, assignment plans) run here, so the event loop
+        keeps answering other requests, ``/healthz`` among them.
+        """
+        async with self.lease() as projection:
+            return await asyncio.to_thread(work, projection)
 
     async def _refresh(self) -> Projection:
         if self.projection is None:
@@ -101,6 +136,7 @@ class ProjectionKeeper:
             communities=changes.communities,
         )
         data.version = changes.version
+        await self._drained.wait()  # a worker thread may be reading it: change it after
         self.projection.replace(
             data, people=changes.people, squads=changes.squads, communities=changes.communities
         )

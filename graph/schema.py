@@ -28,6 +28,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Squad", "status"),
     ("Change", "version"),
     ("HealthSnapshot", "scope"),
+    ("Person", "left_at"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 

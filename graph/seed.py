@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -218,8 +219,9 @@ class _Generator:
                 goals[key] = rng.choice((1, 2, 2, 3))
         senior = role not in (JobRole.AGENT,)
         capacity = rng.choice((2, 3)) if senior and tenure > 18 else rng.choice((0, 0, 1, 1, 2))
+        person_id = self.next_id()
         return Person(
-            id=self.next_id(),
+            id=person_id,
             name=self.name(),
             title=title,
             role=role,
@@ -233,6 +235,9 @@ class _Generator:
             mentoring_capacity=capacity,
             open_to_mentoring=capacity > 0 and rng.random() < 0.8,
             open_to_being_mentored=rng.random() < 0.9,
+            # seven in ten share their goals; a hash of the id, so the random stream (and
+            # every other value of a seeded organisation) is what it was
+            share_goals=zlib.crc32(person_id.encode()) % 10 < 7,
             manager_id=manager,
             skills=tuple(SkillLevel(k, v) for k, v in sorted(owned.items())),
             goals=tuple(LearningGoal(k, v) for k, v in sorted(goals.items())),

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from graph.dialect import to_utc
+from graph.dialect import limit, to_utc
 from graph.ids import new_id
 from graph.store import Tx, run
 
@@ -68,18 +68,20 @@ async def snapshot_history(
     scope: str,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
+    last: int | None = None,
 ) -> list[Snapshot]:
-    """The scope's snapshots taken in ``[since, until]``, oldest first."""
+    """The scope's snapshots taken in ``[since, until]`` (the ``last`` newest), oldest first."""
     rows = await run(
         tx,
         "MATCH (s:HealthSnapshot {scope: $scope}) "
         "WHERE ($since IS NULL OR s.taken_at >= $since) AND ($until IS NULL OR s.taken_at <= $until) "
         "RETURN s.id AS id, s.taken_at AS taken, s.version AS version, s.metrics AS metrics "
-        "ORDER BY s.taken_at",
+        "ORDER BY s.taken_at DESC" + (f" {limit(last)}" if last is not None else ""),
         scope=scope,
         since=since,
         until=until,
     )
+    rows.reverse()
     found = []
     for r in rows:
         taken = to_utc(r["taken"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import zoneinfo
+from collections.abc import Iterable
 
 from graph.errors import InvalidInput
 from graph.model import MAX_LEVEL, MIN_LEVEL, Priority
@@ -10,6 +12,10 @@ from graph.model import MAX_LEVEL, MIN_LEVEL, Priority
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 2000
 MAX_MENTORING_CAPACITY = 20
+MAX_LANGUAGES = 20
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+"""Control characters (Unicode's Cc: C0, DEL, C1) and the Unicode line and paragraph separators."""
 
 
 def level(value: int, *, skill: str = "") -> int:
@@ -41,6 +47,35 @@ def text(value: str, *, what: str, max_length: int = MAX_NAME_LENGTH, required: 
     if len(cleaned) > max_length:
         raise InvalidInput(f"{what} is {len(cleaned)} characters long; the limit is {max_length}.")
     return cleaned
+
+
+def single_line(
+    value: str, *, what: str, max_length: int = MAX_NAME_LENGTH, required: bool = True
+) -> str:
+    r"""Like :func:`text`, and free of control characters (tabs, line breaks, NUL...).
+
+    Example:
+        >>> single_line("Ana\tCruz", what="name")
+        Traceback (most recent call last):
+        ...
+        graph.errors.InvalidInput: name has a control character (U+0009) at character 4.
+    """
+    cleaned = text(value, what=what, max_length=max_length, required=required)
+    control = _CONTROL.search(cleaned)
+    if control:
+        raise InvalidInput(
+            f"{what} has a control character (U+{ord(control.group()):04X}) "
+            f"at character {control.start() + 1}."
+        )
+    return cleaned
+
+
+def languages(values: Iterable[str]) -> list[str]:
+    """Language names: each one a non-empty name, at most :data:`MAX_LANGUAGES` of them."""
+    names = [text(value, what="Language") for value in values]
+    if len(names) > MAX_LANGUAGES:
+        raise InvalidInput(f"List at most {MAX_LANGUAGES} languages.")
+    return names
 
 
 def capacity(value: int) -> int:

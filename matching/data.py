@@ -81,3 +81,6 @@ class GraphData:
     mentorships: list[MentorshipData] = field(default_factory=list)
     squads: list[GroupData] = field(default_factory=list)
     communities: list[GroupData] = field(default_factory=list)
+    left: set[str] = field(default_factory=set)
+    """People who have left the organisation (among those read): not in ``people``, and
+    their tokens are refused."""

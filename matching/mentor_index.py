@@ -27,6 +27,9 @@ from matching.scoring import DEFAULT_WEIGHTS, MAX_LEVEL, Weights, shift_overlap
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
+TIE_DIGITS = 9
+"""Scores are ranked to this many decimals; closer ones are ties, broken by id."""
+
 
 @dataclass(frozen=True)
 class CandidateFilter:
@@ -56,6 +59,8 @@ class MentorIndex:
         self.related_level = np.zeros((n, s), dtype=np.int8, order="F")
         self.responsiveness = np.ones(n, dtype=np.float64)
         self.spare = np.zeros(n, dtype=np.int64)
+        self.shares_goals = np.zeros(n, dtype=np.float64)
+        """1 for people who share their goals: only their reciprocity counts."""
         self._codes: dict[str, dict[object, int]] = {}
         self.team = np.zeros(n, dtype=np.int64)
         self.function = np.zeros(n, dtype=np.int64)
@@ -141,6 +146,7 @@ class MentorIndex:
             self.goal_slot[i, j] = self.skill_pos[key]
             self.goal_slot_share[i, j] = w.goal_weight(priority) / total
         self.responsiveness[i] = (p.answered + 2) / (p.answered + p.expired + 2)
+        self.shares_goals[i] = 1.0 if p.shares_goals else 0.0
         self.spare[i] = p.spare
         self.team[i] = self._code("team", p.team)
         self.function[i] = self._code("function", p.function)
@@ -272,6 +278,7 @@ class MentorIndex:
             reciprocity += self.goal_slot_share[cand, j] * self._gain(
                 self.level[e, g], self.related_level[e, g], self.level[cand, g].astype(np.int64)
             )
+        reciprocity *= self.shares_goals[cand]
         bonus = w.reciprocity * reciprocity
         bonus += w.shift_overlap * self._overlap[self.shift_class[e], self.shift_class[cand]]
         first = self.first_language[mentees]
@@ -364,15 +371,20 @@ class MentorIndex:
     def top(
         self, mentee: Profile, first: int, *, filters: CandidateFilter | None = None
     ) -> list[tuple[str, float]]:
-        """The ``first`` best mentors for ``mentee`` as (id, score), best first, ties by id."""
+        """The ``first`` best mentors for ``mentee`` as (id, score), best first, ties by id.
+
+        Scores equal to :data:`TIE_DIGITS` decimals are ties: the array arithmetic and the definition
+        (:func:`matching.scoring.score_pair`) may differ in the last bits of a float.
+        """
         cand, scores = self.score(mentee, filters=filters)
         if len(cand) > first:
             cut = np.argpartition(-scores, first - 1)[:first]
-            threshold = scores[cut].min()
+            threshold = scores[cut].min() - 10.0**-TIE_DIGITS
             chosen = np.flatnonzero(scores >= threshold)
             cand, scores = cand[chosen], scores[chosen]
         ranked = sorted(
-            zip(scores.tolist(), cand.tolist(), strict=True), key=lambda t: (-t[0], self.ids[t[1]])
+            zip(scores.tolist(), cand.tolist(), strict=True),
+            key=lambda t: (-round(t[0], TIE_DIGITS), self.ids[t[1]]),
         )
         return [(self.ids[i], s) for s, i in ranked[:first]]
 

@@ -35,6 +35,9 @@ class Profile:
     capacity: int = 0
     open_to_mentoring: bool = False
     open_to_being_mentored: bool = True
+    shares_goals: bool = False
+    """Whether the person lets colleagues see their goals; only then do mentor suggestions
+    count (and show) what a mentee would teach them back."""
     load: int = 0
     """Requested and active mentorships as mentor: what counts against capacity."""
     partners: frozenset[str] = frozenset()
@@ -95,6 +98,7 @@ def read_profile(projection: Projection, person_id: str) -> Profile | None:
         capacity=int(attrs.get("mentoring_capacity") or 0),
         open_to_mentoring=bool(attrs.get("open_to_mentoring")),
         open_to_being_mentored=attrs.get("open_to_being_mentored") is not False,
+        shares_goals=bool(attrs.get("share_goals")),
         load=load,
         partners=frozenset(partners),
         mentored=mentored,

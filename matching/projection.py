@@ -39,6 +39,8 @@ class Projection:
     def __init__(self, version: Any = None) -> None:
         self.graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self.version = version
+        self.left: set[str] = set()
+        """People who have left the organisation (off-boarded): held nowhere else."""
         self.derived: dict[Any, Any] = {}
         """Values computed from the graph (sorted directories, scoring indexes).
 
@@ -93,6 +95,8 @@ class Projection:
         for m in data.mentorships:
             self._add_mentorship(m)
         self.version = data.version
+        self.left.difference_update(people)
+        self.left.update(data.left)
         touched = set(people) | {p.id for p in data.people}
         for m in data.mentorships:
             touched.update((m.mentor, m.mentee))

@@ -9,7 +9,8 @@ when they hold it at :attr:`Weights.teach_level` or above and ahead of the mente
 or :attr:`Weights.related_credit` times that through the best *related* skill
 they hold. Learning is the weighted mean over the mentee's goals, 0 to 1. To it
 are added a **reciprocity** bonus (the same measure the other way round: what the
-mentee can teach the mentor), and **preferences**: overlap of working hours
+mentee can teach the mentor; counted only when the mentor shares their goals, since it
+reads them), and **preferences**: overlap of working hours
 (shift and time zone), the mentor speaking the mentee's first language, and
 pairing across teams and functions. The sum is multiplied by the mentor's
 **responsiveness**, ``(answered + 2) / (answered + expired + 2)``, so mentors who
@@ -236,7 +237,11 @@ def score_pair(
     learning, matched = teaching(mentor, mentee, profiles, weights)
     if learning <= 0:
         return Exclusion.NOTHING_TO_TEACH
-    reciprocity, taught_back = teaching(mentee, mentor, profiles, weights)
+    # What the mentor would learn back counts only with the mentor's consent: it reads their
+    # goals, and explanations would show them to the mentee.
+    reciprocity, taught_back = (
+        teaching(mentee, mentor, profiles, weights) if mentor.shares_goals else (0.0, ())
+    )
     prefs = preferences(mentor, mentee, weights)
     factor = responsiveness(mentor)
     base = learning + weights.reciprocity * reciprocity + sum(p.points for p in prefs)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jinja2
 import plotly
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -26,6 +27,20 @@ from graph.store import Store
 HERE = Path(__file__).parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 templates = Jinja2Templates(directory=HERE / "templates")
+
+
+@jinja2.pass_context
+def static_path(context: jinja2.runtime.Context, path: str) -> str:
+    """A static file's address as a path from the root, for the templates.
+
+    Never Starlette's ``url_for``, which writes the request's ``Host`` header into an
+    absolute URL: a forged header would end up in the page's script addresses.
+    """
+    request: Request = context["request"]
+    return str(request.app.url_path_for("static", path=path))
+
+
+templates.env.globals["static_path"] = static_path
 
 PAGES = {
     "signin": ("Sign in", "signin"),

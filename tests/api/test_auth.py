@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from pathlib import Path
 
 import httpx
 import jwt
 import pytest
+from click.testing import CliRunner
 
 from api.auth import Role, Tokens
+from api.cli import cli
 from tests.api.conftest import AUDIENCE, ISSUER, SECRET
 
 QUERY = {"query": "{ teams { id } }"}
@@ -73,6 +76,7 @@ def test_wrong_claims_are_401(client: httpx.Client, claims: dict[str, str], frag
         "role": "agent",
         "iss": ISSUER,
         "aud": AUDIENCE,
+        "iat": now,
         "exp": now + dt.timedelta(hours=1),
     }
     payload.update(claims)
@@ -93,6 +97,7 @@ def signed(claims: dict[str, object], *, secret: str = SECRET, algorithm: str = 
         "role": "agent",
         "iss": ISSUER,
         "aud": AUDIENCE,
+        "iat": now,
         "exp": now + dt.timedelta(hours=1),
     }
     payload.update(claims)
@@ -104,7 +109,7 @@ def test_a_token_not_valid_yet_is_401(client: httpx.Client) -> None:
     assert_401(post(client, signed({"nbf": later})), "not yet valid")
 
 
-@pytest.mark.parametrize("missing", ["exp", "sub", "aud", "iss"])
+@pytest.mark.parametrize("missing", ["exp", "iat", "sub", "aud", "iss"])
 def test_a_token_missing_a_required_claim_is_401(client: httpx.Client, missing: str) -> None:
     assert_401(post(client, signed({missing: None})), "not valid")
 
@@ -162,3 +167,26 @@ def test_production_without_a_secret_refuses_to_start(tmp_path: object) -> None:
     result = CliRunner(env=env).invoke(cli, ["serve", "--port", "1"])
     assert result.exit_code != 0
     assert "SKILLWEAVE_JWT_SECRET" in result.output
+
+
+def test_a_token_that_lives_longer_than_the_maximum_is_401(client: httpx.Client) -> None:
+    now = dt.datetime.now(dt.UTC)
+    ten_years = signed({"iat": now, "exp": now + dt.timedelta(days=3650)})
+    assert_401(post(client, ten_years), "accepts at most 24 hours")
+    backdated = signed({"iat": now - dt.timedelta(days=30), "exp": now + dt.timedelta(hours=1)})
+    assert_401(post(client, backdated), "accepts at most")
+    at_the_limit = signed({"iat": now, "exp": now + dt.timedelta(hours=24)})
+    assert post(client, at_the_limit).status_code == 200
+
+
+def test_no_token_longer_than_the_maximum_is_minted(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="at most 24 hours"):
+        Tokens(SECRET, issuer=ISSUER, audience=AUDIENCE, lifetime=dt.timedelta(hours=1)).mint(
+            "ana", Role.AGENT, lifetime=dt.timedelta(days=7)
+        )
+    env = {"SKILLWEAVE_DATA_DIR": str(tmp_path / "data"), "SKILLWEAVE_TOKEN_MAX_HOURS": "48"}
+    refused = CliRunner(env=env).invoke(cli, ["token", "--person", "ana", "--hours", "100"])
+    assert refused.exit_code != 0 and "at most 2 days" in refused.output
+    assert (
+        CliRunner(env=env).invoke(cli, ["token", "--person", "ana", "--hours", "40"]).exit_code == 0
+    )

@@ -13,10 +13,12 @@ checks an agent sees none of another person's through any of them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from graphql import (
     GraphQLList,
@@ -29,12 +31,23 @@ from graphql import (
     validate,
 )
 
-from api.auth import Principal, Role
+from api.app import create_app
+from api.auth import Principal, Role, Tokens
 from api.permissions import Action, allowed
 from graph import communities, mentorships, people, squads
+from graph.embedded import BoltEndpoint
 from graph.model import SquadMember
 from graph.store import Store
-from tests.api.conftest import ADMIN, AGENT, HR, MODERATOR, Api
+from tests.api.conftest import (
+    ADMIN,
+    AGENT,
+    HR,
+    MODERATOR,
+    Api,
+    ServerThread,
+    app_settings,
+    store_settings_for,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -90,6 +103,7 @@ FIELDS: dict[str, Rule] = {
     "joinCommunity": Rule(Action.JOIN_COMMUNITY, 'mutation { joinCommunity(communityId: "$COMMUNITY", personId: "mia") { id } }', ("mia",)),
     "leaveCommunity": Rule(Action.JOIN_COMMUNITY, 'mutation { leaveCommunity(communityId: "$COMMUNITY", personId: "ben") { id } }', (OTHER,)),
     "addCommunityModerator": Rule(Action.MANAGE_COMMUNITIES, 'mutation { addCommunityModerator(communityId: "$COMMUNITY", personId: "mia") { id } }'),
+    "offboardPerson": Rule(Action.OFFBOARD, 'mutation { offboardPerson(personId: "ben") { mentorshipsEnded } }'),
 }  # fmt: skip
 
 
@@ -247,7 +261,20 @@ def leaks(data: Any, caller: str) -> list[str]:
     return out
 
 
-async def test_an_agent_reads_nobody_elses_private_fields_by_any_path(org: Store, api: Api) -> None:
+@pytest.fixture
+def unpriced(endpoint: BoltEndpoint, tokens: Tokens) -> Iterator[Api]:
+    """The API without a query cost limit: every path of the walk runs, none is refused."""
+    app = create_app(
+        app_settings(skillweave_max_query_cost=10**12), store_settings=store_settings_for(endpoint)
+    )
+    with ServerThread(app) as running, httpx.Client(base_url=running.url, timeout=60) as http:
+        yield Api(http, tokens)
+
+
+async def test_an_agent_reads_nobody_elses_private_fields_by_any_path(
+    org: Store, unpriced: Api
+) -> None:
+    api = unpriced
     ids = await world(org)
     await org.write(mentorships.request_mentorship, mentee_id="ana", mentor_id="mia",
                     focus_skills=["empathy"])  # fmt: skip
@@ -264,3 +291,42 @@ async def test_an_agent_reads_nobody_elses_private_fields_by_any_path(org: Store
     # the walk does reach others' data: HR, who may read it, sees some
     seen_by_hr = [q for q in paths if leaks(api(fill(q, ids), as_=HR).get("data"), HR[0])]
     assert seen_by_hr, "the walk reaches other people's private fields"
+
+
+SUGGESTIONS = """{ mentorSuggestions(first: 50) { mentor { id shareGoals }
+  reciprocity explanation taughtBack { skill { key name } } } }"""
+
+
+async def test_goals_show_through_profiles_and_suggestions_only_with_consent(
+    org: Store, api: Api
+) -> None:
+    """An agent holding every skill at level 5 would be taught back every goal of every
+    mentor: only the goals of mentors who share them may show, in any field."""
+    skills = [r["key"] for r in await org.query("MATCH (s:Skill) RETURN s.key AS key")]
+    for key in skills:
+        if key not in ("sql", "de escalation"):  # her goals
+            await org.write(people.set_skill, "ana", key, 5)
+    for mentor, goal in (("mia", "zendesk"), ("omar", "empathy"), ("lead", "coaching")):
+        await org.write(people.add_learning_goal, mentor, goal, 1)
+    await org.query("MATCH (p:Person) WHERE p.id IN ['omar', 'lead'] SET p.share_goals = false")
+    await org.query("MATCH (p:Person {id: 'mia'}) SET p.share_goals = true")
+    await org.query("MATCH (p:Person) WHERE p.id IN ['mia', 'omar', 'lead'] "
+                    "SET p.open_to_mentoring = true, p.mentoring_capacity = 3")  # fmt: skip
+    await org.write(people.set_skill, "mia", "sql", 5)  # omar holds sql at 5 already
+    found = api.ok(SUGGESTIONS, as_=AGENT)["mentorSuggestions"]
+    by_mentor = {s["mentor"]["id"]: s for s in found}
+    assert {"mia", "omar"} <= set(by_mentor), by_mentor.keys()
+    mia, omar = by_mentor["mia"], by_mentor["omar"]
+    # mia shares: her goal shows in her profile, and what ana could teach her back counts
+    shown = api.ok('{ person(id: "mia") { learningGoals { skill { key } } } }', as_=AGENT)
+    assert shown["person"]["learningGoals"] == [{"skill": {"key": "zendesk"}}]
+    assert [t["skill"]["key"] for t in mia["taughtBack"]] == ["zendesk"] and mia["reciprocity"] > 0
+    # omar does not: nothing of his goal shows, in any field, nor moves his score
+    assert omar["mentor"]["shareGoals"] is False
+    assert omar["taughtBack"] == [] and omar["reciprocity"] == 0
+    assert "mpathy" not in omar["explanation"], omar["explanation"]
+    error = api.error('{ person(id: "omar") { learningGoals { priority } } }', as_=AGENT)
+    assert error["extensions"]["code"] == "FORBIDDEN"
+    # HR, who may read every goal, still sees his
+    hr = api.ok('{ person(id: "omar") { learningGoals { skill { key } } } }', as_=HR)
+    assert hr["person"]["learningGoals"] == [{"skill": {"key": "empathy"}}]

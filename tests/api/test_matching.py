@@ -25,8 +25,8 @@ mutation($mode: AssignmentMode! = OPTIMAL, $objective: AssignmentObjective! = SC
          $commit: Boolean! = false, $scope: AssignmentScope) {
   assignMentors(mode: $mode, objective: $objective, commit: $commit, scope: $scope) {
     committed totalScore mentees mentors mentorshipIds pairCount unmatchedCount
-    pairs(first: 1000) { mentor { id } mentee { id } score matchedSkills { skill { key } } }
-    unmatched(first: 1000) { person { id } reason }
+    pairs(first: 100) { mentor { id } mentee { id } score matchedSkills { skill { key } } }
+    unmatched(first: 100) { person { id } reason }
     load { mentees mentors }
   }
 }"""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from graph import people
 from graph.hris import import_hris
 from graph.model import JobRole, LearningGoal, SkillLevel
 from graph.store import Store
+from graph.teams import team_id
 from tests.conftest import graph_snapshot
 
 pytestmark = pytest.mark.anyio
@@ -142,4 +144,139 @@ async def test_a_file_of_a_million_rows_is_refused_early_in_bounded_memory(
     assert report.errors[0].line == 5_002
     assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MiB for a {path.stat().st_size >> 20} MiB file"
     assert seconds < 30, "it stops reading at the limit"
+    assert await graph_snapshot(taxonomy_store) == before
+
+
+async def test_manager_cycles_are_refused_naming_people_and_lines(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
+    path = tmp_path / "cycles.csv"
+    path.write_text(
+        HEADER
+        + "B1,Bea,agent,Voice 1,voice,Manila,B2,,\n"  # line 2: B1 and B2 manage each other
+        + "B2,Bo,agent,Voice 1,voice,Manila,B1,,\n"
+        + "C1,Cy,agent,Voice 1,voice,Manila,C3,,\n"  # line 4: C1 → C3 → C2 → C1
+        + "C2,Cai,agent,Voice 1,voice,Manila,C1,,\n"
+        + "C3,Cas,agent,Voice 1,voice,Manila,C2,,\n"
+        + "D1,Di,agent,Voice 1,voice,Manila,D1,,\n"  # line 7: manages themselves
+        + "E1,Ed,agent,Voice 1,voice,Manila,C1,,\n"  # line 8: reports into a cycle, not in it
+        + "F1,Fe,agent,Voice 1,voice,Manila,,,\n",
+        encoding="utf-8",
+    )
+    report = await import_hris(taxonomy_store, path)
+    assert [(e.line, e.employee_id, e.reason) for e in report.errors] == [
+        (
+            2,
+            "B1",
+            "managers go round in a circle of 2 people: B1 (line 2) → B2 (line 3) → B1; "
+            "someone in it must report to a person outside it",
+        ),
+        (
+            4,
+            "C1",
+            "managers go round in a circle of 3 people: C1 (line 4) → C3 (line 6) → "
+            "C2 (line 5) → C1; someone in it must report to a person outside it",
+        ),
+        (7, "D1", "manager_id is the person themselves"),
+    ]
+    assert await taxonomy_store.read(people.count_people) == 0
+
+
+async def test_a_cycle_through_people_already_in_skillweave_is_refused(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
+    assert (await import_hris(taxonomy_store, EXAMPLE)).ok
+    before = await graph_snapshot(taxonomy_store)
+    path = tmp_path / "promotion.csv"
+    # A201 reports to L200, who reports to M100: M100 cannot report to A201
+    path.write_text(
+        "employee_id,name,team,function,site,manager_id\n"
+        "M100,Rosa Villanueva,Manila Leadership,operations,Manila,A201\n",
+        encoding="utf-8",
+    )
+    report = await import_hris(taxonomy_store, path)
+    assert [(e.line, e.employee_id) for e in report.errors] == [(2, "M100")]
+    assert (
+        "circle of 3 people: M100 (line 2) → A201 (in Skillweave) → L200 (in Skillweave) → M100"
+        in report.errors[0].reason
+    )
+    assert await graph_snapshot(taxonomy_store) == before
+    # the same file is fine once A201 reports to someone else in it
+    path.write_text(
+        "employee_id,name,team,function,site,manager_id\n"
+        "M100,Rosa Villanueva,Manila Leadership,operations,Manila,A201\n"
+        "A201,Kristine Santos,Manila Voice 1,voice,Manila,\n",
+        encoding="utf-8",
+    )
+    assert (await import_hris(taxonomy_store, path)).ok
+
+
+@pytest.mark.parametrize(
+    ("name", "kept_id"),
+    [
+        ("Voice Manila 1", "voice-manila-1"),
+        ("Manila Voice 1", "manila-voice-1"),
+        ("Voice – Manila 1", "voice-manila-1"),
+        ("  VOICE / Manila #1 ", "voice-manila-1"),
+        ("Manila Leadership", "manila-leadership"),
+        ("Équipe Montréal 2", "quipe-montr-al-2"),  # accents were always dropped; ids kept
+        ("Kraków Voice", "krak-w-voice"),
+    ],
+)
+def test_team_ids_of_latin_names_do_not_change(name: str, kept_id: str) -> None:
+    assert team_id(name) == kept_id
+
+
+SCRIPTS = {
+    "Arabic": ("القاهرة صوت 1", "القاهرة صوت 2"),
+    "Cyrillic": ("Москва Голос 1", "Москва Голос 2"),
+    "Thai": ("กรุงเทพ เสียง 1", "กรุงเทพ เสียง 2"),
+    "Chinese": ("上海 语音 1", "上海 语音 2"),
+    "Japanese": ("東京 ボイス 1", "東京 ボイス 2"),
+    "Korean": ("서울 음성 1", "서울 음성 2"),
+    "Greek": ("Αθήνα Φωνή 1", "Αθήνα Φωνή 2"),
+    "Hebrew": ("תל אביב קול 1", "תל אביב קול 2"),
+    "Devanagari": ("मुंबई वॉइस 1", "मुंबई वॉइस 2"),
+    "symbols": ("★★★", "☆☆☆"),
+}
+
+
+def test_team_ids_are_distinct_and_stable_in_any_script() -> None:
+    names = [name for pair in SCRIPTS.values() for name in pair] + ["Voice 1", "Voice 2"]
+    ids = [team_id(name) for name in names]
+    assert len(set(ids)) == len(names), dict(zip(names, ids, strict=True))
+    assert all(ids), "no empty id"
+    for name in names:
+        # case, spacing, punctuation and Unicode normal form do not make another team
+        variants = [name.upper(), f"  {name} ", name.replace(" ", " - ")]
+        variants += [unicodedata.normalize(form, name) for form in ("NFC", "NFD", "NFKC")]
+        assert {team_id(v) for v in variants} == {team_id(name)}, name
+
+
+async def test_teams_in_any_script_import_apart_and_twice_the_same(
+    taxonomy_store: Store, tmp_path: Path
+) -> None:
+    header = "employee_id,name,team,function,site\n"
+    files = []
+    for number, (script, (first, second)) in enumerate(SCRIPTS.items()):
+        path = tmp_path / f"{number}.csv"
+        function = ("voice", "chat", "email")[number % 3]
+        path.write_text(
+            header
+            + f"{script[:2]}1,Person One,{first},{function},Site {number}\n"
+            + f"{script[:2]}2,Person Two,{second},qa,Site {number}\n",
+            encoding="utf-8",
+        )
+        files.append(path)
+    for path in files:
+        report = await import_hris(taxonomy_store, path)
+        assert report.ok, report.errors
+    teams = await taxonomy_store.query("MATCH (t:Team) RETURN t.id AS id, t.name AS name")
+    assert len(teams) == 2 * len(SCRIPTS)
+    moscow = await taxonomy_store.read(people.get_person, "Cy1")
+    assert moscow is not None
+    assert (moscow.team_id, moscow.function) == (team_id("Москва Голос 1"), "chat")
+    before = await graph_snapshot(taxonomy_store)
+    for path in files:
+        assert (await import_hris(taxonomy_store, path)).ok
     assert await graph_snapshot(taxonomy_store) == before

@@ -10,7 +10,7 @@ import pytest
 from graph.organisation import graph_data
 from graph.seed import generate_organisation
 from matching.data import GraphData, MentorshipData, PersonData
-from matching.mentor_index import CandidateFilter, MentorIndex
+from matching.mentor_index import TIE_DIGITS, CandidateFilter, MentorIndex
 from matching.mentoring import suggest_mentors
 from matching.profiles import Profiles
 from matching.projection import Projection
@@ -124,7 +124,7 @@ def test_explanations_list_exactly_the_skills_that_scored() -> None:
 def test_reciprocity_and_responsiveness_move_the_ranking() -> None:
     projection = hand_made(
         mentor("plain", {"sql": 5}),
-        mentor("swap", {"sql": 5}, goals={"empathy": 1}),
+        mentor("swap", {"sql": 5}, goals={"empathy": 1}, share_goals=True),
         mentor("slow", {"sql": 5}, requests_answered=1, requests_expired=3),
     )
     ranked = suggest_mentors(projection, "me")
@@ -134,6 +134,25 @@ def test_reciprocity_and_responsiveness_move_the_ranking() -> None:
     assert swap.score - plain.score == pytest.approx(DEFAULT_WEIGHTS.reciprocity * swap.reciprocity)
     assert slow.responsiveness == pytest.approx(3 / 6)
     assert slow.score == pytest.approx(plain.score * 0.5)
+
+
+def test_what_a_mentor_would_learn_back_counts_only_if_they_share_their_goals() -> None:
+    projection = hand_made(
+        mentor("plain", {"sql": 5}),
+        mentor("private", {"sql": 5}, goals={"empathy": 1}),
+        mentor("open", {"sql": 5}, goals={"empathy": 1}, share_goals=True),
+    )
+    ranked = {p.mentor: p for p in suggest_mentors(projection, "me")}
+    private, plain, open_ = ranked["private"], ranked["plain"], ranked["open"]
+    assert private.reciprocity == 0 and private.taught_back == ()
+    assert private.score == pytest.approx(plain.score), "a private goal moves nothing"
+    assert open_.reciprocity > 0 and [m.skill for m in open_.taught_back] == ["empathy"]
+    profiles = Profiles.of(projection)
+    for pid in ("private", "open"):  # the array index and the definition agree
+        exact = score_pair(profiles[pid], profiles["me"], profiles)
+        assert isinstance(exact, PairScore)
+        assert ranked[pid].score == pytest.approx(exact.score)
+        assert ranked[pid].reciprocity == pytest.approx(exact.reciprocity)
 
 
 def test_preferences_apply_as_documented() -> None:
@@ -197,7 +216,7 @@ def test_suggestions_are_the_best_eligible_mentors_in_order(seeded: Projection) 
         found = suggest_mentors(seeded, mentee_id, first=5)
         everyone = sorted(
             (
-                (-pair.score, pid)
+                (-round(pair.score, TIE_DIGITS), pid)
                 for pid in profiles
                 if isinstance(pair := score_pair(profiles[pid], mentee, profiles), PairScore)
             ),

@@ -4,7 +4,8 @@ Chromium is Debian's package (``apt-get install -y chromium``, which ``.ci/run``
 driven by Playwright's Python package through ``executable_path`` — Playwright's own
 browser download does not work on these machines. Each test leaves a screenshot of
 its last page in ``tests/web/screenshots/`` (git-ignored) and fails on any JavaScript
-error the page raised.
+error the page raised, and on anything the page's Content-Security-Policy refused (a
+script, a style, a connection): a policy that breaks a page fails the test that opens it.
 """
 
 from __future__ import annotations
@@ -117,12 +118,36 @@ def page(
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
+    violations = watch_csp(context, tab)
     yield tab
     SCREENSHOTS.mkdir(exist_ok=True)
     name = re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
     tab.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not violations, f"Content-Security-Policy violations on the page: {violations}"
+
+
+CSP_REPORT = """
+document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.effectiveDirective} refused ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`));
+"""
+"""Turns every refusal by the page's policy into a console error (Chromium logs most itself,
+"Refused to ..."; the event also covers the ones it only reports)."""
+
+
+def watch_csp(context: Any, tab: Any) -> list[str]:
+    """The Content-Security-Policy violations ``tab`` of ``context`` meets, as they come."""
+    violations: list[str] = []
+    context.add_init_script(CSP_REPORT)
+
+    def on_console(message: Any) -> None:
+        text = str(message.text)
+        if "Content Security Policy" in text or text.startswith("CSP violation:"):
+            violations.append(text)
+
+    tab.on("console", on_console)
+    return violations
 
 
 def sign_in_as_demo(page: Any, role: str) -> None:

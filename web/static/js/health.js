@@ -17,7 +17,10 @@ const REPORT = `query Report($scope: HealthScopeInput) {
     isolated(first: 500) { id name team { name } }
     clusterMap { clusters { index size team teamShare function functionShare site x y } links { a b ties } }
   }
-  networkHealthHistory(scope: $scope) { takenAt metrics { name value } }
+  networkHealthHistory(scope: $scope) {
+    takenAt
+    metrics(names: ["reach.isolated_share", "reach.goal_coverage", "load.utilisation", "ties.cross_team_share"]) { name value }
+  }
 }`;
 
 // The headline tiles: metric, label, format, and which way is better (for the trend).

@@ -134,7 +134,7 @@ function coverageView(s) {
   return h("div", { class: "coverage" },
     h("p", { class: "hint" }, `Covers ${s.covered.length} of ${s.focusSkills.length} focus skill(s)`),
     h("div", { class: "meter", role: "img", "aria-label": `${share}% of the focus skills covered` },
-      h("span", { style: `width: ${share}%` })),
+      h("span", { style: { width: `${share}%` } })),
     s.covered.length
       ? h("ul", { class: "chips covered", "aria-label": "Covered focus skills" },
           s.covered.map((k) => h("li", { class: "chip" }, `✓ ${k.name}`)))
