@@ -109,7 +109,7 @@ class RequireToken:
 class BadText(HTTPException):
     """A body holding text UTF-8 cannot encode, in any of its fields: ``BAD_USER_INPUT``.
 
-    The same answer as for such text in a variable over another transport (:mod:`api.text_input`).
+    See :mod:`api.text_input`: the store could not save it, nor the answer echo it.
     """
 
     code = "BAD_USER_INPUT"

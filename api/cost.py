@@ -165,9 +165,7 @@ class _Walk:
                 )
             else:
                 items = 1
-            connection = first if inner.name.endswith("Connection") else None
-            if connection is None and inner.name.endswith("Connection"):
-                connection = NESTED_LIST
+            connection = (first or NESTED_LIST) if inner.name.endswith("Connection") else None
             total += max(items, 0) * self.cost(node.selection_set, inner, edges=connection)
             if total > self.limit:
                 return total  # enough to refuse; no need to walk the rest

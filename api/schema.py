@@ -26,7 +26,6 @@ from api.errors import ErrorCodes, log_errors
 from api.mutations import Mutation
 from api.queries import Query
 from api.settings import AppSettings
-from api.text_input import RefuseUnencodableText
 
 _parse = lru_cache(maxsize=256)(parse)
 
@@ -80,7 +79,6 @@ def build_schema(settings: AppSettings) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.skillweave_max_query_tokens),
         # after validation (ValidationCache): only a valid document is priced
         lambda: QueryCostLimit(max_cost=settings.skillweave_max_query_cost),
-        RefuseUnencodableText,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)

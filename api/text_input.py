@@ -2,21 +2,15 @@ r"""Text the store cannot hold is refused as bad input, whichever argument carri
 
 JSON may escape a lone UTF-16 surrogate (``"a\ud800b"``); Python decodes it into a string
 that no UTF-8 encoder accepts, so the Bolt driver fails on it (and so would the JSON answer
-that echoed it). Rather than guard each string argument, every request's variables and
-operation name are checked once, after validation and before anything runs:
+that echoed it). Rather than guard each string argument, the whole decoded body of every
+request is checked once, before anything runs (``api.app.SkillweaveGraphQL.decode_json``):
 ``BAD_USER_INPUT``, naming where the bad text is. (A raw surrogate inside the query text is
 already a syntax error of the GraphQL lexer.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-from graphql import GraphQLError
-from strawberry.extensions import SchemaExtension
-
-from api.errors import BadInput
 
 
 def unencodable(value: Any, where: str = "variables") -> str | None:
@@ -46,18 +40,3 @@ def not_unicode(where: str) -> str:
         f"The text in {where} holds a character that is not valid Unicode (an unpaired UTF-16 "
         "surrogate such as \\ud800); send UTF-8 text."
     )
-
-
-class RefuseUnencodableText(SchemaExtension):
-    """Refuse a request whose variables or operation name hold text UTF-8 cannot encode."""
-
-    def on_validate(self) -> Iterator[None]:
-        """Replace the validation outcome with a refusal (a message must not echo the text)."""
-        context = self.execution_context
-        where = unencodable(context.variables or {}) or unencodable(
-            context.operation_name, "operationName"
-        )
-        if where is not None:
-            error = BadInput(not_unicode(where))
-            context.pre_execution_errors = [GraphQLError(str(error), original_error=error)]
-        yield

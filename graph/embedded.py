@@ -71,6 +71,29 @@ def _owner(data_dir: Path) -> str:
     return ""
 
 
+def stop_child(process: subprocess.Popen[bytes], timeout: float, *, grace: float = 10.0) -> None:
+    """Stop a store's child process, gracefully first; its pipes closed.
+
+    Its stdin is closed (the child shuts down cleanly at EOF); it is terminated after
+    ``timeout`` seconds and killed after ``grace`` more.
+    """
+    if process.stdin is not None:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for stream in (process.stdout, process.stderr):
+        if stream is not None:
+            stream.close()
+
+
 class EmbeddedArcadeDB:
     """Starts and stops the embedded ArcadeDB store for one data folder.
 
@@ -157,21 +180,7 @@ class EmbeddedArcadeDB:
         if process is None:
             return
         atexit.unregister(self.stop)
-        if process.stdin is not None:
-            with contextlib.suppress(OSError):
-                process.stdin.close()  # the child shuts ArcadeDB down at EOF
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            try:
-                process.wait(10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
+        stop_child(process, timeout)  # the child shuts ArcadeDB down at EOF
 
     def _check_unlocked(self) -> None:
         lock = FileLock(str(self.data_dir / child.LOCK_FILE))

@@ -34,7 +34,7 @@ GROUP_FIELDS = {"Squad": ("name", "status", "purpose"), "Community": ("name", "d
 # comprehension follows the node's own edges (docs/operations.md, "Cypher and speed").
 _PEOPLE = """
 MATCH (p:Person) {scope}
-RETURN p.id AS id, properties(p) AS props,
+RETURN p.id AS id, p.left_at IS NOT NULL AS left, properties(p) AS props,
   [(p)-[:MEMBER_OF]->(t:Team) | t.id] AS teams,
   [(p)-[:REPORTS_TO]->(m:Person) | m.id] AS managers,
   [(p)-[h:HAS_SKILL]->(s:Skill) | [s.key, h.level]] AS skills,
@@ -69,8 +69,7 @@ RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status,
 
 
 def _scope(people: Collection[str] | None) -> str:
-    """The people to read: everyone, or those named; people who left are read apart."""
-    return "WHERE p.left_at IS NULL" + ("" if people is None else " AND p.id IN $ids")
+    return "" if people is None else "WHERE p.id IN $ids"
 
 
 def _first(values: list[Any]) -> Any:
@@ -112,16 +111,11 @@ async def export_graph(
                 "site": row["site"],
             }
     rows = await run(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
-    left = await run(
-        tx,
-        "MATCH (p:Person) WHERE p.left_at IS NOT NULL"
-        + ("" if people is None else " AND p.id IN $ids")
-        + " RETURN p.id AS id",
-        ids=sorted(people or ()),
-    )
-    data.left = {row["id"] for row in left}
     for row in rows:
         pid = row["id"]
+        if row["left"]:  # off-boarded: known only as someone whose tokens are refused
+            data.left.add(pid)
+            continue
         props = {k: row["props"].get(k) for k in PERSON_FIELDS}
         props["languages"] = tuple(props["languages"] or ())
         data.people.append(

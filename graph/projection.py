@@ -97,7 +97,8 @@ class ProjectionKeeper:
     async def lease(self) -> AsyncIterator[Projection]:
         """The current projection, kept unchanged until the block ends.
 
-        For work that reads it off the event loop (:meth:`in_thread`): a refresh that
+        For work that reads it in a worker thread (the matcher, HR's reports, so the event
+        loop keeps answering other requests, ``/healthz`` among them): a refresh that
         would change it in place waits for every lease to end, and a lease asked for while
         a refresh is under way waits for that refresh (:class:`SharedCheck`), so neither
         starves the other.
@@ -111,15 +112,6 @@ class ProjectionKeeper:
             self._readers -= 1
             if self._readers == 0:
                 self._drained.set()
-
-    async def in_thread(self, work: Callable[[Projection], T]) -> T:
-        """``work(projection)`` in a worker thread, on a projection nothing changes meanwhile.
-
-        CPU-heavy reads (suggestions, squads, assignment plans) run here, so the event loop
-        keeps answering other requests, ``/healthz`` among them.
-        """
-        async with self.lease() as projection:
-            return await asyncio.to_thread(work, projection)
 
     async def _refresh(self) -> Projection:
         if self.projection is None:

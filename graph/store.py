@@ -315,6 +315,9 @@ class Store:
           a worker while the driver keeps trying.
         - A commit whose outcome is unknown (the connection broke after COMMIT was sent)
           is never retried: the change may have been saved (:class:`CommitUnknown`).
+        - Nothing but :class:`StoreUnavailable` is retried: a conflict, our own refusals and a
+          write too large for the server (:class:`TransactionTooLarge`, which Neo4j calls
+          transient) would fail the same way again.
         """
         deadline = time.monotonic() + RETRY_SECONDS
         delay = 0.02
@@ -331,14 +334,16 @@ class Store:
                         return result
             except StoreError as error:
                 cause = error.__cause__
-                if isinstance(error, TransactionTooLarge):
-                    raise
-                if isinstance(cause, bolt.IncompleteCommit) or not isinstance(
-                    cause,
-                    bolt.TransientError
-                    | bolt.ServiceUnavailable
-                    | bolt.SessionExpired
-                    | bolt.AuthError,
+                if (
+                    not isinstance(error, StoreUnavailable)
+                    or isinstance(cause, bolt.IncompleteCommit)
+                    or not isinstance(
+                        cause,
+                        bolt.TransientError
+                        | bolt.ServiceUnavailable
+                        | bolt.SessionExpired
+                        | bolt.AuthError,
+                    )
                 ):
                     raise
                 if isinstance(cause, bolt.TransientError):

@@ -176,3 +176,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
     for (status, query), text in sorted(NOTICES.seen.items()):
         terminalreporter.write_line(f"- {status} {text[:300]}\n    for: {query[:500]}")
+
+
+def store_env(endpoint: BoltEndpoint, **settings: str) -> dict[str, str]:
+    """This process's environment for a child on ``endpoint``: our NEO4J_* and SKILLWEAVE_*
+    settings dropped, the endpoint's set, and ``settings`` added."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SKILLWEAVE_"))}
+    env.update(
+        NEO4J_URI=endpoint.uri,
+        NEO4J_USER=endpoint.user,
+        NEO4J_PASSWORD=endpoint.password,
+        NEO4J_DATABASE=endpoint.database,
+        **settings,
+    )
+    return env

@@ -14,7 +14,6 @@ Run it by hand with ``python -m tests.neo4j_server [DATA_DIR]``: it prints the
 from __future__ import annotations
 
 import atexit
-import contextlib
 import hashlib
 import os
 import secrets
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from graph.embedded import BoltEndpoint
+from graph.embedded import BoltEndpoint, stop_child
 
 PROJECT = Path(__file__).resolve().parent.parent / "neo4j-server"
 TARGET = PROJECT / "target"
@@ -183,20 +182,7 @@ class Neo4jTestServer:
         if process is None:
             return
         atexit.unregister(self.stop)
-        if process.stdin is not None:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            process.terminate()
-            try:
-                process.wait(15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        stop_child(process, timeout, grace=15)
 
 
 def main() -> None:

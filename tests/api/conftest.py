@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,11 +20,12 @@ import uvicorn
 from api.app import create_app
 from api.auth import Role, Tokens
 from api.settings import AppSettings
-from graph import people, teams
+from graph import mentorships, people, teams
 from graph.embedded import BoltEndpoint
 from graph.model import JobRole, LearningGoal, Person, SkillLevel, Team
 from graph.settings import StoreSettings
 from graph.store import Store
+from tests.conftest import store_env
 
 SECRET = "test-secret-for-skillweave-api-tests-0123456789"
 ISSUER, AUDIENCE = "skillweave", "skillweave-api"
@@ -60,6 +65,41 @@ class ServerThread:
         self.server.should_exit = True
         self.thread.join(timeout=30)
         assert not self.thread.is_alive(), "the test server did not shut down"
+
+
+class ServeProcess:
+    """``skillweave serve`` in a process of its own on the suite's store, as operators run it."""
+
+    def __init__(self, endpoint: BoltEndpoint, folder: Path, *args: str, **settings: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = store_env(
+            endpoint, SKILLWEAVE_JWT_SECRET=SECRET, SKILLWEAVE_DATA_DIR=str(folder), **settings
+        )
+        self.log = folder.with_suffix(".log")
+        with self.log.open("w") as out:
+            self.process = subprocess.Popen(
+                [str(Path(sys.executable).parent / "skillweave"), "serve", *args,
+                 "--port", str(self.port)],
+                env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+
+    def wait_ready(self) -> ServeProcess:
+        """Wait until ``/readyz`` answers 200 (the log says why if it never does)."""
+        deadline = time.monotonic() + 90
+        while True:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, self.log.read_text()
+            time.sleep(0.2)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
 
 
 def store_settings_for(endpoint: BoltEndpoint) -> StoreSettings:
@@ -226,6 +266,29 @@ async def write_small_org(store: Store) -> None:
     """The two teams and the people of :func:`small_org`."""
     await store.write(teams.upsert_teams, [VOICE, CHAT])
     await store.write(people.write_people, small_org())
+
+
+async def requests_to_mia(org: Store, count: int, *, capacity: int = 2) -> list[str]:
+    """``count`` new agents (copies of Ana) each asking Mia, whose capacity becomes
+    ``capacity``, for a mentorship; the requests' ids."""
+    base = small_org()[1]
+    mentees = [
+        dataclasses.replace(base, id=f"m{i:02}", name=f"Mentee {i}", manager_id=None)
+        for i in range(count)
+    ]
+    await org.write(people.write_people, mentees)
+    await org.query("MATCH (p:Person {id: 'mia'}) SET p.mentoring_capacity = $c", c=capacity)
+    return [
+        (
+            await org.write(
+                mentorships.request_mentorship,
+                mentee_id=m.id,
+                mentor_id="mia",
+                focus_skills=["empathy"],
+            )
+        ).id
+        for m in mentees
+    ]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,9 +9,9 @@ import httpx
 import pytest
 
 from api.auth import Role, Tokens
-from graph import communities, mentorships, people
+from graph import communities, mentorships
 from graph.store import Store
-from tests.api.conftest import ServerThread, small_org
+from tests.api.conftest import ServerThread, requests_to_mia
 
 pytestmark = pytest.mark.anyio
 
@@ -84,24 +83,7 @@ async def test_racing_requests_respect_the_pending_limit(
 async def test_fifty_racing_accepts_on_a_mentor_with_capacity_two_make_exactly_two(
     org: Store, server: ServerThread, tokens: Tokens
 ) -> None:
-    base = small_org()[1]  # ana: a plain agent to copy
-    mentees = [
-        dataclasses.replace(base, id=f"m{i:02}", name=f"Mentee {i}", manager_id=None)
-        for i in range(50)
-    ]
-    await org.write(people.write_people, mentees)
-    await org.query("MATCH (p:Person {id: 'mia'}) SET p.mentoring_capacity = 2")
-    ids = [
-        (
-            await org.write(
-                mentorships.request_mentorship,
-                mentee_id=m.id,
-                mentor_id="mia",
-                focus_skills=["empathy"],
-            )
-        ).id
-        for m in mentees
-    ]
+    ids = await requests_to_mia(org, 50)
     accept = 'mutation { respondToMentorship(id: "%s", accept: true) { status } }'
     results = post_all(server, tokens, [("mia", accept % i) for i in ids])
     assert sum("errors" not in r for r in results) == 2

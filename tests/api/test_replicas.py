@@ -7,11 +7,6 @@ embedded store reached over Bolt, as ``skillweave store`` runs it (docs/operatio
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,62 +16,21 @@ import httpx
 import pytest
 
 from api.auth import Role, Tokens
-from graph import communities, mentorships, people
+from graph import communities
 from graph.embedded import BoltEndpoint
 from graph.store import Store
-from tests.api.conftest import SECRET, free_port, small_org
+from tests.api.conftest import ServeProcess, requests_to_mia
 
 pytestmark = pytest.mark.anyio
 
-SKILLWEAVE = str(Path(sys.executable).parent / "skillweave")
-
-
-class Replica:
-    """One ``skillweave serve`` process of its own, on the suite's store."""
-
-    def __init__(self, endpoint: BoltEndpoint, folder: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SKILLWEAVE_"))}
-        env.update(
-            NEO4J_URI=endpoint.uri,
-            NEO4J_USER=endpoint.user,
-            NEO4J_PASSWORD=endpoint.password,
-            NEO4J_DATABASE=endpoint.database,
-            SKILLWEAVE_JWT_SECRET=SECRET,
-            SKILLWEAVE_DATA_DIR=str(folder),
-            SKILLWEAVE_HEALTH_MAX_AGE_SECONDS="0",
-        )
-        self.log = folder.with_suffix(".log")
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                [SKILLWEAVE, "serve", "--port", str(self.port)],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-
-    def wait_ready(self) -> None:
-        deadline = time.monotonic() + 90
-        while True:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, self.log.read_text()
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
 
 @pytest.fixture
-def replicas(org: Store, endpoint: BoltEndpoint, tmp_path: Path) -> Iterator[list[Replica]]:
+def replicas(org: Store, endpoint: BoltEndpoint, tmp_path: Path) -> Iterator[list[ServeProcess]]:
     """Two serve processes, started after the small organisation was written."""
-    pair = [Replica(endpoint, tmp_path / f"replica{n}") for n in (1, 2)]
+    pair = [
+        ServeProcess(endpoint, tmp_path / f"replica{n}", SKILLWEAVE_HEALTH_MAX_AGE_SECONDS="0")
+        for n in (1, 2)
+    ]
     try:
         for replica in pair:
             replica.wait_ready()
@@ -87,7 +41,7 @@ def replicas(org: Store, endpoint: BoltEndpoint, tmp_path: Path) -> Iterator[lis
 
 
 def call(
-    replica: Replica, tokens: Tokens, who: tuple[str, Role], query: str, **variables: Any
+    replica: ServeProcess, tokens: Tokens, who: tuple[str, Role], query: str, **variables: Any
 ) -> dict[str, Any]:
     response = httpx.post(
         f"{replica.url}/graphql",
@@ -105,7 +59,7 @@ MY_SQL = "{ me { skills { level skill { key } } } }"
 
 
 async def test_a_write_through_one_replica_is_read_at_once_through_the_other(
-    replicas: list[Replica], tokens: Tokens
+    replicas: list[ServeProcess], tokens: Tokens
 ) -> None:
     ana = ("ana", Role.AGENT)
     for level in (1, 2, 3, 4, 5, 3):
@@ -136,7 +90,7 @@ async def test_a_write_through_one_replica_is_read_at_once_through_the_other(
 
 
 def _race(
-    replicas: list[Replica], tokens: Tokens, calls: list[tuple[tuple[str, Role], str]]
+    replicas: list[ServeProcess], tokens: Tokens, calls: list[tuple[tuple[str, Role], str]]
 ) -> list[dict[str, Any]]:
     """Send every call at once, alternating between the replicas."""
 
@@ -149,26 +103,9 @@ def _race(
 
 
 async def test_racing_accepts_through_both_replicas_never_exceed_capacity(
-    org: Store, replicas: list[Replica], tokens: Tokens
+    org: Store, replicas: list[ServeProcess], tokens: Tokens
 ) -> None:
-    base = small_org()[1]
-    mentees = [
-        dataclasses.replace(base, id=f"r{i:02}", name=f"Mentee {i}", manager_id=None)
-        for i in range(24)
-    ]
-    await org.write(people.write_people, mentees)
-    await org.query("MATCH (p:Person {id: 'mia'}) SET p.mentoring_capacity = 2")
-    ids = [
-        (
-            await org.write(
-                mentorships.request_mentorship,
-                mentee_id=m.id,
-                mentor_id="mia",
-                focus_skills=["empathy"],
-            )
-        ).id
-        for m in mentees
-    ]
+    ids = await requests_to_mia(org, 24)
     accept = 'mutation { respondToMentorship(id: "%s", accept: true) { status } }'
     mia = ("mia", Role.AGENT)
     results = _race(replicas, tokens, [(mia, accept % i) for i in ids])
@@ -185,7 +122,7 @@ async def test_racing_accepts_through_both_replicas_never_exceed_capacity(
 
 
 async def test_racing_joins_through_both_replicas_make_one_membership(
-    org: Store, replicas: list[Replica], tokens: Tokens
+    org: Store, replicas: list[ServeProcess], tokens: Tokens
 ) -> None:
     community = await org.write(communities.create_community, name="Both replicas")
     join = f'mutation {{ joinCommunity(communityId: "{community.id}") {{ memberCount }} }}'

@@ -12,13 +12,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,59 +24,22 @@ from graph import communities, mentorships, people, squads
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember, SquadRole
 from graph.store import Store
-from tests.api.conftest import SECRET, ServerThread, free_port, small_org
+from tests.api.conftest import ServeProcess, ServerThread, small_org
 
 pytestmark = pytest.mark.anyio
 
 MIA, ANA, TESS = ("mia", Role.AGENT), ("ana", Role.AGENT), ("tess", Role.MODERATOR)
 
 
-class TwoWorkers:
-    """``skillweave serve --workers 2`` on the suite's store, in a process of its own."""
-
-    def __init__(self, endpoint: BoltEndpoint, folder: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SKILLWEAVE_"))}
-        env.update(
-            NEO4J_URI=endpoint.uri,
-            NEO4J_USER=endpoint.user,
-            NEO4J_PASSWORD=endpoint.password,
-            NEO4J_DATABASE=endpoint.database,
-            SKILLWEAVE_JWT_SECRET=SECRET,
-            SKILLWEAVE_DATA_DIR=str(folder),
-            SKILLWEAVE_EXPIRY_SWEEP_SECONDS="3600",
-        )
-        self.log = folder.with_suffix(".log")
-        with self.log.open("w") as out:
-            self.process = subprocess.Popen(
-                [
-                    str(Path(sys.executable).parent / "skillweave"),
-                    "serve", "--workers", "2", "--port", str(self.port),
-                ],
-                env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        deadline = time.monotonic() + 90
-        while True:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                if httpx.get(f"{self.url}/readyz", timeout=5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, self.log.read_text()
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def two_workers(
     endpoint: BoltEndpoint, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[TwoWorkers]:
-    running = TwoWorkers(endpoint, tmp_path_factory.mktemp("two-workers"))
+) -> Iterator[ServeProcess]:
+    """``skillweave serve --workers 2``: two worker processes behind one port."""
+    running = ServeProcess(
+        endpoint, tmp_path_factory.mktemp("two-workers"), "--workers", "2",
+        SKILLWEAVE_EXPIRY_SWEEP_SECONDS="3600",
+    ).wait_ready()  # fmt: skip
     yield running
     running.stop()
 
@@ -92,7 +50,7 @@ def url(request: pytest.FixtureRequest, org: Store) -> str:
     if request.param == 1:
         server: ServerThread = request.getfixturevalue("server")
         return server.url
-    workers: TwoWorkers = request.getfixturevalue("two_workers")
+    workers: ServeProcess = request.getfixturevalue("two_workers")
     return workers.url
 
 

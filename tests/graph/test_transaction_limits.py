@@ -10,7 +10,6 @@ no such cap, so this runs on the Neo4j suite only.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ import pytest
 
 from graph.embedded import BoltEndpoint
 from graph.store import Store
-from tests.conftest import TEST_STORE
+from tests.conftest import TEST_STORE, store_env
 from tests.neo4j_server import Neo4jTestServer
 
 pytestmark = pytest.mark.skipif(
@@ -41,15 +40,7 @@ def small_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoltEndpoi
 def test_a_seed_over_the_transaction_cap_is_refused_at_once_and_writes_nothing(
     small_neo4j: BoltEndpoint, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SKILLWEAVE_"))}
-    env.update(
-        NEO4J_URI=small_neo4j.uri,
-        NEO4J_USER=small_neo4j.user,
-        NEO4J_PASSWORD=small_neo4j.password,
-        NEO4J_DATABASE=small_neo4j.database,
-        SKILLWEAVE_DATA_DIR=str(tmp_path / "data"),
-        COLUMNS="250",
-    )
+    env = store_env(small_neo4j, SKILLWEAVE_DATA_DIR=str(tmp_path / "data"), COLUMNS="250")
     started = time.monotonic()
     done = subprocess.run(
         [str(Path(sys.executable).parent / "skillweave"), "seed", "--people", "600"],
