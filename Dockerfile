@@ -7,6 +7,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 COPY pyproject.toml README.md ./
 COPY api ./api
 COPY graph ./graph
+COPY readmodel ./readmodel
 COPY matching ./matching
 COPY web ./web
 RUN pip install --no-cache-dir . \

@@ -41,9 +41,9 @@ from api.text_input import not_unicode, unencodable
 from graph.changes import prune_changes
 from graph.errors import StoreError
 from graph.mentorships import expire_requests
-from graph.projection import ProjectionKeeper
 from graph.settings import StoreSettings
 from graph.store import Store
+from readmodel.keeper import ReadModelKeeper
 from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
 from web.routes import routes as web_routes
 
@@ -271,7 +271,7 @@ def create_app(
         app.state.store = store if store is not None else await Store.open(store_settings)
         # a process of its own (not an app inside tests) keeps its projection out of the
         # garbage collector's walks
-        app.state.keeper = ProjectionKeeper(app.state.store, freeze_heap=owned)
+        app.state.keeper = ReadModelKeeper(app.state.store, freeze_heap=owned)
         try:
             await app.state.keeper.current()  # load the projection before the first request
         except StoreError as error:

@@ -26,9 +26,9 @@ from starlette.requests import HTTPConnection
 
 from api.settings import AppSettings
 from graph.errors import StoreError
-from graph.projection import ProjectionKeeper
 from graph.settings import StoreSettings
-from matching.projection import Projection
+from readmodel.keeper import ReadModelKeeper
+from readmodel.store import ReadModel
 
 ALGORITHM = "HS256"
 SECRET_FILE = "jwt-secret"
@@ -231,13 +231,13 @@ async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
     Raises:
         AuthenticationError: the token's person has left.
     """
-    keeper: ProjectionKeeper | None = getattr(conn.app.state, "keeper", None)
+    keeper: ReadModelKeeper | None = getattr(conn.app.state, "keeper", None)
     if keeper is None:
         return
     try:
-        projection: Projection | None = await keeper.current()
+        projection: ReadModel | None = await keeper.current()
     except StoreError:
-        projection = keeper.projection
+        projection = keeper.model
     if projection is None:
         return
     conn.scope.setdefault("state", {})["projection"] = projection

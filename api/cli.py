@@ -33,13 +33,13 @@ from graph.embedded import EmbeddedArcadeDB
 from graph.errors import StoreError
 from graph.hris import MAX_ROWS, ImportReport, count_rows, import_hris
 from graph.organisation import Organisation, write_organisation
-from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
 from graph.settings import StoreSettings
 from graph.store import Store
 from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
+from readmodel.keeper import ReadModelKeeper
 
 console = Console(stderr=True)
 T = TypeVar("T")
@@ -153,7 +153,7 @@ def health(
     async def main() -> dict[str, float | int]:
         scope = HealthScope(site=site, team=team, function=function)
         async with await Store.open() as store:
-            projection = await ProjectionKeeper(store).current()
+            projection = await ReadModelKeeper(store).current()
             try:
                 check_scope(projection, scope)
             except ApiError as error:

@@ -8,13 +8,13 @@ from typing import Any, ParamSpec, TypeVar
 from starlette.requests import Request
 from strawberry.types import Info as StrawberryInfo
 
-from api import directory
 from api.auth import Principal
 from api.loaders import Loaders
 from api.settings import AppSettings
-from graph.projection import ProjectionKeeper
 from graph.skills import SkillCatalog
 from graph.store import Store, Work
+from readmodel import directory
+from readmodel.keeper import ReadModelKeeper
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -26,7 +26,7 @@ class Context:
 
     request: Request
     store: Store
-    keeper: ProjectionKeeper
+    keeper: ReadModelKeeper
     principal: Principal
     settings: AppSettings
     loaders: Loaders = field(init=False)

@@ -17,7 +17,6 @@ from typing import Annotated
 
 import strawberry
 
-from api import directory
 from api.context import Info
 from api.errors import BadInput
 from api.health_worker import HeavyMetrics, HeavyResult
@@ -30,7 +29,8 @@ from matching.health.columns import COLUMNS, flatten
 from matching.health.report import NetworkHealth, network_health
 from matching.health.scope import HealthScope
 from matching.health.ties import TeamTies
-from matching.projection import Projection
+from readmodel import directory
+from readmodel.store import ReadModel
 
 MAX_LIST = 500
 DEFINITIONS = {c.name: c.definition for c in COLUMNS}
@@ -162,7 +162,7 @@ class LoadLevel:
 class NetworkHealthReport:
     report: strawberry.Private[NetworkHealth]
     heavy: strawberry.Private[HeavyResult | None]
-    projection: strawberry.Private[Projection]
+    projection: strawberry.Private[ReadModel]
     scope: str = strawberry.field(description="`org`, or the scope's conditions.")
     as_of: dt.datetime = strawberry.field(description="When the report was computed.")
     people: int = strawberry.field(description="People in scope.")
@@ -248,7 +248,7 @@ class NetworkHealthReport:
                 effective_size=b.effective_size,
             )
             for b in page_slice(self.heavy.brokers.people, offset, first, cap=MAX_LIST)
-            if ("person", b.id) in self.projection.graph
+            if b.id in self.projection.people
         ]
 
     @strawberry.field(description="Sizes of the clusters found in the tie graph, largest first.")
@@ -332,7 +332,7 @@ class LightReports:
         self.max_age = max_age
         self._entries: dict[HealthScope, tuple[object, float, NetworkHealth]] = {}
 
-    def get(self, projection: Projection, scope: HealthScope) -> NetworkHealth | None:
+    def get(self, projection: ReadModel, scope: HealthScope) -> NetworkHealth | None:
         """The cached report of ``scope`` if it is of this version or young enough."""
         entry = self._entries.get(scope)
         if entry is None:
@@ -342,13 +342,13 @@ class LightReports:
             return report
         return None
 
-    def put(self, projection: Projection, scope: HealthScope, report: NetworkHealth) -> None:
+    def put(self, projection: ReadModel, scope: HealthScope, report: NetworkHealth) -> None:
         """Keep ``report`` as the latest of ``scope``."""
         self._entries[scope] = (projection.version, time.monotonic(), report)
 
 
 def report_for(
-    projection: Projection,
+    projection: ReadModel,
     heavy: HeavyMetrics,
     scope: HealthScope,
     *,
@@ -386,7 +386,7 @@ def light_reports(info: Info) -> LightReports:
 
 async def current_report(
     info: Info, scope: HealthScope, *, fresh: bool = False
-) -> tuple[Projection, NetworkHealth, HeavyResult | None, str]:
+) -> tuple[ReadModel, NetworkHealth, HeavyResult | None, str]:
     """:func:`report_for` on this request's projection; ``fresh`` skips the cache.
 
     A report not in the cache is computed in a worker thread, on a leased projection: at a
@@ -402,9 +402,9 @@ async def current_report(
     return (projection, *report_for(projection, heavy_metrics(info), scope, cache=cache))
 
 
-def check_scope(projection: Projection, scope: HealthScope) -> None:
+def check_scope(projection: ReadModel, scope: HealthScope) -> None:
     """Refuse a scope that names no team, site or function of the graph."""
-    if scope.team is not None and ("team", scope.team) not in projection.graph:
+    if scope.team is not None and scope.team not in projection.teams:
         raise BadInput(f"No team with id {scope.team!r}.")
     in_use = directory.facets(projection)
     for kind, value, known in (
@@ -496,7 +496,7 @@ def light(report: NetworkHealth) -> NetworkHealth:
     return dataclasses.replace(report, brokers=None, clusters=None)
 
 
-def version_number(projection: Projection) -> int:
+def version_number(projection: ReadModel) -> int:
     """The projection's graph version as the integer snapshots store."""
     version = projection.version
     number = getattr(version, "number", version)

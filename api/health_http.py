@@ -22,12 +22,11 @@ from api.health_worker import HeavyMetrics, compute_heavy
 from api.permissions import Action, allowed
 from graph import snapshots
 from graph.errors import StoreError
-from graph.projection import ProjectionKeeper
 from graph.store import Store
-from matching.health._population import Population
 from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
+from readmodel.keeper import ReadModelKeeper
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ async def health_csv(request: Request) -> Response:
         team=request.query_params.get("team") or None,
         function=request.query_params.get("function") or None,
     )
-    keeper: ProjectionKeeper = request.app.state.keeper
+    keeper: ReadModelKeeper = request.app.state.keeper
     heavy: HeavyMetrics = request.app.state.heavy_metrics
     try:
         projection = await keeper.current()
@@ -101,10 +100,10 @@ async def health_csv(request: Request) -> Response:
     )
 
 
-async def take_full_snapshot(store: Store, keeper: ProjectionKeeper, scope: HealthScope) -> None:
+async def take_full_snapshot(store: Store, keeper: ReadModelKeeper, scope: HealthScope) -> None:
     """Every metric of ``scope``, brokers and clusters included, stored as a snapshot."""
     projection = await keeper.current()
-    population = Population.of(projection).snapshot()  # the thread reads a still copy
+    population = projection.population.snapshot()  # the thread reads a still copy
     heavy = await asyncio.to_thread(compute_heavy, population, scope, version=projection.version)
     report = network_health(projection, scope, heavy=False)
     report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)
@@ -116,7 +115,7 @@ async def take_full_snapshot(store: Store, keeper: ProjectionKeeper, scope: Heal
     )
 
 
-async def snapshot_every(store: Store, keeper: ProjectionKeeper, hours: float) -> None:
+async def snapshot_every(store: Store, keeper: ReadModelKeeper, hours: float) -> None:
     """Take an organisation-wide snapshot every ``hours`` (the first one after ``hours``)."""
     while True:
         await asyncio.sleep(hours * 3600)

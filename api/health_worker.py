@@ -17,12 +17,12 @@ import logging
 import time
 from dataclasses import dataclass
 
-from matching.health._population import Population
 from matching.health.brokers import Brokers, brokers_of
 from matching.health.cluster_map import ClusterMap, cluster_map
 from matching.health.clusters import TieClusters, clusters_of
+from matching.health.population import Population
 from matching.health.scope import HealthScope
-from matching.projection import Projection
+from readmodel.store import ReadModel
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class HeavyMetrics:
         task = self._running.get(scope)
         return task is not None and not task.done()
 
-    def request(self, projection: Projection, scope: HealthScope) -> None:
+    def request(self, projection: ReadModel, scope: HealthScope) -> None:
         """Start recomputing ``scope`` unless it is current or already being computed."""
         known = self._results.get(scope)
         if self.computing(scope) or (known is not None and known.version == projection.version):
@@ -84,7 +84,7 @@ class HeavyMetrics:
             age = (dt.datetime.now(dt.UTC) - known.computed_at).total_seconds()
             if age < self.min_interval:
                 return  # on a busy graph, recompute at most every min_interval seconds
-        population = Population.of(projection).snapshot()  # the thread reads a still copy
+        population = projection.population.snapshot()  # the thread reads a still copy
         self._running[scope] = asyncio.create_task(
             self._compute(population, scope, projection.version)
         )

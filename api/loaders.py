@@ -2,7 +2,7 @@
 
 Every profile read — people, teams, skills, mentorships, squads, communities —
 comes from the projection (:mod:`api.directory`), brought up to date once per
-request by :meth:`graph.projection.ProjectionKeeper.current` (one small query
+request by :meth:`graph.projection.ReadModelKeeper.current` (one small query
 when nothing changed), and again after a write. Root fields load through
 DataLoaders, which bring the projection up to date on first use; the nested
 fields of what they return read that same projection synchronously
@@ -18,10 +18,10 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from api import directory
 from graph import model
-from graph.projection import ProjectionKeeper
-from matching.projection import Projection
+from readmodel import directory
+from readmodel.keeper import ReadModelKeeper
+from readmodel.store import ReadModel
 
 V = TypeVar("V")
 
@@ -30,8 +30,8 @@ V = TypeVar("V")
 class Loaders:
     """The loaders of one request, all reading the same projection."""
 
-    keeper: ProjectionKeeper
-    _projection: Projection | None = field(default=None, init=False)
+    keeper: ReadModelKeeper
+    _projection: ReadModel | None = field(default=None, init=False)
     _memo: dict[tuple[object, str], Any] = field(default_factory=dict, init=False)
     person: DataLoader[str, model.Person | None] = field(init=False)
     mentorship: DataLoader[str, model.Mentorship | None] = field(init=False)
@@ -46,18 +46,18 @@ class Loaders:
         self.community = DataLoader(load_fn=self._from_projection(directory.community_record))
         self.mentorships_of = DataLoader(load_fn=self._from_projection(directory.mentorships_of))
 
-    def prime(self, projection: Projection) -> None:
+    def prime(self, projection: ReadModel) -> None:
         """Use ``projection`` (read for this request already, while signing in)."""
         if self._projection is None:
             self._projection = projection
 
-    async def projection(self) -> Projection:
+    async def projection(self) -> ReadModel:
         """The projection, brought up to date on first use in this request (or after a write)."""
         if self._projection is None:
             self._projection = await self.keeper.current()
         return self._projection
 
-    def now(self, read: Callable[[Projection, str], V], key: str) -> V:
+    def now(self, read: Callable[[ReadModel, str], V], key: str) -> V:
         """``read(projection, key)`` on the projection this request already holds, once per request.
 
         For the nested fields of objects made from that projection: they need not
@@ -71,7 +71,7 @@ class Loaders:
         return found
 
     def _from_projection(
-        self, read: Callable[[Projection, str], V | None]
+        self, read: Callable[[ReadModel, str], V | None]
     ) -> Callable[[list[str]], Awaitable[list[V | None]]]:
         async def load(ids: list[str]) -> list[V | None]:
             projection = await self.projection()

@@ -13,7 +13,6 @@ from typing import Annotated, TypeVar
 
 import strawberry
 
-from api import directory
 from api.context import Info
 from api.errors import BadInput, NotFoundError
 from api.pagination import check_range, page_slice
@@ -22,10 +21,10 @@ from api.types import Person, Skill, SquadRole, skill_view
 from graph import mentorships
 from matching import assignment, communities, mentoring, squads
 from matching.mentor_index import CandidateFilter
-from matching.profiles import Profiles
-from matching.projection import Projection
 from matching.scoring import PairScore
 from matching.scoring import SkillMatch as SkillMatchRecord
+from readmodel import directory
+from readmodel.store import ReadModel
 
 T = TypeVar("T")
 
@@ -36,12 +35,12 @@ STRONG_LEVEL = 4
 """The level from which a squad member counts as strong in a focus skill."""
 
 
-def skill_of(projection: Projection, key: str) -> Skill:
+def skill_of(projection: ReadModel, key: str) -> Skill:
     """A skill the projection refers to (by key alone, should it have gone since)."""
     return skill_view(projection, key) or Skill(key=key, name=key, category="", aliases=[])
 
 
-def person_of(projection: Projection, person_id: str) -> Person:
+def person_of(projection: ReadModel, person_id: str) -> Person:
     """A person of the projection, or NOT_FOUND."""
     found = directory.person_record(projection, person_id)
     if found is None:
@@ -65,7 +64,7 @@ class SkillMatch:
     )
 
     @classmethod
-    def of(cls, projection: Projection, m: SkillMatchRecord) -> SkillMatch:
+    def of(cls, projection: ReadModel, m: SkillMatchRecord) -> SkillMatch:
         """The GraphQL view of a scored skill."""
         return cls(
             skill=skill_of(projection, m.skill),
@@ -114,7 +113,7 @@ class MentorSuggestion:
     explanation: str = strawberry.field(description="The reasons in one sentence, for people.")
 
     @classmethod
-    def of(cls, projection: Projection, pair: PairScore) -> MentorSuggestion:
+    def of(cls, projection: ReadModel, pair: PairScore) -> MentorSuggestion:
         """The GraphQL view of a scored pair."""
         return cls(
             mentor=person_of(projection, pair.mentor),
@@ -133,9 +132,9 @@ class MentorSuggestion:
         )
 
 
-def explain(projection: Projection, pair: PairScore) -> str:
+def explain(projection: ReadModel, pair: PairScore) -> str:
     """One readable sentence: what the mentor teaches, what comes back, what else fits."""
-    names = Profiles.of(projection).skill_names
+    names = projection.profiles.skill_names
     parts = []
     for m in pair.matched:
         what = names.get(m.skill, m.skill)
@@ -210,7 +209,7 @@ class AssignmentResult:
         description="Whether the pairs were created as mentorship requests."
     )
     plan: strawberry.Private[mentoring.AssignmentPlan]
-    projection: strawberry.Private[Projection]
+    projection: strawberry.Private[ReadModel]
     pair_count: int = strawberry.field(description="How many mentees were assigned a mentor.")
     unmatched_count: int = strawberry.field(description="How many mentees were left out.")
     total_score: float = strawberry.field(description="Sum of the pairs' scores.")
@@ -314,9 +313,9 @@ class EmergingCommunity:
 
 
 def _squad_input(
-    projection: Projection, q: squads.SquadSuggestion, number: int, focus: list[str]
+    projection: ReadModel, q: squads.SquadSuggestion, number: int, focus: list[str]
 ) -> SuggestedSquadInput:
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     names = [profiles.skill_names.get(k, k) for k in focus]
     learners = {learner for learner, _, _ in q.learners}
     roles = {}
@@ -335,11 +334,11 @@ def _squad_input(
     )
 
 
-async def _projection(info: Info) -> Projection:
+async def _projection(info: Info) -> ReadModel:
     return await info.context.loaders.projection()
 
 
-async def _off_the_loop(info: Info, work: Callable[[Projection], T]) -> tuple[Projection, T]:
+async def _off_the_loop(info: Info, work: Callable[[ReadModel], T]) -> tuple[ReadModel, T]:
     """``work(projection)`` in a worker thread, with the projection it read.
 
     The matcher's work grows with the organisation; on the event loop it would hold every
@@ -355,8 +354,13 @@ async def _skill_keys(info: Info, names: list[str]) -> list[str]:
     return list(dict.fromkeys(catalog.require(n).key for n in names))
 
 
-def _ensure_person(projection: Projection, person_id: str) -> None:
-    if person_id not in Profiles.of(projection):
+def _community_name(projection: ReadModel, community_id: str) -> str:
+    found = projection.communities.get(community_id)
+    return found.name if found is not None and found.name else community_id
+
+
+def _ensure_person(projection: ReadModel, person_id: str) -> None:
+    if person_id not in projection.profiles:
         raise NotFoundError(f"No person with id {person_id!r}.")
 
 
@@ -417,7 +421,7 @@ class MatchingQueries:
             )
         focus = await _skill_keys(info, focus_skills or [])
         projection = await _projection(info)
-        profiles = Profiles.of(projection)
+        profiles = projection.profiles
         for pid in pool_ids:
             _ensure_person(projection, pid)
         members = [
@@ -465,11 +469,10 @@ class MatchingQueries:
         projection, found = await _off_the_loop(
             info, lambda p: communities.recommend_communities(p, subject, first=first)
         )
-        g = projection.graph
         return [
             CommunityRecommendation(
                 community_id=strawberry.ID(c.community),
-                name=str(g.nodes[("community", c.community)].get("name") or c.community),
+                name=_community_name(projection, c.community),
                 score=round(c.score, 4),
                 learn=[skill_of(projection, k) for k in c.learn],
                 share=[skill_of(projection, k) for k in c.share],

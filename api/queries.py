@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 
-from api import directory
 from api.context import Info
 from api.errors import BadInput, NotFoundError
 from api.health import HealthQueries
@@ -27,6 +26,7 @@ from api.types import (
     Team,
 )
 from graph import skills, teams
+from readmodel import directory
 
 
 async def person_or_error(info: Info, person_id: str) -> Person:

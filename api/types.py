@@ -13,12 +13,12 @@ import datetime as dt
 
 import strawberry
 
-from api import directory
 from api.context import Info
 from api.pagination import page_slice
 from api.permissions import Action, require
 from graph import model
-from matching.projection import Projection
+from readmodel import directory
+from readmodel.store import ReadModel
 
 # The domain's enums are the GraphQL enums: registered once, named as in graph.model.
 strawberry.enum(model.JobRole, description="What a person does at work.")
@@ -90,7 +90,7 @@ class LearningGoal:
     priority: Priority = strawberry.field(description="HIGH, MEDIUM or LOW.")
 
 
-def skill_view(projection: Projection, key: str) -> Skill | None:
+def skill_view(projection: ReadModel, key: str) -> Skill | None:
     """The GraphQL view of a skill of the projection, if it holds it."""
     found = directory.skill_record(projection, key)
     return Skill.of(found) if found is not None else None

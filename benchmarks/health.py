@@ -4,14 +4,14 @@
     python benchmarks/health.py --sizes 2000 --quick   # smoke run: 1 run of everything
     python benchmarks/health.py --dense 2000           # also an org-like synthetic tie graph
 
-For each size the projection is built in memory, ``Projection.build(graph_data(org))`` with
+For each size the projection is built in memory, ``ReadModel.build(graph_data(org))`` with
 ``org = generate_organisation(people=N, seed=7)``: no store is written (``graph_data`` is held
 equal to the store's export by a test). Then, in one run, for the whole organisation:
 
 * **Ours**, wall time per metric group: the shared index (``Population``) alone; each light
   group (reach, load, skills, ties, reciprocity, groups) *cold* (a fresh index, none of the
   group's own caches) and *warm* (everything cached); the whole light report,
-  ``network_health(heavy=False)``, with ``projection.derived`` cleared (index included) and
+  ``network_health(heavy=False)``, with every view dropped (index included) and
   warm; brokers and clusters with the tie graph rebuilt (cold) and cached (warm); and the
   background pass the service runs, ``compute_heavy`` on the shared index's records.
 * **Baseline**, plain NetworkX on the same projection, written straightforwardly: per-person
@@ -66,7 +66,6 @@ from api.health_worker import compute_heavy  # noqa: E402
 from benchmarks._report import Report  # noqa: E402
 from graph.organisation import graph_data  # noqa: E402
 from graph.seed import generate_organisation  # noqa: E402
-from matching.communities import tie_graph  # noqa: E402
 from matching.health import (  # noqa: E402
     ORGANISATION,
     betweenness,
@@ -80,12 +79,17 @@ from matching.health import (  # noqa: E402
     tie_clusters,
     tie_mix,
 )
-from matching.health._population import EXPERT_LEVEL, FORMED, Population  # noqa: E402
-from matching.health._tie_graph import scoped_tie_graph  # noqa: E402
 from matching.health.brokers import DEFAULT_WORK, TOP_SHARE, Brokers  # noqa: E402
 from matching.health.groups import MIN_COMMUNITY, QUIET_DAYS  # noqa: E402
+from matching.health.population import (  # noqa: E402
+    EXPERT_LEVEL,
+    FORMED,
+    TIE_WEIGHTS,
+    Population,
+    scoped_tie_graph,
+)
 from matching.health.skills import DEFAULT_BUS_FACTOR  # noqa: E402
-from matching.projection import Node, Projection  # noqa: E402
+from readmodel.store import ReadModel  # noqa: E402
 
 # Piped to a file, rich would wrap at 80 columns; the tables read better wider.
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -121,10 +125,84 @@ def timed(work: Callable[[], T], runs: int) -> tuple[float, T]:
     return statistics.median(seconds), result
 
 
-def fresh_index(projection: Projection) -> Population:
+Node = tuple[str, str]
+_GRAPHS: dict[int, nx.MultiDiGraph] = {}
+
+
+def baseline_graph(model: ReadModel) -> nx.MultiDiGraph:
+    """The read model as one NetworkX multigraph, as the service held it before the read
+    model: what the plain-NetworkX baselines walk. Built once per model."""
+    found = _GRAPHS.get(id(model))
+    if found is not None:
+        return found
+    g = nx.MultiDiGraph()
+    for key, s in model.skills.items():
+        g.add_node(("skill", key), kind="skill", name=s.name)
+    for a, related in model.related.items():
+        for b in related:
+            g.add_edge(("skill", a), ("skill", b), key="related", kind="related")
+    for tid, t in model.teams.items():
+        g.add_node(("team", tid), kind="team", name=t.name, function=t.function, site=t.site)
+    for kind, groups in (("squad", model.squads), ("community", model.communities)):
+        for gid, grp in groups.items():
+            g.add_node((kind, gid), kind=kind, name=grp.name, status=grp.status,
+                       created_at=grp.created_at, last_activity_at=grp.last_activity_at)  # fmt: skip
+            for k in grp.skills:
+                g.add_edge((kind, gid), ("skill", k), key="focuses_on:" + k, kind="focuses_on")
+    for p in model.people.values():
+        node = ("person", p.id)
+        g.add_node(node, kind="person", site=p.site, function=p.function,
+                   mentoring_capacity=p.capacity, open_to_mentoring=p.open_to_mentoring)  # fmt: skip
+        if p.team:
+            g.add_edge(node, ("team", p.team), key="member_of", kind="member_of")
+        for k, level in p.skills.items():
+            g.add_edge(node, ("skill", k), key="has_skill:" + k, kind="has_skill", level=level)
+        for k, priority in p.goals.items():
+            g.add_edge(node, ("skill", k), key="wants:" + k, kind="wants", priority=priority)
+        for sid, role in p.squads.items():
+            g.add_edge(node, ("squad", sid), key="in_squad", kind="in_squad", role=role,
+                       joined_at=p.joined.get(sid))  # fmt: skip
+        for cid in p.communities:
+            g.add_edge(node, ("community", cid), key="in_community", kind="in_community",
+                       joined_at=p.joined.get(cid))  # fmt: skip
+        for cid in p.moderates:
+            g.add_edge(node, ("community", cid), key="moderates", kind="moderates")
+    for m in model.mentorships.values():
+        g.add_edge(("person", m.mentor), ("person", m.mentee), key=m.id, kind="mentors",
+                   status=m.status, focus=m.focus, requested_at=m.requested_at)  # fmt: skip
+    _GRAPHS[id(model)] = g
+    return g
+
+
+def baseline_tie_graph(model: ReadModel) -> nx.Graph:
+    """The tie graph built the plain way, walking :func:`baseline_graph`'s edges."""
+    ties = nx.Graph()
+
+    def tie(u: object, v: object, weight: float) -> None:
+        if ties.has_edge(u, v):
+            ties[u][v]["weight"] += weight
+        else:
+            ties.add_edge(u, v, weight=weight)
+
+    g = baseline_graph(model)
+    for u, v, d in g.edges(data=True):
+        if u[0] != "person":
+            continue
+        if (d["kind"] == "mentors" and d["status"] in FORMED) or d["kind"] == "in_community":
+            tie(u, v, TIE_WEIGHTS[d["kind"]])
+    for node in g:
+        if node[0] == "squad":
+            members = sorted(u for u, _, k in g.in_edges(node, data="kind") if k == "in_squad")
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    tie(a, b, TIE_WEIGHTS["in_squad"])
+    return ties
+
+
+def fresh_index(projection: ReadModel) -> Population:
     """Drop everything cached on ``projection`` and build the shared index again."""
-    projection.derived.clear()
-    return Population.of(projection)
+    projection.drop_views()
+    return projection.population
 
 
 def met(ok: bool) -> str:
@@ -156,7 +234,7 @@ def show(value: object) -> str:
 
 def build_projection(
     people: int, args: argparse.Namespace, report: Report, result: dict[str, Any]
-) -> Projection:
+) -> ReadModel:
     start = time.perf_counter()
     org = generate_organisation(people=people, seed=args.org_seed)
     timings = {"generate_organisation": time.perf_counter() - start}
@@ -164,23 +242,23 @@ def build_projection(
     data = graph_data(org)
     timings["graph_data"] = time.perf_counter() - start
     start = time.perf_counter()
-    projection = Projection.build(data)
-    timings["Projection.build"] = time.perf_counter() - start
-    ties = tie_graph(projection)
+    projection = ReadModel.build(data)
+    timings["ReadModel.build"] = time.perf_counter() - start
+    ties = baseline_tie_graph(projection)
     result["graph"] = {
         "source": f"graph_data(generate_organisation(people={people}, seed={args.org_seed}))",
         "seconds": timings,
-        "nodes": len(projection.graph),
-        "edges": projection.graph.number_of_edges(),
+        "nodes": len(baseline_graph(projection)),
+        "edges": baseline_graph(projection).number_of_edges(),
         "tie_graph": {"nodes": len(ties), "edges": ties.number_of_edges()},
     }
     report.table(
-        f"Projection, {people:,} people",
+        f"ReadModel, {people:,} people",
         ["step", "seconds"],
         [[step, f"{s:.2f}"] for step, s in timings.items()],
         [
             f"in memory from {result['graph']['source']}, no store; "
-            f"{len(projection.graph):,} nodes, {projection.graph.number_of_edges():,} edges; "
+            f"{len(baseline_graph(projection)):,} nodes, {baseline_graph(projection).number_of_edges():,} edges; "
             f"tie graph {len(ties):,} nodes, {ties.number_of_edges():,} edges"
         ],
     )
@@ -190,7 +268,7 @@ def build_projection(
 # --- ours ---------------------------------------------------------------------------------
 
 
-def our_numbers(projection: Projection, now: dt.datetime) -> dict[str, Numbers]:
+def our_numbers(projection: ReadModel, now: dt.datetime) -> dict[str, Numbers]:
     """What each light group of ours reports that the baseline also computes."""
     reach = learning_reach(projection)
     load = mentor_load(projection, as_of=now)
@@ -225,7 +303,7 @@ def our_numbers(projection: Projection, now: dt.datetime) -> dict[str, Numbers]:
 
 
 def time_ours(
-    projection: Projection, now: dt.datetime, runs: int, heavy_runs: int, seed: int
+    projection: ReadModel, now: dt.datetime, runs: int, heavy_runs: int, seed: int
 ) -> dict[str, Any]:
     """Seconds of the index, each group cold and warm, the light report and the heavy groups."""
     light: dict[str, Callable[[], object]] = {
@@ -242,8 +320,8 @@ def time_ours(
     for _ in range(runs):
         # Groups cache nothing on one another's behalf (only ties reads Population.ties), so
         # after a fresh index each group's first call is cold and its second warm.
-        projection.derived.clear()
-        index.append(clock(lambda: Population.of(projection))[0])
+        projection.drop_views()
+        index.append(clock(lambda: projection.population)[0])
         for name, work in light.items():
             cold[name].append(clock(work)[0])
         for name, work in light.items():
@@ -251,7 +329,7 @@ def time_ours(
     report_cold: list[float] = []
     report_warm: list[float] = []
     for _ in range(runs):
-        projection.derived.clear()
+        projection.drop_views()
         report_cold.append(clock(lambda: network_health(projection, heavy=False, as_of=now))[0])
         report_warm.append(clock(lambda: network_health(projection, heavy=False, as_of=now))[0])
 
@@ -262,7 +340,9 @@ def time_ours(
     }  # fmt: skip
     for _ in range(heavy_runs):
         fresh_index(projection)
-        heavy["tie graph"].append(clock(lambda: scoped_tie_graph(projection, ORGANISATION))[0])
+        heavy["tie graph"].append(
+            clock(lambda: scoped_tie_graph(projection.population, ORGANISATION))[0]
+        )
         fresh_index(projection)
         s, brokers = clock(lambda: knowledge_brokers(projection, seed=seed))
         heavy["brokers cold"].append(s)
@@ -272,8 +352,8 @@ def time_ours(
         heavy["clusters warm"].append(clock(lambda: tie_clusters(projection, seed=seed))[0])
         # As the service runs it: the request builds the shared index (the light report
         # needs it anyway), the worker thread computes from its plain records.
-        projection.derived.clear()
-        population = Population.of(projection)
+        projection.drop_views()
+        population = projection.population
         heavy["background pass"].append(
             clock(
                 functools.partial(
@@ -281,7 +361,7 @@ def time_ours(
                 )
             )[0]
         )
-    projection.derived.clear()
+    projection.drop_views()
     median = statistics.median
     return {
         "index": median(index),
@@ -301,9 +381,9 @@ def people_of(g: nx.MultiDiGraph) -> list[Node]:
     return [n for n, kind in g.nodes(data="kind") if n[0] == "person" and kind == "person"]
 
 
-def baseline_reach(projection: Projection) -> Numbers:
+def baseline_reach(projection: ReadModel) -> Numbers:
     """Isolation and goal coverage, walking each person's edges."""
-    g = projection.graph
+    g = baseline_graph(projection)
     isolated = with_goals = covered = 0
     for node in people_of(g):
         tied = False
@@ -344,9 +424,9 @@ def baseline_reach(projection: Projection) -> Numbers:
     return {"isolated": isolated, "with_goals": with_goals, "covered": covered}
 
 
-def baseline_load(projection: Projection) -> Numbers:
+def baseline_load(projection: ReadModel) -> Numbers:
     """Active mentorships against capacity, walking each person's out-edges."""
-    g = projection.graph
+    g = baseline_graph(projection)
     loads: list[int] = []
     capacity = over = pending = 0
     for node in people_of(g):
@@ -370,9 +450,9 @@ def baseline_load(projection: Projection) -> Numbers:
             "gini": float(gini), "pending": pending}  # fmt: skip
 
 
-def baseline_skills(projection: Projection) -> Numbers:
+def baseline_skills(projection: ReadModel) -> Numbers:
     """Supply and demand per skill, walking each person's out-edges."""
-    g = projection.graph
+    g = baseline_graph(projection)
     holders: Counter[str] = Counter()
     supply: Counter[str] = Counter()
     demand: Counter[str] = Counter()
@@ -391,15 +471,15 @@ def baseline_skills(projection: Projection) -> Numbers:
             "goals_unteachable": sum(demand[k] for k in unteachable)}  # fmt: skip
 
 
-def baseline_ties(projection: Projection) -> Numbers:
+def baseline_ties(projection: ReadModel) -> Numbers:
     """Cross-team, -function and -site ties and silos, from the tie graph with attribute lookups."""
-    g = projection.graph
+    g = baseline_graph(projection)
 
     def team(node: Node) -> str | None:
         teams = (t[1] for _, t, d in g.out_edges(node, data=True) if d["kind"] == "member_of")
         return next(teams, None)
 
-    ties = tie_graph(projection)
+    ties = baseline_tie_graph(projection)
     members: Counter[str | None] = Counter(team(node) for node in people_of(g))
     inside: Counter[str] = Counter()
     outside: Counter[str] = Counter()
@@ -428,9 +508,9 @@ def baseline_ties(projection: Projection) -> Numbers:
             "silos": silos}  # fmt: skip
 
 
-def baseline_reciprocity(projection: Projection) -> Numbers:
+def baseline_reciprocity(projection: ReadModel) -> Numbers:
     """Mentoring pairs and peer exchanges, walking the mentorship edges."""
-    g = projection.graph
+    g = baseline_graph(projection)
     directions: dict[tuple[str, str], set[str]] = {}
     exchanges: set[tuple[str, str]] = set()
     for mentor, mentee, d in g.edges(data=True):
@@ -450,9 +530,9 @@ def baseline_reciprocity(projection: Projection) -> Numbers:
     return {"pairs": len(directions), "mutual": len(mutual), "exchanges": len(exchanges | mutual)}
 
 
-def baseline_groups(projection: Projection, now: dt.datetime) -> Numbers:
+def baseline_groups(projection: ReadModel, now: dt.datetime) -> Numbers:
     """Squads and communities, walking each group's in-edges."""
-    g = projection.graph
+    g = baseline_graph(projection)
     numbers: Numbers = {}
     for kind, edge in (("squad", "in_squad"), ("community", "in_community")):
         sizes: list[int] = []
@@ -536,7 +616,7 @@ def overlap(ours: Sequence[str], values: Mapping[Any, float], count: int) -> dic
 
 
 def time_baseline(
-    projection: Projection, now: dt.datetime, args: argparse.Namespace, runs: int, heavy_runs: int
+    projection: ReadModel, now: dt.datetime, args: argparse.Namespace, runs: int, heavy_runs: int
 ) -> dict[str, Any]:
     """Seconds and numbers of the plain NetworkX baseline of every group."""
     console.print("baseline: plain NetworkX ...")
@@ -554,15 +634,15 @@ def time_baseline(
         seconds[name], numbers[name] = timed(work, runs)
 
     console.print("baseline: networkx betweenness on the tie graph ...")
-    graph_s, ties = clock(lambda: tie_graph(projection))
+    graph_s, ties = clock(lambda: baseline_tie_graph(projection))
     nx_b = nx_betweenness(ties, args.nx_exact_seconds, args.nx_samples, args.seed)
-    count = max(1, math.ceil(TOP_SHARE * len(people_of(projection.graph))))
+    count = max(1, math.ceil(TOP_SHARE * len(people_of(baseline_graph(projection)))))
     rank_s, _ = clock(lambda: top_people(nx_b["values"], count))
 
     console.print("baseline: networkx Louvain and modularity ...")
 
     def louvain() -> Numbers:
-        graph = tie_graph(projection)
+        graph = baseline_tie_graph(projection)
         # The same canonical node order ours uses (Louvain depends on insertion order).
         canonical = nx.Graph()
         canonical.add_nodes_from(sorted(graph.nodes))
@@ -624,7 +704,7 @@ def report_groups(
             "cold: light groups after a fresh index (the index row, built once per projection "
             "version and shared) with none of their own caches (ties: Population.ties); brokers "
             "and clusters with the tie graph rebuilt (shared index held); the light report with "
-            "projection.derived cleared, so index included (first call on the newly built "
+            "every view dropped, so index included (first call on the newly built "
             f"projection: {secs(ours['light_report_first'])} s). warm: everything cached",
             "baseline: plain NetworkX over the projection, nothing cached (ties and brokers build "
             "the tie graph with matching.communities.tie_graph); light report baseline: sum of "
@@ -719,7 +799,7 @@ def run_size(people: int, args: argparse.Namespace, report: Report) -> dict[str,
         "count": len(clusters.clusters),
         "modularity": clusters.modularity,
     }
-    projection.derived.clear()
+    projection.drop_views()
 
     base = time_baseline(projection, now, args, runs, heavy_runs)
     mine, theirs = ours["numbers"], base["numbers"]

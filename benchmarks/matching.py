@@ -4,7 +4,7 @@
     python benchmarks/matching.py --sizes 2000 --quick   # smoke run: 1 run, smaller samples
 
 For each size it seeds a fresh embedded store and builds the projection the service holds
-(``export_graph`` then ``Projection.build``, as ``ProjectionKeeper`` does; when the store
+(``export_graph`` then ``ReadModel.build``, as ``ReadModelKeeper`` does; when the store
 cannot be written, from ``graph_data(org)``, and the output says so). Then, in one run:
 
 * **Mentor suggestions** for 200 people with goals (fixed seed): ``suggest_mentors(first=10)``
@@ -82,7 +82,6 @@ from matching.mentoring import (  # noqa: E402
     suggest_mentors,
 )
 from matching.profiles import Profile, Profiles  # noqa: E402
-from matching.projection import Projection  # noqa: E402
 from matching.scoring import PairScore, score_pair  # noqa: E402
 from matching.squads import (  # noqa: E402
     Member,
@@ -91,6 +90,7 @@ from matching.squads import (  # noqa: E402
     round_robin_by_function,
     suggest_squads,
 )
+from readmodel.store import ReadModel  # noqa: E402
 
 # Piped to a file, rich would wrap at 80 columns; the tables read better wider.
 console = Console(width=None if sys.stdout.isatty() else 120)
@@ -168,12 +168,12 @@ class Seeded:
 
 async def build_graph(
     people: int, seeded: Seeded | None, report: Report, result: dict[str, Any]
-) -> tuple[Organisation, Projection]:
+) -> tuple[Organisation, ReadModel]:
     """Seed ``people``, write them to the store and build the projection the service holds."""
     start = time.perf_counter()
     org = generate_organisation(people=people, seed=ORG_SEED)
     timings = {"generate": time.perf_counter() - start}
-    source = "export_graph from the embedded store (as ProjectionKeeper loads it)"
+    source = "export_graph from the embedded store (as ReadModelKeeper loads it)"
     projection = None
     if seeded is not None:
         try:
@@ -182,8 +182,8 @@ async def build_graph(
             data = await seeded.store.read(export_graph)  # type: ignore[union-attr]
             timings["export_graph"] = time.perf_counter() - start
             start = time.perf_counter()
-            projection = Projection.build(data)
-            timings["Projection.build"] = time.perf_counter() - start
+            projection = ReadModel.build(data)
+            timings["ReadModel.build"] = time.perf_counter() - start
             del data
         except Exception as error:
             source = f"graph_data(org): the store failed ({type(error).__name__}: {error})"
@@ -197,22 +197,22 @@ async def build_graph(
         data = graph_data(org)
         timings["graph_data"] = time.perf_counter() - start
         start = time.perf_counter()
-        projection = Projection.build(data)
-        timings["Projection.build"] = time.perf_counter() - start
+        projection = ReadModel.build(data)
+        timings["ReadModel.build"] = time.perf_counter() - start
     start = time.perf_counter()
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     timings["Profiles.of"] = time.perf_counter() - start
     if len(profiles) != people:
         raise RuntimeError(f"the projection holds {len(profiles)} people, not {people}")
-    result["graph"] = {"source": source, "seconds": timings, "nodes": len(projection.graph)}
-    result["graph"]["edges"] = projection.graph.number_of_edges()
+    result["graph"] = {"source": source, "seconds": timings, "people": len(projection.people)}
+    result["graph"]["mentorships"] = len(projection.mentorships)
     report.table(
         f"Graph, {people:,} people",
         ["step", "seconds"],
         [[step, f"{s:.2f}"] for step, s in timings.items()],
         [
-            f"projection from {source}: {len(projection.graph):,} nodes, "
-            f"{result['graph']['edges']:,} edges"
+            f"read model from {source}: {len(projection.people):,} people, "
+            f"{len(projection.mentorships):,} mentorships"
         ],
     )
     return org, projection
@@ -303,7 +303,7 @@ async def suggestions_over_http(
 
 
 async def mentor_suggestions(
-    projection: Projection,
+    projection: ReadModel,
     org: Organisation,
     seeded: Seeded | None,
     args: argparse.Namespace,
@@ -311,7 +311,7 @@ async def mentor_suggestions(
     result: dict[str, Any],
 ) -> None:
     people = len(org.people)
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     with_goals = sorted(pid for pid, p in profiles.items() if p.goals)
     sample = random.Random(args.seed).sample(with_goals, min(args.sample, len(with_goals)))
     baseline_n = args.baseline_sample
@@ -427,14 +427,14 @@ def max_weight_matching(
 
 
 def assignment(
-    projection: Projection,
+    projection: ReadModel,
     args: argparse.Namespace,
     report: Report,
     result: dict[str, Any],
     *,
     cut: bool,
 ) -> None:
-    people = len(Profiles.of(projection))
+    people = len(projection.profiles)
     runs = args.repeat
     console.print(f"assignment of {people:,} people ...")
     # As the service runs it: candidates as arrays, the array solver for OPTIMAL; the
@@ -589,9 +589,9 @@ def assignment(
 
 
 def squads(
-    projection: Projection, args: argparse.Namespace, report: Report, result: dict[str, Any]
+    projection: ReadModel, args: argparse.Namespace, report: Report, result: dict[str, Any]
 ) -> None:
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     people = len(profiles)
     chosen = random.Random(args.seed).sample(sorted(profiles), min(args.pool, people))
     pool = [

@@ -1,31 +1,30 @@
-"""Bulk export of the skills graph for the matcher's projection: a handful of statements.
+"""Bulk export of the skills graph for the read model: a handful of statements.
 
 :func:`export_graph` reads everything, or only some people and groups (after a
-change), in one read transaction, into the plain records of :mod:`matching.data`.
+change), in one read transaction, into the plain records of :mod:`graph.records`.
 One row per person carries all their edges (pattern comprehensions), so 10,000
 people are 10,000 rows, not the 85,000 of their skills alone.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection
 from typing import Any
 
 from graph.changes import current_version
 from graph.dialect import to_utc
+from graph.records import (
+    GraphData,
+    MentorshipRecord,
+    SkillRecord,
+    TeamRecord,
+    read_group,
+    read_person,
+)
 from graph.store import Tx, run
-from matching.data import GraphData, GroupData, MentorshipData, MentorshipDetails, PersonData
-
-PERSON_FIELDS = (
-    "name", "title", "role", "function", "site", "shift", "timezone", "languages", "tenure_months",
-    "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "share_goals",
-    "requests_answered", "requests_expired",
-)  # fmt: skip
-
 
 GROUP_FIELDS = {"Squad": ("name", "status", "purpose"), "Community": ("name", "description")}
-"""Properties of squads and communities kept on their nodes, besides ``created_at``."""
+"""Properties of squads and communities kept on their nodes, besides the dates."""
 
 
 # Each person's edges come from pattern comprehensions, not OPTIONAL MATCH: both stores
@@ -91,12 +90,9 @@ async def export_graph(
             tx,
             "MATCH (s:Skill) RETURN s.key AS key, s.name AS name, s.category AS category, s.aliases AS aliases",
         ):
-            aliases = tuple(row["aliases"] or ())
-            data.skills[row["key"]] = {
-                "name": row["name"],
-                "category": row["category"],
-                "aliases": aliases,
-            }
+            data.skills[row["key"]] = SkillRecord(
+                row["key"], row["name"] or "", row["category"] or "", tuple(row["aliases"] or ())
+            )
         rows = await run(
             tx, "MATCH (a:Skill)-[:RELATED_TO]->(b:Skill) RETURN a.key AS a, b.key AS b"
         )
@@ -105,35 +101,31 @@ async def export_graph(
             tx,
             "MATCH (t:Team) RETURN t.id AS id, t.name AS name, t.function AS function, t.site AS site",
         ):
-            data.teams[row["id"]] = {
-                "name": row["name"],
-                "function": row["function"],
-                "site": row["site"],
-            }
+            data.teams[row["id"]] = TeamRecord(
+                row["id"], row["name"] or "", row["function"] or "", row["site"] or ""
+            )
     rows = await run(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
     for row in rows:
         pid = row["id"]
         if row["left"]:  # off-boarded: known only as someone whose tokens are refused
             data.left.add(pid)
             continue
-        props = {k: row["props"].get(k) for k in PERSON_FIELDS}
-        props["languages"] = tuple(props["languages"] or ())
         data.people.append(
-            PersonData(
-                id=pid,
-                props=props,
+            read_person(
+                pid,
+                row["props"],
                 team=_first(row["teams"]),
                 manager=_first(row["managers"]),
                 skills={k: int(v) for k, v in row["skills"]},
                 goals={k: int(v) for k, v in row["goals"]},
                 squads={q: r for q, r, _ in row["squads"]},
-                communities=tuple(sorted(c for c, _ in row["communities"])),
+                communities=tuple(c for c, _ in row["communities"]),
+                moderates=tuple(row["moderates"]),
                 joined={
                     group: joined
                     for group, *_, at in [*row["squads"], *row["communities"]]
                     if (joined := to_utc(at)) is not None
                 },
-                moderates=tuple(sorted(row["moderates"])),
             )
         )
     mentorships = await run(
@@ -142,30 +134,23 @@ async def export_graph(
         ids=sorted(people or ()),
     )
     mentorships = list({row["id"]: row for row in mentorships}.values())  # one per pair met
-    now = dt.datetime.now(dt.UTC)
     for row in mentorships:
-        status = row["status"]
-        expires = to_utc(row["expires_at"])
-        if status == "requested" and expires is not None and expires <= now:
-            status = "expired"
         rating = row["rating"]
         data.mentorships.append(
-            MentorshipData(
-                row["id"],
-                row["mentor"],
-                row["mentee"],
-                status,
-                tuple(sorted(row["focus"])),
-                to_utc(row["requested_at"]),
-                MentorshipDetails(
-                    message=row["message"] or "",
-                    responded_at=to_utc(row["responded_at"]),
-                    ended_at=to_utc(row["ended_at"]),
-                    expires_at=expires,
-                    rating=None if rating is None else int(rating),
-                    comment=row["comment"] or "",
-                    ended_by=row["ended_by"],
-                ),
+            MentorshipRecord(
+                id=row["id"],
+                mentor=row["mentor"],
+                mentee=row["mentee"],
+                status=row["status"],
+                focus=tuple(sorted(row["focus"])),
+                requested_at=to_utc(row["requested_at"]),
+                message=row["message"] or "",
+                responded_at=to_utc(row["responded_at"]),
+                ended_at=to_utc(row["ended_at"]),
+                expires_at=to_utc(row["expires_at"]),
+                rating=None if rating is None else int(rating),
+                comment=row["comment"] or "",
+                ended_by=row["ended_by"],
             )
         )
     for label, ids, target, rel in (
@@ -179,11 +164,13 @@ async def export_graph(
             tx,
             f"MATCH (g:{label}) {'' if ids is None else 'WHERE g.id IN $ids'} RETURN g.id AS id, "
             + "".join(f"g.{name} AS {name}, " for name in fields)
-            + f"g.created_at AS created_at, [(g)-[:{rel}]->(s:Skill) | s.key] AS skills",
+            + "g.created_at AS created_at, g.last_activity_at AS last_activity_at, "
+            + f"[(g)-[:{rel}]->(s:Skill) | s.key] AS skills",
             ids=sorted(ids or ()),
         )
         for row in groups:
-            props = {name: row[name] or "" for name in fields}
+            props = {name: row[name] for name in fields}
             props["created_at"] = to_utc(row["created_at"])
-            target.append(GroupData(row["id"], props, tuple(sorted(row["skills"]))))
+            props["last_activity_at"] = to_utc(row["last_activity_at"])
+            target.append(read_group(label.lower(), row["id"], props, row["skills"]))
     return data

@@ -22,6 +22,7 @@ from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
 from graph.locks import lock
 from graph.model import Feedback, Mentorship, MentorshipStatus
+from graph.records import effective_status
 from graph.store import Record, Tx, run
 
 DEFAULT_REQUEST_TTL = dt.timedelta(days=7)
@@ -50,14 +51,8 @@ def mentorship_from_record(row: Record, *, now: dt.datetime | None = None) -> Me
         feedback = Feedback(
             rating=int(m["rating"]), comment=m.get("comment") or "", by=m.get("ended_by")
         )
-    status = MentorshipStatus(m["status"])
     expires_at = to_utc(m.get("expires_at"))
-    if (
-        status is MentorshipStatus.REQUESTED
-        and expires_at is not None
-        and expires_at <= (now or _now())
-    ):
-        status = MentorshipStatus.EXPIRED
+    status = MentorshipStatus(effective_status(m["status"], expires_at, now or _now()))
     return Mentorship(
         id=m["id"],
         mentor_id=row["mentor"],

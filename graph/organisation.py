@@ -15,11 +15,18 @@ from typing import Any
 from graph.changes import ALL, record_change
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
 from graph.offboarding import offboard_leavers
-from graph.people import PERSON_FIELDS, write_people
+from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, write_people
+from graph.records import (
+    GraphData,
+    GroupRecord,
+    MentorshipRecord,
+    SkillRecord,
+    TeamRecord,
+    read_person,
+)
 from graph.skills import relate_skills, upsert_skills
 from graph.store import Store, Tx, run
 from graph.teams import upsert_teams
-from matching.data import GraphData, GroupData, MentorshipData, MentorshipDetails, PersonData
 
 Progress = Callable[[str, int], None]
 """Called with a stage name and how many items were just written."""
@@ -46,9 +53,13 @@ class Organisation:
     def size(self) -> int:
         """How many items there are to write, for a progress bar."""
         return (
-            len(self.skills) + len(self.teams) + len(self.people) + len(self.mentorships)
-            + len(self.squads) + len(self.communities)
-        )  # fmt: skip
+            len(self.skills)
+            + len(self.teams)
+            + len(self.people)
+            + len(self.mentorships)
+            + len(self.squads)
+            + len(self.communities)
+        )
 
 
 def _mentorship_row(m: Mentorship) -> dict[str, Any]:
@@ -200,17 +211,17 @@ async def write_organisation(
 
 
 def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
-    """The records the matcher's projection is built from, straight from an organisation.
+    """The records the read model is built from, straight from an organisation.
 
     Equal to what :func:`graph.export.export_graph` reads back once ``org`` is written,
-    so benchmarks and pure tests can build a projection without a store.
+    so benchmarks and pure tests can build a read model without a store.
     """
     data = GraphData(version=version)
     data.skills = {
-        s.key: {"name": s.name, "category": s.category, "aliases": s.aliases} for s in org.skills
+        s.key: SkillRecord(s.key, s.name, s.category, tuple(s.aliases)) for s in org.skills
     }
     data.related = list(org.related_skills)
-    data.teams = {t.id: {"name": t.name, "function": t.function, "site": t.site} for t in org.teams}
+    data.teams = {t.id: TeamRecord(t.id, t.name, t.function, t.site) for t in org.teams}
     squads: dict[str, dict[str, str]] = {}
     joined: dict[str, dict[str, dt.datetime]] = {}
     for q in org.squads:
@@ -228,73 +239,60 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
         for pid in c.moderator_ids:
             moderating.setdefault(pid, []).append(c.id)
     for p in org.people:
-        props: dict[str, Any] = {
-            "name": p.name, "title": p.title, "role": str(p.role), "function": p.function,
-            "site": p.site, "shift": p.shift, "timezone": p.timezone, "languages": p.languages,
-            "tenure_months": p.tenure_months, "mentoring_capacity": p.mentoring_capacity,
-            "open_to_mentoring": p.open_to_mentoring,
-            "open_to_being_mentored": p.open_to_being_mentored,
-            "share_goals": p.share_goals,
-            "requests_answered": None, "requests_expired": None,
-        }  # fmt: skip
+        props = {name: getattr(p, name) for name in PERSON_PROPERTIES}
         data.people.append(
-            PersonData(
-                id=p.id,
-                props=props,
+            read_person(
+                p.id,
+                props,
                 team=p.team_id,
                 manager=p.manager_id,
                 skills={s.skill: s.level for s in p.skills},
                 goals={g.skill: int(g.priority) for g in p.goals},
-                squads=squads.get(p.id, {}),
-                communities=tuple(sorted(member_of.get(p.id, ()))),
-                moderates=tuple(sorted(moderating.get(p.id, ()))),
-                joined=joined.get(p.id, {}),
+                squads=squads.get(p.id),
+                communities=tuple(member_of.get(p.id, ())),
+                moderates=tuple(moderating.get(p.id, ())),
+                joined=joined.get(p.id),
             )
         )
-    now = dt.datetime.now(dt.UTC)
     for mentorship in org.mentorships:
-        status = str(mentorship.status)
-        expires = mentorship.expires_at
-        if status == "requested" and expires is not None and expires <= now:
-            status = "expired"
         feedback = mentorship.feedback
         data.mentorships.append(
-            MentorshipData(
-                mentorship.id,
-                mentorship.mentor_id,
-                mentorship.mentee_id,
-                status,
-                tuple(sorted(mentorship.focus_skills)),
-                mentorship.requested_at,
-                MentorshipDetails(
-                    message=mentorship.message,
-                    responded_at=mentorship.responded_at,
-                    ended_at=mentorship.ended_at,
-                    expires_at=expires,
-                    rating=feedback.rating if feedback else None,
-                    comment=feedback.comment if feedback else "",
-                    ended_by=None,  # write_organisation does not store who ended a mentorship
-                ),
+            MentorshipRecord(
+                id=mentorship.id,
+                mentor=mentorship.mentor_id,
+                mentee=mentorship.mentee_id,
+                status=str(mentorship.status),
+                focus=tuple(sorted(mentorship.focus_skills)),
+                requested_at=mentorship.requested_at,
+                message=mentorship.message,
+                responded_at=mentorship.responded_at,
+                ended_at=mentorship.ended_at,
+                expires_at=mentorship.expires_at,
+                rating=feedback.rating if feedback else None,
+                comment=feedback.comment if feedback else "",
+                ended_by=None,  # write_organisation does not store who ended a mentorship
             )
         )
     data.squads = [
-        GroupData(
+        GroupRecord(
+            "squad",
             q.id,
-            {
-                "name": q.name,
-                "status": str(q.status),
-                "purpose": q.purpose,
-                "created_at": q.created_at,
-            },
-            tuple(sorted(q.focus_skills)),
+            name=q.name,
+            status=str(q.status),
+            purpose=q.purpose,
+            created_at=q.created_at,
+            skills=tuple(sorted(q.focus_skills)),
         )
         for q in org.squads
     ]
     data.communities = [
-        GroupData(
+        GroupRecord(
+            "community",
             c.id,
-            {"name": c.name, "description": c.description, "created_at": c.created_at},
-            tuple(sorted(c.topic_skills)),
+            name=c.name,
+            description=c.description,
+            created_at=c.created_at,
+            skills=tuple(sorted(c.topic_skills)),
         )
         for c in org.communities
     ]

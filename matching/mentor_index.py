@@ -8,8 +8,8 @@ list per skill), and the whole score is a handful of array operations over them:
 at 50,000 people a mentee's ranking takes about a millisecond instead of scoring
 everyone in Python.
 
-The index lives in :attr:`Projection.derived` and refreshes the rows of the
-people a change names; a new person or skill rebuilds it.
+The read model keeps it as a view (:mod:`readmodel.matching`) and refreshes the rows
+of the people a change names; a new person or skill rebuilds it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import numpy as np
 import numpy.typing as npt
 
 from matching.profiles import Profile, Profiles
-from matching.projection import Projection
 from matching.scoring import DEFAULT_WEIGHTS, MAX_LEVEL, Weights, shift_overlap
 
 Floats = npt.NDArray[np.float64]
@@ -87,20 +86,11 @@ class MentorIndex:
                 self.related_level[:, g] = self.level[:, related].max(axis=1)
         self._build_overlap()
 
-    @classmethod
-    def of(cls, projection: Projection) -> MentorIndex:
-        """The index of ``projection``, built once and then refreshed with it."""
-        found = projection.derived.get(cls)
-        if not isinstance(found, cls):
-            found = projection.derived[cls] = cls(Profiles.of(projection))
-        return found
-
-    def refresh(self, projection: Projection, people: Iterable[str]) -> bool:
+    def refresh(self, profiles: Profiles, people: Iterable[str]) -> bool:
         """Rewrite the rows of ``people``; ``False`` (rebuild) for anyone or any skill new.
 
         A person with more goals than the index has slots for widens it in place.
         """
-        profiles = Profiles.of(projection)
         if profiles is not self.profiles:
             return False
         for pid in people:
@@ -116,6 +106,46 @@ class MentorIndex:
         self._teachers.clear()
         self._build_overlap()
         return True
+
+    def row(self, person_id: str) -> dict[str, object]:
+        """One person's row, decoded into plain values: equal for equal indexes.
+
+        How rows were coded (the order values were first seen, the padding of goal
+        slots) depends on the history of refreshes; what they say does not.
+        """
+        i = self.pos[person_id]
+        decode = {
+            kind: {code: value for value, code in codes.items()}
+            for kind, codes in self._codes.items()
+        }
+        goals = {
+            self.skills[int(g)]: round(float(share), 12)
+            for g, share in zip(self.goal_slot[i], self.goal_slot_share[i], strict=True)
+            if share > 0
+        }
+        return {
+            "level": {
+                k: int(self.level[i, j]) for j, k in enumerate(self.skills) if self.level[i, j]
+            },
+            "related": {
+                k: int(self.related_level[i, j])
+                for j, k in enumerate(self.skills)
+                if self.related_level[i, j]
+            },
+            "goals": goals,
+            "responsiveness": float(self.responsiveness[i]),
+            "shares_goals": float(self.shares_goals[i]),
+            "spare": int(self.spare[i]),
+            "team": decode["team"][int(self.team[i])],
+            "function": decode["function"][int(self.function[i])],
+            "site": decode["site"][int(self.site[i])],
+            "shift": decode["shift"][int(self.shift_key[i])],
+            "shift_class": decode["shift_class"][int(self.shift_class[i])],
+            "first_language": None
+            if self.first_language[i] < 0
+            else decode["language"][int(self.first_language[i])],
+            "speaks": sorted(k for k, column in self.speaks.items() if column[i]),
+        }
 
     def _widen_goals(self, slots: int) -> None:
         """Room for ``slots`` goals a person; the new slots are empty (share 0) for everyone.

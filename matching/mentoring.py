@@ -24,10 +24,10 @@ from matching.assignment import (
     assign_stable,
 )
 from matching.candidate_table import CandidateTable
-from matching.mentor_index import CandidateFilter, MentorIndex
+from matching.mentor_index import CandidateFilter
 from matching.profiles import Profile, Profiles
-from matching.projection import Projection
 from matching.scoring import PairScore, score_pair
+from matching.views import Views
 
 SHORTLIST_PER_GOAL = 12
 """Candidates per goal skill an org-wide assignment considers for each mentee."""
@@ -71,14 +71,14 @@ class AssignmentPlan:
 
 
 def suggest_mentors(
-    projection: Projection,
+    views: Views,
     mentee_id: str,
     *,
     first: int = 10,
     filters: CandidateFilter | None = None,
 ) -> list[PairScore]:
     """The ``first`` best mentors for ``mentee_id``, best first, each with its explanation."""
-    index = MentorIndex.of(projection)
+    index = views.mentor_index
     profiles = index.profiles
     mentee = profiles[mentee_id]
     found: list[PairScore] = []
@@ -99,7 +99,7 @@ def eligible_mentees(profiles: Profiles, scope: Scope) -> list[Profile]:
 
 
 def candidate_table(
-    projection: Projection,
+    views: Views,
     scope: Scope,
     *,
     per_goal: int = SHORTLIST_PER_GOAL,
@@ -107,7 +107,7 @@ def candidate_table(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[str], dict[str, int], CandidateTable]:
     """Mentees, mentor capacities and scored candidate pairs (as arrays) for ``scope``."""
-    index = MentorIndex.of(projection)
+    index = views.mentor_index
     profiles = index.profiles
     mentees = eligible_mentees(profiles, scope)
     capacities = {pid: p.spare for pid, p in profiles.items() if p.spare > 0 and scope.admits(p)}
@@ -138,15 +138,15 @@ def candidate_table(
 
 
 def assignment_candidates(
-    projection: Projection, scope: Scope, *, per_goal: int = SHORTLIST_PER_GOAL
+    views: Views, scope: Scope, *, per_goal: int = SHORTLIST_PER_GOAL
 ) -> tuple[list[str], dict[str, int], list[Candidate]]:
     """:func:`candidate_table` with the pairs as :class:`Candidate` objects."""
-    mentees, capacities, table = candidate_table(projection, scope, per_goal=per_goal)
+    mentees, capacities, table = candidate_table(views, scope, per_goal=per_goal)
     return mentees, capacities, table.candidates()
 
 
 def plan_assignment(
-    projection: Projection,
+    views: Views,
     scope: Scope,
     *,
     mode: Mode = Mode.OPTIMAL,
@@ -154,8 +154,8 @@ def plan_assignment(
     per_goal: int = SHORTLIST_PER_GOAL,
 ) -> AssignmentPlan:
     """Assign mentors to the mentees of ``scope`` within every mentor's spare capacity."""
-    profiles = Profiles.of(projection)
-    mentees, capacities, table = candidate_table(projection, scope, per_goal=per_goal)
+    profiles = views.profiles
+    mentees, capacities, table = candidate_table(views, scope, per_goal=per_goal)
     if mode is Mode.STABLE:
         result = assign_stable(mentees, capacities, table.candidates())
     elif mode is Mode.GREEDY:

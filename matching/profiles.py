@@ -1,17 +1,15 @@
-"""Each person as the matcher sees them, read once from the projection.
+"""Each person as the matcher sees them.
 
-Scoring a pair touches a dozen facts about each side (skills, goals, shift,
-load, who they already mentor). Walking NetworkX edges for those on every pair
-would dominate the cost, so :class:`Profiles` collects them per person and is
-kept in :attr:`Projection.derived`, refreshed for just the people a change names.
+Scoring a pair touches a dozen facts about each side (skills, goals, shift, load, who
+they already mentor). :class:`Profiles` holds them per person, derived once from the
+read model's records (:mod:`readmodel.matching`) and refreshed for just the people a
+change names.
 """
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterable, Iterator, Mapping, ValuesView
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from dataclasses import dataclass, field
-
-from matching.projection import Projection, person
 
 OPEN_STATUSES = frozenset({"requested", "active"})
 """Mentorship statuses that hold a mentor's capacity and block a second request."""
@@ -46,6 +44,10 @@ class Profile:
     """Has a requested or active mentor already."""
     answered: int = 0
     expired: int = 0
+    squads: tuple[str, ...] = ()
+    """Squads the person is in, by id."""
+    communities: tuple[str, ...] = ()
+    """Communities the person is a member of, by id."""
 
     @property
     def spare(self) -> int:
@@ -53,108 +55,27 @@ class Profile:
         return max(0, self.capacity - self.load) if self.open_to_mentoring else 0
 
 
-def read_profile(projection: Projection, person_id: str) -> Profile | None:
-    """One person's profile, or ``None`` if the projection does not hold them."""
-    g = projection.graph
-    node = person(person_id)
-    if node not in g or g.nodes[node].get("kind") != "person":
-        return None
-    attrs = g.nodes[node]
-    team = manager = None
-    skills: dict[str, int] = {}
-    goals: dict[str, int] = {}
-    partners: set[str] = set()
-    load = 0
-    for _, target, data in g.out_edges(node, data=True):
-        kind = data["kind"]
-        if kind == "has_skill":
-            skills[target[1]] = int(data["level"])
-        elif kind == "wants":
-            goals[target[1]] = int(data["priority"])
-        elif kind == "member_of":
-            team = target[1]
-        elif kind == "reports_to":
-            manager = target[1]
-        elif kind == "mentors" and data["status"] in OPEN_STATUSES:
-            load += 1
-            partners.add(target[1])
-    mentored = False
-    for source, _, data in g.in_edges(node, data=True):
-        if data["kind"] == "mentors" and data["status"] in OPEN_STATUSES:
-            mentored = True
-            partners.add(source[1])
-    return Profile(
-        id=person_id,
-        name=attrs.get("name") or "",
-        team=team,
-        manager=manager,
-        function=attrs.get("function") or "",
-        site=attrs.get("site") or "",
-        shift=attrs.get("shift"),
-        timezone=attrs.get("timezone"),
-        languages=tuple(attrs.get("languages") or ()),
-        skills=skills,
-        goals=goals,
-        capacity=int(attrs.get("mentoring_capacity") or 0),
-        open_to_mentoring=bool(attrs.get("open_to_mentoring")),
-        open_to_being_mentored=attrs.get("open_to_being_mentored") is not False,
-        shares_goals=bool(attrs.get("share_goals")),
-        load=load,
-        partners=frozenset(partners),
-        mentored=mentored,
-        answered=int(attrs.get("requests_answered") or 0),
-        expired=int(attrs.get("requests_expired") or 0),
-    )
-
-
 class Profiles(Mapping[str, Profile]):
-    """Every person's :class:`Profile`, plus the skill relations scoring uses."""
+    """Every person's :class:`Profile`, plus the skill relations scoring uses.
 
-    def __init__(self, projection: Projection) -> None:
+    Filled and kept in step by the read model (:mod:`readmodel.matching`); the matcher
+    only reads it.
+    """
+
+    def __init__(
+        self, related: Mapping[str, frozenset[str]], skill_names: Mapping[str, str]
+    ) -> None:
         self._by_id: dict[str, Profile] = {}
-        self.related: dict[str, frozenset[str]] = {}
-        self.skill_names: dict[str, str] = {}
-        self.version: object = None
-        self._read_skills(projection)
-        self._load(projection, projection.people())
+        self.related: Mapping[str, frozenset[str]] = related
+        self.skill_names: Mapping[str, str] = skill_names
 
-    @classmethod
-    def of(cls, projection: Projection) -> Profiles:
-        """The profiles of ``projection``, built once and then refreshed with it."""
-        found = projection.derived.get(cls)
-        if not isinstance(found, cls):
-            found = projection.derived[cls] = cls(projection)
-        return found
+    def put(self, profile: Profile) -> None:
+        """Add or replace one person's profile."""
+        self._by_id[profile.id] = profile
 
-    def refresh(self, projection: Projection, people: Iterable[str]) -> bool:
-        """Re-read ``people`` after a change; the projection keeps this object.
-
-        Skills and their relations only change with a full reload, which builds anew.
-        """
-        self._load(projection, people)
-        return True
-
-    def _read_skills(self, projection: Projection) -> None:
-        g = projection.graph
-        related: dict[str, set[str]] = {}
-        for node, attrs in g.nodes(data=True):
-            if node[0] != "skill":
-                continue
-            self.skill_names[node[1]] = str(attrs.get("name") or node[1])
-            for _, other, data in g.out_edges(node, data=True):
-                if data["kind"] == "related":
-                    related.setdefault(node[1], set()).add(other[1])
-                    related.setdefault(other[1], set()).add(node[1])
-        self.related = {k: frozenset(v) for k, v in related.items()}
-
-    def _load(self, projection: Projection, people: Iterable[str]) -> None:
-        for pid in people:
-            profile = read_profile(projection, pid)
-            if profile is None:
-                self._by_id.pop(pid, None)
-            else:
-                self._by_id[pid] = profile
-        self.version = projection.version
+    def drop(self, person_id: str) -> None:
+        """Forget one person (gone from the organisation)."""
+        self._by_id.pop(person_id, None)
 
     def reporting_line(self, person_id: str) -> list[str]:
         """The person's manager, their manager, and so on up (cycles stop the walk)."""

@@ -18,7 +18,7 @@ columns for snapshots and CSV (:data:`COLUMNS` defines each one).
 
 Example::
 
-    health = network_health(projection, HealthScope(site="Cebu"), heavy=False)
+    health = network_health(views, HealthScope(site="Cebu"), heavy=False)
     flatten(health)["reach.goal_coverage"]
 """
 

@@ -28,10 +28,11 @@ from typing import cast
 import igraph
 import networkx as nx
 
-from matching.health._population import Population
-from matching.health._tie_graph import scoped_tie_graph_of
+from matching.health.population import Population, scoped_tie_graph
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Node, Projection
+from matching.views import Views
+
+Node = tuple[str, str]
 
 DEFAULT_WORK = 1e9
 """Node and edge visits betweenness may cost: about 25 s on one core of the dev machine."""
@@ -125,7 +126,7 @@ def betweenness(graph: nx.Graph, *, work: float = DEFAULT_WORK, seed: int = 0) -
 
 
 def knowledge_brokers(
-    projection: Projection,
+    views: Views,
     scope: HealthScope = ORGANISATION,
     *,
     top_share: float = TOP_SHARE,
@@ -133,7 +134,7 @@ def knowledge_brokers(
     seed: int = 0,
 ) -> Brokers:
     """The top ``top_share`` of people in ``scope`` by betweenness in the scope's tie graph."""
-    return brokers_of(Population.of(projection), scope, top_share=top_share, work=work, seed=seed)
+    return brokers_of(views.population, scope, top_share=top_share, work=work, seed=seed)
 
 
 def brokers_of(
@@ -145,7 +146,7 @@ def brokers_of(
     seed: int = 0,
 ) -> Brokers:
     """:func:`knowledge_brokers` from the plain records alone (safe in a worker thread)."""
-    graph = scoped_tie_graph_of(population, scope)
+    graph = scoped_tie_graph(population, scope)
     found = betweenness(graph, work=work, seed=seed)
     values = cast("Mapping[Node, float]", found.values)
     count = max(1, math.ceil(top_share * len(population.in_scope(scope))))

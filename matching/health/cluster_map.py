@@ -17,9 +17,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from matching.health._population import Population
-from matching.health._tie_graph import scoped_tie_graph_of
 from matching.health.clusters import TieClusters
+from matching.health.population import Population, scoped_tie_graph
 from matching.health.scope import ORGANISATION, HealthScope
 
 DRAWN = 40
@@ -79,7 +78,7 @@ def cluster_map(
     kept = clusters.clusters[:drawn]
     cluster_of = {pid: i for i, members in enumerate(kept) for pid in members}
     ties: Counter[tuple[int, int]] = Counter()
-    for u, v in scoped_tie_graph_of(population, scope).edges():
+    for u, v in scoped_tie_graph(population, scope).edges():
         if u[0] != "person" or v[0] != "person":
             continue
         a, b = cluster_of.get(u[1]), cluster_of.get(v[1])

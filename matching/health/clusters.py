@@ -14,12 +14,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from matching.communities import louvain
-from matching.health._population import Population
 from matching.health._stats import share
-from matching.health._tie_graph import scoped_tie_graph_of
+from matching.health.population import Population, louvain, scoped_tie_graph
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 
 @dataclass(frozen=True)
@@ -41,18 +39,16 @@ class TieClusters:
         return share(sum(len(c) for c in self.clusters), len(self.clusters))
 
 
-def tie_clusters(
-    projection: Projection, scope: HealthScope = ORGANISATION, *, seed: int = 0
-) -> TieClusters:
+def tie_clusters(views: Views, scope: HealthScope = ORGANISATION, *, seed: int = 0) -> TieClusters:
     """Louvain clusters (seeded, so repeatable) of the tie graph in ``scope``, with modularity."""
-    return clusters_of(Population.of(projection), scope, seed=seed)
+    return clusters_of(views.population, scope, seed=seed)
 
 
 def clusters_of(
     population: Population, scope: HealthScope = ORGANISATION, *, seed: int = 0
 ) -> TieClusters:
     """:func:`tie_clusters` from the plain records alone (safe in a worker thread)."""
-    graph = scoped_tie_graph_of(population, scope)
+    graph = scoped_tie_graph(population, scope)
     if graph.number_of_edges() == 0:
         return TieClusters((), 0.0)
     partition = louvain(graph, seed=seed)

@@ -22,10 +22,10 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matching.health._population import GroupRecord, Population
 from matching.health._stats import share
+from matching.health.population import GroupRecord, Population
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 MIN_COMMUNITY = 3
 """A community with fewer members than this counts as inactive."""
@@ -152,10 +152,10 @@ def _kind_health(
 
 
 def group_health(
-    projection: Projection, scope: HealthScope = ORGANISATION, *, as_of: dt.datetime | None = None
+    views: Views, scope: HealthScope = ORGANISATION, *, as_of: dt.datetime | None = None
 ) -> GroupHealth:
     """Size, function mix, growth and inactivity of the squads and communities in ``scope``."""
-    population = Population.of(projection)
+    population = views.population
     now = as_of or dt.datetime.now(dt.UTC)
     admitted = {p.id for p in population.in_scope(scope)}
     return GroupHealth(

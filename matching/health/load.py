@@ -21,10 +21,9 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from matching.health._population import Population
 from matching.health._stats import days, gini, median, share
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 
 @dataclass(frozen=True)
@@ -66,10 +65,10 @@ class MentorLoad:
 
 
 def mentor_load(
-    projection: Projection, scope: HealthScope = ORGANISATION, *, as_of: dt.datetime | None = None
+    views: Views, scope: HealthScope = ORGANISATION, *, as_of: dt.datetime | None = None
 ) -> MentorLoad:
     """Load on the mentors in ``scope``; request ages are measured at ``as_of`` (default now)."""
-    population = Population.of(projection)
+    population = views.population
     now = as_of or dt.datetime.now(dt.UTC)
     people = {p.id: p for p in population.in_scope(scope)}
     active: Counter[str] = Counter()

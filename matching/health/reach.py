@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.health._population import EXPERT_LEVEL, Population
 from matching.health._stats import share
+from matching.health.population import EXPERT_LEVEL
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,9 @@ class Reach:
         return share(self.covered, self.with_goals)
 
 
-def learning_reach(projection: Projection, scope: HealthScope = ORGANISATION) -> Reach:
+def learning_reach(views: Views, scope: HealthScope = ORGANISATION) -> Reach:
     """Who in ``scope`` has no learning tie, and who has goals nobody is serving."""
-    population = Population.of(projection)
+    population = views.population
     people = population.in_scope(scope)
     active_squads = {q.id: q for q in population.squads() if q.status != "archived"}
     tied: set[str] = set()

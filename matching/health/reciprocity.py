@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching.health._population import EXPERT_LEVEL, FORMED, Population
 from matching.health._stats import share
+from matching.health.population import EXPERT_LEVEL, FORMED
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,9 @@ class Reciprocity:
         return share(len(self.exchanges), self.pairs)
 
 
-def peer_reciprocity(projection: Projection, scope: HealthScope = ORGANISATION) -> Reciprocity:
+def peer_reciprocity(views: Views, scope: HealthScope = ORGANISATION) -> Reciprocity:
     """Which mentoring pairs in ``scope`` teach both ways."""
-    population = Population.of(projection)
+    population = views.population
     people = population.people
     admitted = {p.id for p in population.in_scope(scope)}
     directions: dict[tuple[str, str], set[str]] = {}

@@ -1,6 +1,6 @@
 """The whole health report: every metric group for one scope, from one projection.
 
-:func:`network_health` runs each group on the same projection, so the numbers agree
+:func:`network_health` runs each group on the same views, so the numbers agree
 with each other and with what the matcher sees. ``heavy=False`` skips brokers and
 tie clusters, which walk shortest paths (seconds to tens of seconds at 50,000
 people), leaving the metrics that are linear in people and ties (under 2 s).
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from matching.health._population import Population
 from matching.health.brokers import DEFAULT_WORK, TOP_SHARE, Brokers, knowledge_brokers
 from matching.health.clusters import TieClusters, tie_clusters
 from matching.health.groups import GroupHealth, group_health
@@ -21,7 +20,7 @@ from matching.health.reciprocity import Reciprocity, peer_reciprocity
 from matching.health.scope import ORGANISATION, HealthScope
 from matching.health.skills import DEFAULT_BUS_FACTOR, SkillHealth, skill_health
 from matching.health.ties import TieMix, tie_mix
-from matching.projection import Projection
+from matching.views import Views
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class NetworkHealth:
 
 
 def network_health(
-    projection: Projection,
+    views: Views,
     scope: HealthScope = ORGANISATION,
     *,
     heavy: bool = True,
@@ -52,10 +51,10 @@ def network_health(
     top_share: float = TOP_SHARE,
     work: float = DEFAULT_WORK,
 ) -> NetworkHealth:
-    """Every health metric of ``scope`` in ``projection``.
+    """Every health metric of ``scope`` in ``views``.
 
     Args:
-        projection: the matcher's projection.
+        views: the read model's views (:class:`matching.views.Views`).
         scope: whose health; the whole organisation by default.
         heavy: also compute brokers and tie clusters (shortest paths, Louvain).
         seed: seeds Louvain and the cost probes of betweenness, for repeatable reports.
@@ -68,15 +67,15 @@ def network_health(
     return NetworkHealth(
         scope=scope,
         as_of=now,
-        people=len(Population.of(projection).in_scope(scope)),
-        reach=learning_reach(projection, scope),
-        load=mentor_load(projection, scope, as_of=now),
-        skills=skill_health(projection, scope, bus_factor=bus_factor),
-        ties=tie_mix(projection, scope),
-        reciprocity=peer_reciprocity(projection, scope),
-        groups=group_health(projection, scope, as_of=now),
-        brokers=knowledge_brokers(projection, scope, top_share=top_share, work=work, seed=seed)
+        people=len(views.population.in_scope(scope)),
+        reach=learning_reach(views, scope),
+        load=mentor_load(views, scope, as_of=now),
+        skills=skill_health(views, scope, bus_factor=bus_factor),
+        ties=tie_mix(views, scope),
+        reciprocity=peer_reciprocity(views, scope),
+        groups=group_health(views, scope, as_of=now),
+        brokers=knowledge_brokers(views, scope, top_share=top_share, work=work, seed=seed)
         if heavy
         else None,
-        clusters=tie_clusters(projection, scope, seed=seed) if heavy else None,
+        clusters=tie_clusters(views, scope, seed=seed) if heavy else None,
     )

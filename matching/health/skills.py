@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from matching.health._population import EXPERT_LEVEL, Population
 from matching.health._stats import share
+from matching.health.population import EXPERT_LEVEL
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 DEFAULT_BUS_FACTOR = 2
 
@@ -64,7 +64,7 @@ class SkillHealth:
 
 
 def skill_health(
-    projection: Projection,
+    views: Views,
     scope: HealthScope = ORGANISATION,
     *,
     bus_factor: int = DEFAULT_BUS_FACTOR,
@@ -73,7 +73,7 @@ def skill_health(
     holders: Counter[str] = Counter()
     supply: Counter[str] = Counter()
     demand: Counter[str] = Counter()
-    for p in Population.of(projection).in_scope(scope):
+    for p in views.population.in_scope(scope):
         holders.update(p.skills.keys())
         supply.update(k for k, level in p.skills.items() if level >= EXPERT_LEVEL)
         demand.update(p.goals.keys())

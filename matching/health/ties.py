@@ -19,10 +19,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from matching.health._population import Population
 from matching.health._stats import share
 from matching.health.scope import ORGANISATION, HealthScope
-from matching.projection import Projection
+from matching.views import Views
 
 
 @dataclass(frozen=True)
@@ -82,9 +81,9 @@ class TieMix:
         return share(self.cross_site, self.within)
 
 
-def tie_mix(projection: Projection, scope: HealthScope = ORGANISATION) -> TieMix:
+def tie_mix(views: Views, scope: HealthScope = ORGANISATION) -> TieMix:
     """Cross-team, cross-function and cross-site shares of ties, and silo teams, in ``scope``."""
-    population = Population.of(projection)
+    population = views.population
     people = population.people
     admitted = {p.id for p in population.in_scope(scope)}
     members: Counter[str] = Counter()

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from graph.projection import SharedCheck
-from matching.projection import Projection
+from readmodel.keeper import SharedCheck
+from readmodel.store import ReadModel
 
 pytestmark = pytest.mark.anyio
 
 
 class SlowKeeper:
-    """Stands in for a ProjectionKeeper: each check takes a while and is numbered."""
+    """Stands in for a ReadModelKeeper: each check takes a while and is numbered."""
 
     def __init__(self, fail: bool = False) -> None:
         self.started = 0
@@ -39,7 +39,7 @@ async def test_waiting_requests_share_the_next_check() -> None:
     first = asyncio.create_task(check.current())
     await asyncio.sleep(0.005)  # the first check is under way: later requests wait for the next
     later = [asyncio.create_task(check.current()) for _ in range(7)]
-    results: list[Projection | int] = [await first, *await asyncio.gather(*later)]
+    results: list[ReadModel | int] = [await first, *await asyncio.gather(*later)]
     assert results == [1] + [2] * 7
     assert keeper.started == 2
     assert await check.current() == 3  # asked after both ended: a check of its own

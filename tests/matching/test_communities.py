@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from graph.records import (
+    GraphData,
+    MentorshipRecord,
+    SkillRecord,
+    TeamRecord,
+    read_group,
+    read_person,
+)
 from matching.communities import emerging_communities, recommend_communities
-from matching.data import GraphData, GroupData, MentorshipData, PersonData
-from matching.projection import Projection
+from readmodel.store import ReadModel
 
 
-def org() -> Projection:
-    return Projection.build(
+def org() -> ReadModel:
+    return ReadModel.build(
         GraphData(
             version=1,
-            skills={k: {"name": k} for k in ("sql", "empathy", "wfm", "qa")},
-            teams={"t": {"name": "T"}},
+            skills={k: SkillRecord(k, k) for k in ("sql", "empathy", "wfm", "qa")},
+            teams={"t": TeamRecord("t", "T")},
             people=[
-                PersonData(
+                read_person(
                     "me",
                     {},
                     team="t",
@@ -22,23 +29,23 @@ def org() -> Projection:
                     goals={"sql": 1, "qa": 3},
                     communities=("joined",),
                 ),
-                PersonData("mate", {}, team="t", communities=("sql-guild",)),
-                PersonData("a", {}, squads={"q": "member"}),
-                PersonData("b", {}, squads={"q": "member"}),
-                PersonData("c", {}, squads={"q": "member"}),
-                PersonData("d", {}, squads={"q": "member"}),
-                PersonData("x", {}, communities=("cx",)),
-                PersonData("y", {}, communities=("cx",)),
-                PersonData("z", {}, communities=("cx",)),
+                read_person("mate", {}, team="t", communities=("sql-guild",)),
+                read_person("a", {}, squads={"q": "member"}),
+                read_person("b", {}, squads={"q": "member"}),
+                read_person("c", {}, squads={"q": "member"}),
+                read_person("d", {}, squads={"q": "member"}),
+                read_person("x", {}, communities=("cx",)),
+                read_person("y", {}, communities=("cx",)),
+                read_person("z", {}, communities=("cx",)),
             ],
-            mentorships=[MentorshipData("m", "a", "b", "active", ("sql",))],
-            squads=[GroupData("q", {"name": "Q", "status": "active"}, ("wfm",))],
+            mentorships=[MentorshipRecord("m", "a", "b", "active", ("sql",))],
+            squads=[read_group("squad", "q", {"name": "Q", "status": "active"}, ("wfm",))],
             communities=[
-                GroupData("joined", {"name": "Joined"}, ("sql",)),
-                GroupData("sql-guild", {"name": "SQL guild"}, ("sql",)),
-                GroupData("qa-circle", {"name": "QA"}, ("qa",)),
-                GroupData("cx", {"name": "CX"}, ("empathy",)),
-                GroupData("wfm", {"name": "WFM"}, ("wfm",)),
+                read_group("community", "joined", {"name": "Joined"}, ("sql",)),
+                read_group("community", "sql-guild", {"name": "SQL guild"}, ("sql",)),
+                read_group("community", "qa-circle", {"name": "QA"}, ("qa",)),
+                read_group("community", "cx", {"name": "CX"}, ("empathy",)),
+                read_group("community", "wfm", {"name": "WFM"}, ("wfm",)),
             ],
         )
     )

@@ -17,7 +17,15 @@ import datetime as dt
 
 import pytest
 
-from matching.data import GraphData, GroupData, MentorshipData, PersonData
+from graph.records import (
+    GraphData,
+    MentorshipRecord,
+    PersonRecord,
+    SkillRecord,
+    TeamRecord,
+    read_group,
+    read_person,
+)
 from matching.health import (
     HealthScope,
     TeamTies,
@@ -29,7 +37,7 @@ from matching.health import (
     tie_mix,
 )
 from matching.health._stats import as_utc, gini, median
-from matching.projection import Projection, person
+from readmodel.store import ReadModel
 
 AS_OF = dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC)
 
@@ -45,14 +53,14 @@ def someone(
     goals: dict[str, int] | None = None,
     squads: dict[str, str] | None = None,
     communities: tuple[str, ...] = (),
-) -> PersonData:
+) -> PersonRecord:
     props = {
         "site": site,
         "function": function,
         "mentoring_capacity": capacity,
         "open_to_mentoring": capacity > 0,
     }
-    return PersonData(
+    return read_person(
         pid,
         props,
         team=team,
@@ -63,7 +71,7 @@ def someone(
     )
 
 
-def people() -> list[PersonData]:
+def people() -> list[PersonRecord]:
     return [
         someone("a", "A", "voice", "t1", capacity=2, skills={"sql": 5, "empathy": 3},
                 goals={"wfm": 1}, communities=("k3",)),
@@ -82,42 +90,51 @@ def people() -> list[PersonData]:
     ]  # fmt: skip
 
 
-def org() -> Projection:
+def org(*, dates: bool = True) -> ReadModel:
+    """The organisation above; with ``dates``, the dates the store adds: two request times
+    and c's joining q1."""
     days = dt.timedelta(days=1)
-    projection = Projection.build(
+    everyone = people()
+    if dates:
+        c = everyone[2]
+        everyone[2] = read_person(
+            "c", {"site": "A", "function": "chat"}, team="t2", skills=c.skills, goals=c.goals,
+            squads=c.squads, communities=c.communities, joined={"q1": AS_OF - 5 * days},
+        )  # fmt: skip
+    asked = {"m5": AS_OF - 2 * days, "m7": AS_OF - 4 * days} if dates else {}
+    return ReadModel.build(
         GraphData(
             version=1,
-            skills={k: {"name": k} for k in ("sql", "empathy", "wfm", "qa", "python")},
-            teams={t: {"name": t} for t in ("t1", "t2", "t3", "t4")},
-            people=people(),
+            skills={k: SkillRecord(k, k) for k in ("sql", "empathy", "wfm", "qa", "python")},
+            teams={t: TeamRecord(t, t) for t in ("t1", "t2", "t3", "t4")},
+            people=everyone,
             mentorships=[
-                MentorshipData("m1", "a", "b", "active", ("sql",)),
-                MentorshipData("m2", "a", "c", "active", ("qa",)),
-                MentorshipData("m3", "f", "a", "ended", ("empathy",)),
-                MentorshipData("m4", "a", "f", "active", ("sql",)),
-                MentorshipData("m5", "d", "e", "requested", ("qa",)),
-                MentorshipData("m6", "b", "d", "declined", ("empathy",)),
-                MentorshipData("m7", "b", "h", "requested", ("empathy",)),
+                MentorshipRecord("m1", "a", "b", "active", ("sql",)),
+                MentorshipRecord("m2", "a", "c", "active", ("qa",)),
+                MentorshipRecord("m3", "f", "a", "ended", ("empathy",)),
+                MentorshipRecord("m4", "a", "f", "active", ("sql",)),
+                MentorshipRecord("m5", "d", "e", "requested", ("qa",), asked.get("m5")),
+                MentorshipRecord("m6", "b", "d", "declined", ("empathy",)),
+                MentorshipRecord("m7", "b", "h", "requested", ("empathy",), asked.get("m7")),
             ],
             squads=[
-                GroupData(
-                    "q1", {"status": "active", "created_at": AS_OF - 10 * days}, ("empathy",)
+                read_group(
+                    "squad",
+                    "q1",
+                    {"status": "active", "created_at": AS_OF - 10 * days},
+                    ("empathy",),
                 ),
-                GroupData("q2", {"status": "archived", "created_at": AS_OF - 60 * days}, ("qa",)),
+                read_group(
+                    "squad", "q2", {"status": "archived", "created_at": AS_OF - 60 * days}, ("qa",)
+                ),
             ],
             communities=[
-                GroupData("k1", {"created_at": AS_OF - 100 * days}, ("empathy",)),
-                GroupData("k2", {}, ("qa",)),
-                GroupData("k3", {"last_activity_at": AS_OF - 200 * days}, ("sql",)),
+                read_group("community", "k1", {"created_at": AS_OF - 100 * days}, ("empathy",)),
+                read_group("community", "k2", {}, ("qa",)),
+                read_group("community", "k3", {"last_activity_at": AS_OF - 200 * days}, ("sql",)),
             ],
         )
     )
-    g = projection.graph
-    # Dates the store adds to edges: request times and a membership date.
-    g.edges[person("d"), person("e"), "m5"]["requested_at"] = AS_OF - 2 * days
-    g.edges[person("b"), person("h"), "m7"]["requested_at"] = (AS_OF - 4 * days).isoformat()
-    g.edges[person("c"), ("squad", "q1"), "in_squad"]["joined_at"] = AS_OF - 5 * days
-    return projection
 
 
 SITE_A = HealthScope(site="A")
@@ -157,9 +174,7 @@ def test_mentor_load() -> None:
 
 
 def test_mentor_load_without_dates_counts_only() -> None:
-    projection = org()
-    for _, _, d in projection.graph.edges(data=True):
-        d.pop("requested_at", None)
+    projection = org(dates=False)
     load = mentor_load(projection, HealthScope(site="B"), as_of=AS_OF)
     assert (load.mentors, load.active, load.pending) == (1, 0, 0)  # f, on site B
     assert load.gini == 0.0 and load.pending_median_days is None
@@ -287,19 +302,24 @@ def test_median_and_timestamps() -> None:
 def test_metrics_follow_changes_to_the_projection() -> None:
     projection = org()
     assert learning_reach(projection).isolated == ("g", "h", "i")
-    projection.replace(
-        GraphData(version=2, mentorships=[MentorshipData("m8", "f", "i", "active", ("sql",))]),
-        people=[],
+    i = projection.people["i"]
+    projection.apply(
+        GraphData(
+            version=2,
+            people=[i],
+            mentorships=[MentorshipRecord("m8", "f", "i", "active", ("sql",))],
+        ),
+        people=["i"],
     )
     assert learning_reach(projection).isolated == ("g", "h")
 
 
 def test_someone_known_only_as_a_manager_is_not_measured() -> None:
-    projection = Projection.build(
+    projection = ReadModel.build(
         GraphData(
             version=1,
-            people=[PersonData("x", {}, manager="boss")],
-            mentorships=[MentorshipData("m", "x", "boss", "active")],
+            people=[read_person("x", {}, manager="boss")],
+            mentorships=[MentorshipRecord("m", "x", "boss", "active")],
         )
     )
     assert learning_reach(projection).isolated == ("x",)

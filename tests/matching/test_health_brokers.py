@@ -9,15 +9,13 @@ import networkx as nx
 import pytest
 
 from graph.organisation import graph_data
+from graph.records import GraphData, MentorshipRecord, read_group, read_person
 from graph.seed import generate_organisation
-from matching.communities import louvain, tie_graph
-from matching.data import GraphData, GroupData, MentorshipData, PersonData
 from matching.health import HealthScope, betweenness, knowledge_brokers, tie_clusters
-from matching.health._population import Population
-from matching.health._tie_graph import tie_graph_of
 from matching.health.brokers import _exact_cost, _to_igraph
 from matching.health.cluster_map import cluster_map
-from matching.projection import Projection
+from matching.health.population import louvain
+from readmodel.store import ReadModel
 
 
 def org_like(n: int, seed: int) -> nx.Graph:
@@ -79,10 +77,10 @@ def test_cutoff_keeps_most_of_the_exact_top() -> None:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_brokers_of_a_seeded_organisation_are_the_exact_top(seed: int) -> None:
-    projection = Projection.build(graph_data(generate_organisation(people=500, seed=seed)))
+    projection = ReadModel.build(graph_data(generate_organisation(people=500, seed=seed)))
     found = knowledge_brokers(projection, top_share=0.02)
     assert found.cutoff is None and len(found.people) == 10
-    graph = tie_graph(projection)
+    graph = projection.population.tie_graph
     exact = nx.betweenness_centrality(graph)
     people = {n: b for n, b in exact.items() if n[0] == "person"}
     ranked = sorted(people, key=lambda n: (-round(people[n], 12), n[1]))[:10]
@@ -93,16 +91,19 @@ def test_brokers_of_a_seeded_organisation_are_the_exact_top(seed: int) -> None:
     assert [b.ties for b in found.people] == [graph.degree(n) for n in ranked]
 
 
-def two_squads() -> Projection:
+def two_squads() -> ReadModel:
     """Two squads of four whose members a4 and b1 have a mentorship."""
-    people = [PersonData(f"a{i}", {"site": "A"}, squads={"qa": "member"}) for i in (1, 2, 3, 4)]
-    people += [PersonData(f"b{i}", {"site": "B"}, squads={"qb": "member"}) for i in (1, 2, 3, 4)]
-    return Projection.build(
+    people = [read_person(f"a{i}", {"site": "A"}, squads={"qa": "member"}) for i in (1, 2, 3, 4)]
+    people += [read_person(f"b{i}", {"site": "B"}, squads={"qb": "member"}) for i in (1, 2, 3, 4)]
+    return ReadModel.build(
         GraphData(
             version=1,
             people=people,
-            mentorships=[MentorshipData("m", "a4", "b1", "active")],
-            squads=[GroupData("qa", {"status": "active"}), GroupData("qb", {"status": "active"})],
+            mentorships=[MentorshipRecord("m", "a4", "b1", "active")],
+            squads=[
+                read_group("squad", "qa", {"status": "active"}),
+                read_group("squad", "qb", {"status": "active"}),
+            ],
         )
     )
 
@@ -133,7 +134,7 @@ def test_clusters_and_modularity_by_hand() -> None:
 
 def test_the_cluster_map_draws_each_cluster_with_its_ties_to_the_others() -> None:
     projection = two_squads()
-    population = Population.of(projection)
+    population = projection.population
     drawn = cluster_map(population, tie_clusters(projection))
     assert [(d.index, d.size, d.site) for d in drawn.dots] == [(0, 4, "A"), (1, 4, "B")]
     # Only the a4–b1 mentorship crosses; the squads' own ties stay inside.
@@ -148,9 +149,9 @@ def test_the_cluster_map_draws_each_cluster_with_its_ties_to_the_others() -> Non
 
 
 def test_modularity_equals_networkx_on_a_seeded_organisation() -> None:
-    projection = Projection.build(graph_data(generate_organisation(people=500, seed=1)))
+    projection = ReadModel.build(graph_data(generate_organisation(people=500, seed=1)))
     found = tie_clusters(projection, seed=3)
-    graph = tie_graph(projection)
+    graph = projection.population.tie_graph
     partition = louvain(graph, seed=3)  # networkx's Louvain, in a canonical node order
     assert found.modularity == pytest.approx(
         nx.community.modularity(graph, partition, weight="weight")
@@ -160,13 +161,15 @@ def test_modularity_equals_networkx_on_a_seeded_organisation() -> None:
     assert math.isclose(found.mean_size, len(people) / len(found.clusters))
 
 
-def test_the_records_tie_graph_equals_the_projections() -> None:
-    """The worker thread builds the tie graph from plain records; it must be the same graph."""
-    projection = Projection.build(graph_data(generate_organisation(people=800, seed=3)))
-    ours = tie_graph_of(Population.of(projection))
-    theirs = tie_graph(projection)
-    assert ours.number_of_edges() > 100
-    assert set(ours.nodes) == set(theirs.nodes)
-    assert {frozenset((u, v)): w for u, v, w in ours.edges(data="weight")} == {
-        frozenset((u, v)): w for u, v, w in theirs.edges(data="weight")
+def test_the_tie_graph_by_hand() -> None:
+    """Squad-mates pairwise (1 each), a mentorship (2), a community as one node (0.5 each)."""
+    projection = two_squads()
+    graph = projection.population.tie_graph
+    pairs = {frozenset((u[1], v[1])): w for u, v, w in graph.edges(data="weight")}
+    squad_pairs = {
+        frozenset((f"{s}{i}", f"{s}{j}"))
+        for s in "ab"
+        for i in range(1, 5)
+        for j in range(i + 1, 5)
     }
+    assert pairs == {**{p: 1.0 for p in squad_pairs}, frozenset(("a4", "b1")): 2.0}

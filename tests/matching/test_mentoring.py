@@ -5,23 +5,22 @@ from __future__ import annotations
 import pytest
 
 from graph.organisation import graph_data
+from graph.records import GraphData, MentorshipRecord
 from graph.seed import generate_organisation
 from matching.assignment import Objective
-from matching.data import GraphData, MentorshipData
 from matching.mentoring import Mode, Scope, assignment_candidates, plan_assignment
-from matching.profiles import Profiles
-from matching.projection import Projection
 from matching.scoring import PairScore, mentor_preference, score_pair
+from readmodel.store import ReadModel
 
 
 @pytest.fixture(scope="module")
-def seeded() -> Projection:
-    return Projection.build(graph_data(generate_organisation(people=600, seed=5)))
+def seeded() -> ReadModel:
+    return ReadModel.build(graph_data(generate_organisation(people=600, seed=5)))
 
 
 @pytest.mark.parametrize("mode", list(Mode))
-def test_every_plan_is_feasible_and_explained(seeded: Projection, mode: Mode) -> None:
-    profiles = Profiles.of(seeded)
+def test_every_plan_is_feasible_and_explained(seeded: ReadModel, mode: Mode) -> None:
+    profiles = seeded.profiles
     plan = plan_assignment(seeded, Scope(), mode=mode)
     pairs = plan.assignment.pairs
     assert pairs, "the seeded organisation has mentees and free mentors"
@@ -40,7 +39,7 @@ def test_every_plan_is_feasible_and_explained(seeded: Projection, mode: Mode) ->
     assert sum(plan.assignment.load.values()) == len(pairs)
 
 
-def test_optimal_beats_greedy_and_participation_matches_most(seeded: Projection) -> None:
+def test_optimal_beats_greedy_and_participation_matches_most(seeded: ReadModel) -> None:
     optimal = plan_assignment(seeded, Scope(), mode=Mode.OPTIMAL).assignment
     greedy = plan_assignment(seeded, Scope(), mode=Mode.GREEDY).assignment
     most = plan_assignment(
@@ -50,8 +49,8 @@ def test_optimal_beats_greedy_and_participation_matches_most(seeded: Projection)
     assert len(most.pairs) >= max(len(optimal.pairs), len(greedy.pairs))
 
 
-def test_stable_has_no_blocking_pair(seeded: Projection) -> None:
-    profiles = Profiles.of(seeded)
+def test_stable_has_no_blocking_pair(seeded: ReadModel) -> None:
+    profiles = seeded.profiles
     plan = plan_assignment(seeded, Scope(), mode=Mode.STABLE)
     mentor_of = {p.mentee: p.mentor for p in plan.assignment.pairs}
     held: dict[str, list[str]] = {}
@@ -75,8 +74,8 @@ def test_stable_has_no_blocking_pair(seeded: Projection) -> None:
         assert not (mentee_wants and mentor_wants), f"{c.mentee} and {c.mentor} block"
 
 
-def test_scope_limits_mentees_and_mentors(seeded: Projection) -> None:
-    profiles = Profiles.of(seeded)
+def test_scope_limits_mentees_and_mentors(seeded: ReadModel) -> None:
+    profiles = seeded.profiles
     site = sorted({p.site for p in profiles.values()})[0]
     plan = plan_assignment(seeded, Scope(site=site))
     assert plan.assignment.pairs
@@ -85,13 +84,14 @@ def test_scope_limits_mentees_and_mentors(seeded: Projection) -> None:
 
 
 def test_assigned_mentees_are_not_assigned_again() -> None:
-    seeded = Projection.build(graph_data(generate_organisation(people=600, seed=5)))
+    seeded = ReadModel.build(graph_data(generate_organisation(people=600, seed=5)))
     first = plan_assignment(seeded, Scope()).assignment.pairs
     version = seeded.version
     requested = GraphData(
         version=version,
         mentorships=[
-            MentorshipData(f"new-{i}", p.mentor, p.mentee, "requested") for i, p in enumerate(first)
+            MentorshipRecord(f"new-{i}", p.mentor, p.mentee, "requested")
+            for i, p in enumerate(first)
         ],
     )
     touched = sorted({x for p in first for x in (p.mentee, p.mentor)})
@@ -101,12 +101,12 @@ def test_assigned_mentees_are_not_assigned_again() -> None:
     requested.mentorships += [
         m for m in data.mentorships if m.mentor in set(touched) or m.mentee in set(touched)
     ]
-    seeded.replace(requested, people=touched)
+    seeded.apply(requested, people=touched)
     again = plan_assignment(seeded, Scope()).assignment.pairs
     assert not {p.mentee for p in first} & {p.mentee for p in again}
 
 
-def test_the_shortlist_reaches_the_capacity_there_is(seeded: Projection) -> None:
+def test_the_shortlist_reaches_the_capacity_there_is(seeded: ReadModel) -> None:
     """Mentees wanting the same skill must not all be offered the same few mentors."""
     short = plan_assignment(seeded, Scope(), objective=Objective.PARTICIPATION).assignment
     full = plan_assignment(

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from graph.organisation import graph_data
+from graph.records import GraphData, MentorshipRecord, PersonRecord, SkillRecord, read_person
 from graph.seed import generate_organisation
-from matching.data import GraphData, MentorshipData, PersonData
 from matching.mentor_index import TIE_DIGITS, CandidateFilter, MentorIndex
 from matching.mentoring import suggest_mentors
-from matching.profiles import Profiles
-from matching.projection import Projection
 from matching.scoring import (
     DEFAULT_WEIGHTS,
     MAX_LEVEL,
@@ -22,6 +21,7 @@ from matching.scoring import (
     score_pair,
     shift_overlap,
 )
+from readmodel.store import ReadModel
 
 MANILA: dict[str, Any] = {
     "function": "voice", "site": "Manila", "shift": "night", "timezone": "Asia/Manila",
@@ -29,17 +29,17 @@ MANILA: dict[str, Any] = {
 }  # fmt: skip
 
 
-def mentor(pid: str, skills: dict[str, int], **props: Any) -> PersonData:
+def mentor(pid: str, skills: dict[str, int], **props: Any) -> PersonRecord:
     values = {**MANILA, "mentoring_capacity": 2, "open_to_mentoring": True, **props}
     team = values.pop("team", "t2")
     manager = values.pop("manager", None)
     goals = values.pop("goals", {})
-    return PersonData(pid, values, team=team, manager=manager, skills=skills, goals=goals)
+    return read_person(pid, values, team=team, manager=manager, skills=skills, goals=goals)
 
 
-def hand_made(*people: PersonData, mentorships: tuple[MentorshipData, ...] = ()) -> Projection:
-    """A projection of skills sql, excel (related to sql), empathy, and the given people."""
-    mentee = PersonData(
+def hand_made(*people: PersonRecord, mentorships: tuple[MentorshipRecord, ...] = ()) -> ReadModel:
+    """A read model of skills sql, excel (related to sql), empathy, and the given people."""
+    mentee = read_person(
         "me", {**MANILA}, team="t1", manager="lead", skills={"empathy": 4, "sql": 1},
         goals={"sql": 1, "coaching": 3},
     )  # fmt: skip
@@ -47,15 +47,15 @@ def hand_made(*people: PersonData, mentorships: tuple[MentorshipData, ...] = ())
     boss = mentor("boss", {"sql": 5}, team="t0")
     data = GraphData(
         version=1,
-        skills={k: {"name": k.title()} for k in ("sql", "excel", "empathy", "coaching")},
+        skills={k: SkillRecord(k, k.title()) for k in ("sql", "excel", "empathy", "coaching")},
         related=[("excel", "sql")],
         people=[mentee, lead, boss, *people],
         mentorships=list(mentorships),
     )
-    return Projection.build(data)
+    return ReadModel.build(data)
 
 
-def suggested(projection: Projection, first: int = 10, **filters: Any) -> list[str]:
+def suggested(projection: ReadModel, first: int = 10, **filters: Any) -> list[str]:
     where = CandidateFilter(**filters) if filters else None
     return [p.mentor for p in suggest_mentors(projection, "me", first=first, filters=where)]
 
@@ -69,11 +69,11 @@ def test_hard_constraints_keep_strong_mentors_out() -> None:
         mentor("x", {"empathy": 5}),
         mentor("someone", {"sql": 1}),
         mentorships=(
-            MentorshipData("m1", "full", "someone", "active"),
-            MentorshipData("m2", "paired", "me", "requested"),
+            MentorshipRecord("m1", "full", "someone", "active"),
+            MentorshipRecord("m2", "paired", "me", "requested"),
         ),
     )
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     me = profiles["me"]
     reasons = {pid: score_pair(profiles[pid], me, profiles) for pid in profiles}
     assert reasons["me"] is Exclusion.SELF
@@ -90,7 +90,7 @@ def test_hard_constraints_keep_strong_mentors_out() -> None:
 def test_an_ended_mentorship_frees_the_pair_and_the_capacity() -> None:
     projection = hand_made(
         mentor("full", {"sql": 5}, mentoring_capacity=1),
-        mentorships=(MentorshipData("m1", "full", "me", "ended"),),
+        mentorships=(MentorshipRecord("m1", "full", "me", "ended"),),
     )
     assert suggested(projection) == ["full"]
 
@@ -101,7 +101,7 @@ def test_explanations_list_exactly_the_skills_that_scored() -> None:
         mentor("related", {"excel": 5}),
         mentor("below", {"sql": 1, "coaching": 3}),
     )
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     me = profiles["me"]
     direct = score_pair(profiles["direct"], me, profiles)
     assert isinstance(direct, PairScore)
@@ -147,7 +147,7 @@ def test_what_a_mentor_would_learn_back_counts_only_if_they_share_their_goals() 
     assert private.reciprocity == 0 and private.taught_back == ()
     assert private.score == pytest.approx(plain.score), "a private goal moves nothing"
     assert open_.reciprocity > 0 and [m.skill for m in open_.taught_back] == ["empathy"]
-    profiles = Profiles.of(projection)
+    profiles = projection.profiles
     for pid in ("private", "open"):  # the array index and the definition agree
         exact = score_pair(profiles[pid], profiles["me"], profiles)
         assert isinstance(exact, PairScore)
@@ -172,7 +172,7 @@ def test_preferences_apply_as_documented() -> None:
 
 
 def test_shift_overlap_is_symmetric_and_zero_without_a_shift() -> None:
-    profiles = Profiles.of(hand_made(mentor("x", {}, shift=None)))
+    profiles = hand_made(mentor("x", {}, shift=None)).profiles
     me, lead, x = profiles["me"], profiles["lead"], profiles["x"]
     assert shift_overlap(me, lead) == 1.0
     assert shift_overlap(me, x) == shift_overlap(x, me) == 0.0
@@ -189,13 +189,13 @@ def test_filters_keep_only_matching_mentors() -> None:
 
 
 @pytest.fixture(scope="module")
-def seeded() -> Projection:
-    return Projection.build(graph_data(generate_organisation(people=400, seed=11)))
+def seeded() -> ReadModel:
+    return ReadModel.build(graph_data(generate_organisation(people=400, seed=11)))
 
 
-def test_the_index_scores_every_pair_as_the_definition_does(seeded: Projection) -> None:
-    profiles = Profiles.of(seeded)
-    index = MentorIndex.of(seeded)
+def test_the_index_scores_every_pair_as_the_definition_does(seeded: ReadModel) -> None:
+    profiles = seeded.profiles
+    index = seeded.mentor_index
     for mentee_id in random.Random(3).sample(sorted(profiles), 60):
         mentee = profiles[mentee_id]
         cand, scores = index.score(mentee)
@@ -209,8 +209,8 @@ def test_the_index_scores_every_pair_as_the_definition_does(seeded: Projection) 
         assert all(fast[k] == pytest.approx(slow[k], abs=1e-12) for k in slow)
 
 
-def test_suggestions_are_the_best_eligible_mentors_in_order(seeded: Projection) -> None:
-    profiles = Profiles.of(seeded)
+def test_suggestions_are_the_best_eligible_mentors_in_order(seeded: ReadModel) -> None:
+    profiles = seeded.profiles
     for mentee_id in random.Random(4).sample(sorted(profiles), 20):
         mentee = profiles[mentee_id]
         found = suggest_mentors(seeded, mentee_id, first=5)
@@ -227,9 +227,9 @@ def test_suggestions_are_the_best_eligible_mentors_in_order(seeded: Projection) 
             assert pair.mentor != mentee_id and pair.mentor not in mentee.partners
 
 
-def test_the_index_follows_changes_without_a_rebuild(seeded: Projection) -> None:
-    index = MentorIndex.of(seeded)
-    profiles = Profiles.of(seeded)
+def test_the_index_follows_changes_without_a_rebuild(seeded: ReadModel) -> None:
+    index = seeded.mentor_index
+    profiles = seeded.profiles
     mentee = next(p for p in profiles.values() if p.goals and not p.mentored)
     goal = sorted(mentee.goals)[0]
     newcomer = next(
@@ -237,50 +237,41 @@ def test_the_index_follows_changes_without_a_rebuild(seeded: Projection) -> None
         if p.id != mentee.id and p.spare == 0 and p.id not in profiles.reporting_line(mentee.id)
     )  # fmt: skip
     assert newcomer.id not in [p.mentor for p in suggest_mentors(seeded, mentee.id, first=400)]
-    props = dict(seeded.graph.nodes[("person", newcomer.id)])
-    props.pop("kind")
-    props.update(open_to_mentoring=True, mentoring_capacity=3)
+    record = seeded.people[newcomer.id]
     fresh = GraphData(
         version=2,
         people=[
-            PersonData(
-                newcomer.id, props, team=newcomer.team, manager=newcomer.manager,
-                skills={**newcomer.skills, goal: 5}, goals=dict(newcomer.goals),
-            )
+            replace(record, open_to_mentoring=True, capacity=3, skills={**record.skills, goal: 5})
         ],
-    )  # fmt: skip
-    seeded.replace(fresh, people=[newcomer.id])
-    assert MentorIndex.of(seeded) is index, "refreshed in place"
+        mentorships=seeded.mentorships_of(newcomer.id),
+    )
+    seeded.apply(fresh, people=[newcomer.id])
+    assert seeded.mentor_index is index, "refreshed in place"
     found = [p.mentor for p in suggest_mentors(seeded, mentee.id, first=400)]
     assert newcomer.id in found
-    rebuilt = MentorIndex(Profiles(seeded))
-    cand, scores = rebuilt.score(Profiles.of(seeded)[mentee.id])
-    again, scores_again = index.score(Profiles.of(seeded)[mentee.id])
+    rebuilt = MentorIndex(seeded.profiles)
+    cand, scores = rebuilt.score(seeded.profiles[mentee.id])
+    again, scores_again = index.score(seeded.profiles[mentee.id])
     assert cand.tolist() == again.tolist() and scores == pytest.approx(scores_again)
 
 
-def test_more_goals_than_anyone_had_widen_the_index_in_place(seeded: Projection) -> None:
-    index = MentorIndex.of(seeded)
-    profiles = Profiles.of(seeded)
+def test_more_goals_than_anyone_had_widen_the_index_in_place(seeded: ReadModel) -> None:
+    index = seeded.mentor_index
+    profiles = seeded.profiles
     slots = index.goal_slot.shape[1]
     mentee = next(p for p in profiles.values() if p.goals and not p.mentored)
     wanted = [k for k in sorted(profiles.skill_names) if k not in mentee.goals][: slots + 2]
-    props = dict(seeded.graph.nodes[("person", mentee.id)])
-    props.pop("kind")
+    record = seeded.people[mentee.id]
     fresh = GraphData(
         version=2,
-        people=[
-            PersonData(
-                mentee.id, props, team=mentee.team, manager=mentee.manager,
-                skills=dict(mentee.skills), goals={**mentee.goals, **dict.fromkeys(wanted, 2)},
-            )
-        ],
-    )  # fmt: skip
-    seeded.replace(fresh, people=[mentee.id])
-    assert MentorIndex.of(seeded) is index, "widened in place, not rebuilt"
+        people=[replace(record, goals={**record.goals, **dict.fromkeys(wanted, 2)})],
+        mentorships=seeded.mentorships_of(mentee.id),
+    )
+    seeded.apply(fresh, people=[mentee.id])
+    assert seeded.mentor_index is index, "widened in place, not rebuilt"
     assert index.goal_slot.shape[1] == len(mentee.goals) + len(wanted) > slots
-    rebuilt = MentorIndex(Profiles(seeded))
+    rebuilt = MentorIndex(seeded.profiles)
     for pid in (mentee.id, *sorted(profiles)[:25]):
-        cand, scores = rebuilt.score(Profiles.of(seeded)[pid])
-        again, scores_again = index.score(Profiles.of(seeded)[pid])
+        cand, scores = rebuilt.score(seeded.profiles[pid])
+        again, scores_again = index.score(seeded.profiles[pid])
         assert cand.tolist() == again.tolist() and scores == pytest.approx(scores_again), pid

@@ -1,4 +1,4 @@
-"""The projection follows the store through the change log, without full reloads."""
+"""The read model follows the store through the change log, without full reloads."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from graph import communities, mentorships, people, squads
 from graph.export import export_graph
 from graph.model import SquadMember
 from graph.organisation import write_organisation
-from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
 from graph.store import Store
-from matching.health._population import Population
-from matching.projection import Projection, person
+from readmodel.keeper import ReadModelKeeper
+from readmodel.store import ReadModel
+from readmodel.views import REGISTERED
 
 pytestmark = pytest.mark.anyio
 
@@ -22,11 +22,13 @@ pytestmark = pytest.mark.anyio
 async def test_incremental_refresh_equals_a_full_rebuild(store: Store) -> None:
     org = generate_organisation(people=150, seed=3)
     await write_organisation(store, org, create=True)
-    keeper = ProjectionKeeper(store)
+    keeper = ReadModelKeeper(store)
     first = await keeper.current()
-    assert sorted(first.people()) == sorted(p.id for p in org.people)
+    assert sorted(first.people) == sorted(p.id for p in org.people)
     assert keeper.full_loads == 1
-    population = Population.of(first)  # the health index, refreshed with the projection
+    for spec in REGISTERED:
+        first.view(spec)  # every view is kept in step from here on
+    population = first.population  # the health index, refreshed with the model
     before = population.snapshot()
 
     a, b, c, d = (p.id for p in org.people[10:14])
@@ -51,15 +53,15 @@ async def test_incremental_refresh_equals_a_full_rebuild(store: Store) -> None:
 
     refreshed = await keeper.current()
     assert keeper.full_loads == 1 and keeper.partial_loads == 1
-    rebuilt = Projection.build(await store.read(export_graph))
-    assert refreshed.signature() == rebuilt.signature()
-    assert refreshed.skills_of(a)["sql"] == 5
-    assert refreshed.graph.edges[person(c), person(a), request.id]["status"] == "active"
-    assert refreshed.graph.nodes[("squad", squad.id)]["status"] == "archived"
+    rebuilt = ReadModel.build(await store.read(export_graph))
+    assert refreshed.differences(rebuilt) == []
+    assert refreshed.people[a].skills["sql"] == 5
+    assert refreshed.mentorships[request.id].status == "active"
+    assert refreshed.squads[squad.id].status == "archived"
     assert refreshed.version == rebuilt.version
 
-    assert Population.of(refreshed) is population, "refreshed in place, not rebuilt"
-    anew = Population(rebuilt)
+    assert refreshed.population is population, "refreshed in place, not rebuilt"
+    anew = rebuilt.population
     assert list(population.people.items()) == list(anew.people.items())
     assert population.mentorships == anew.mentorships
     assert population.groups == anew.groups
@@ -73,7 +75,7 @@ async def test_incremental_refresh_equals_a_full_rebuild(store: Store) -> None:
 
 
 async def test_a_bulk_write_reloads_everything(store: Store) -> None:
-    keeper = ProjectionKeeper(store)
+    keeper = ReadModelKeeper(store)
     await write_organisation(store, generate_organisation(people=20, seed=1), create=True)
     await keeper.current()
     await write_organisation(store, generate_organisation(people=20, seed=1).__class__())
@@ -81,24 +83,24 @@ async def test_a_bulk_write_reloads_everything(store: Store) -> None:
     assert keeper.full_loads == 2
 
 
-async def test_a_frozen_projection_is_left_out_of_garbage_collections(store: Store) -> None:
+async def test_a_frozen_model_is_left_out_of_garbage_collections(store: Store) -> None:
     org = generate_organisation(people=60, seed=4)
     await write_organisation(store, org, create=True)
-    keeper = ProjectionKeeper(store, freeze_heap=True)
+    keeper = ReadModelKeeper(store, freeze_heap=True)
     try:
         first = await keeper.current()
         walked = {id(o) for o in gc.get_objects()}
-        assert id(first.graph.adj._atlas) not in walked
-        assert gc.get_freeze_count() > first.graph.number_of_edges()
+        assert id(first.people) not in walked
+        assert gc.get_freeze_count() > len(first.people)
 
-        # a bulk write reloads everything: the new projection is frozen in turn
+        # a bulk write reloads everything: the new model is frozen in turn
         await write_organisation(store, type(org)())
         second = await keeper.current()
         assert keeper.full_loads == 2 and second is not first
-        assert id(second.graph.adj._atlas) not in {id(o) for o in gc.get_objects()}
+        assert id(second.people) not in {id(o) for o in gc.get_objects()}
     finally:
         gc.unfreeze()
 
-    plain = ProjectionKeeper(store)
+    plain = ReadModelKeeper(store)
     loaded = await plain.current()
-    assert id(loaded.graph.adj._atlas) in {id(o) for o in gc.get_objects()}
+    assert id(loaded.people) in {id(o) for o in gc.get_objects()}

@@ -1,10 +1,11 @@
-"""Keeps this process's in-memory projection of the graph fresh.
+"""Keeps this process's read model of the graph fresh.
 
 The freshness rule, for one process or many sharing one Neo4j: every write
 records a change (:mod:`graph.changes`) in its own transaction. Before the
-projection is used, :meth:`ProjectionKeeper.current` asks for the changes since
+model is used, :meth:`ReadModelKeeper.current` asks for the changes since
 the version it holds (one small query) and reloads just the people and groups
-they name; a bulk write, or a history pruned past its version, reloads all.
+they name (:meth:`ReadModel.apply`); a bulk write, or a history pruned past its
+version, reloads all.
 So a process sees its own writes at once and other processes' writes at its
 next use, never an older graph than the version it checked.
 """
@@ -20,13 +21,13 @@ from typing import TypeVar
 from graph.changes import changes_since
 from graph.export import export_graph
 from graph.store import Store
-from matching.projection import Projection
+from readmodel.store import ReadModel
 
 T = TypeVar("T")
 
 
 class SharedCheck:
-    """Lets the requests that wait for the projection at the same time share one check.
+    """Lets the requests that wait for the model at the same time share one check.
 
     A request joins only a check that starts after it asked — the next one, if one is
     already under way — so it still sees every write committed before it asked, as if
@@ -34,13 +35,13 @@ class SharedCheck:
     waiting requests rather than once per request, each after the last.
     """
 
-    def __init__(self, check: Callable[[], Awaitable[Projection]]) -> None:
+    def __init__(self, check: Callable[[], Awaitable[ReadModel]]) -> None:
         self._check = check
-        self._next: asyncio.Future[Projection] | None = None
+        self._next: asyncio.Future[ReadModel] | None = None
         self._runner: asyncio.Task[None] | None = None
 
-    async def current(self) -> Projection:
-        """The projection, brought up to date by a check that starts after this call."""
+    async def current(self) -> ReadModel:
+        """The model, brought up to date by a check that starts after this call."""
         loop = asyncio.get_running_loop()
         if self._next is None or self._next.get_loop() is not loop:
             self._next = loop.create_future()
@@ -59,17 +60,17 @@ class SharedCheck:
                 ticket.set_exception(error)
 
 
-def _retrieved(ticket: asyncio.Future[Projection]) -> None:
+def _retrieved(ticket: asyncio.Future[ReadModel]) -> None:
     if not ticket.cancelled():
         ticket.exception()  # its waiters may all have gone: do not log it as never retrieved
 
 
-class ProjectionKeeper:
-    """Holds one :class:`~matching.projection.Projection` and brings it up to date on use.
+class ReadModelKeeper:
+    """Holds one :class:`~readmodel.store.ReadModel` and brings it up to date on use.
 
     With ``freeze_heap`` (the served app), each full load ends by moving everything the
     process holds into the garbage collector's permanent generation (:func:`gc.freeze`).
-    A projection of 10,000 people is about a million objects; left in the collector's
+    A model of 10,000 people is about a million objects; left in the collector's
     oldest generation, each full collection walked them all, pausing every request for
     about 160 ms, several times a minute under load. Partial refreshes replace little,
     and what they free is freed by reference counting.
@@ -78,7 +79,7 @@ class ProjectionKeeper:
     def __init__(self, store: Store, *, freeze_heap: bool = False) -> None:
         self.store = store
         self.freeze_heap = freeze_heap
-        self.projection: Projection | None = None
+        self.model: ReadModel | None = None
         self.full_loads = 0
         self.partial_loads = 0
         self._shared = SharedCheck(self._refresh)
@@ -86,16 +87,16 @@ class ProjectionKeeper:
         self._drained = asyncio.Event()
         self._drained.set()
 
-    async def current(self) -> Projection:
-        """The projection, refreshed from the change log if the graph moved on.
+    async def current(self) -> ReadModel:
+        """The model, refreshed from the change log if the graph moved on.
 
         Callers waiting at the same time share one check (:class:`SharedCheck`).
         """
         return await self._shared.current()
 
     @contextlib.asynccontextmanager
-    async def lease(self) -> AsyncIterator[Projection]:
-        """The current projection, kept unchanged until the block ends.
+    async def lease(self) -> AsyncIterator[ReadModel]:
+        """The current model, kept unchanged until the block ends.
 
         For work that reads it in a worker thread (the matcher, HR's reports, so the event
         loop keeps answering other requests, ``/healthz`` among them): a refresh that
@@ -103,22 +104,22 @@ class ProjectionKeeper:
         a refresh is under way waits for that refresh (:class:`SharedCheck`), so neither
         starves the other.
         """
-        projection = await self.current()
+        model = await self.current()
         self._readers += 1
         self._drained.clear()
         try:
-            yield projection
+            yield model
         finally:
             self._readers -= 1
             if self._readers == 0:
                 self._drained.set()
 
-    async def _refresh(self) -> Projection:
-        if self.projection is None:
+    async def _refresh(self) -> ReadModel:
+        if self.model is None:
             return await self._load_all()
-        changes = await self.store.read(changes_since, self.projection.version)
+        changes = await self.store.read(changes_since, self.model.version)
         if changes.empty:
-            return self.projection
+            return self.model
         if changes.everything:
             return await self._load_all()
         data = await self.store.read(
@@ -129,19 +130,19 @@ class ProjectionKeeper:
         )
         data.version = changes.version
         await self._drained.wait()  # a worker thread may be reading it: change it after
-        self.projection.replace(
+        self.model.apply(
             data, people=changes.people, squads=changes.squads, communities=changes.communities
         )
         self.partial_loads += 1
-        return self.projection
+        return self.model
 
-    async def _load_all(self) -> Projection:
+    async def _load_all(self) -> ReadModel:
         data = await self.store.read(export_graph)
         if self.freeze_heap:
-            gc.unfreeze()  # the projection this load replaces may now be garbage
-        self.projection = Projection.build(data)
+            gc.unfreeze()  # the model this load replaces may now be garbage
+        self.model = ReadModel.build(data)
         self.full_loads += 1
         if self.freeze_heap:
             gc.collect()
             gc.freeze()
-        return self.projection
+        return self.model

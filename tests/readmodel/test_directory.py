@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from api import directory
 from graph import communities, mentorships, people, squads
 from graph.changes import record_change
 from graph.model import MentorshipStatus, SquadMember, SquadRole, SquadStatus
 from graph.organisation import write_organisation
-from graph.projection import ProjectionKeeper
 from graph.seed import generate_organisation
 from graph.store import Store
+from readmodel import directory
+from readmodel.keeper import ReadModelKeeper
 
 pytestmark = pytest.mark.anyio
 
@@ -56,7 +56,7 @@ async def _write_some_of_everything(store: Store, ids: list[str]) -> None:
 async def test_profiles_from_the_projection_equal_the_stores(store: Store) -> None:
     org = generate_organisation(people=120, seed=5)
     await write_organisation(store, org, create=True)
-    keeper = ProjectionKeeper(store)
+    keeper = ReadModelKeeper(store)
     await keeper.current()
     ids = [p.id for p in org.people]
     await _write_some_of_everything(store, ids)
@@ -107,7 +107,7 @@ async def test_a_request_past_its_expiry_reads_as_expired(store: Store) -> None:
         mentorships.request_mentorship, mentee_id=mentee, mentor_id=mentor,
         focus_skills=["sql"], ttl=dt.timedelta(hours=1),
     )  # fmt: skip
-    projection = await ProjectionKeeper(store).current()
+    projection = await ReadModelKeeper(store).current()
     now = dt.datetime.now(dt.UTC)
     later = now + dt.timedelta(hours=2)
     assert directory.mentorship_record(projection, asked.id, now=now) == asked
@@ -127,7 +127,7 @@ async def test_a_request_past_its_expiry_reads_as_expired(store: Store) -> None:
 async def test_the_mentorship_index_follows_changes(store: Store) -> None:
     org = generate_organisation(people=30, seed=2)
     await write_organisation(store, org, create=True)
-    keeper = ProjectionKeeper(store)
+    keeper = ReadModelKeeper(store)
     projection = await keeper.current()
     assert directory.mentorship_record(projection, "mnt-new") is None  # builds the index
     mentor, mentee = org.people[5].id, org.people[6].id
@@ -144,7 +144,7 @@ async def test_the_mentorship_index_follows_changes(store: Store) -> None:
 async def test_kept_group_records_follow_changes(store: Store) -> None:
     org = generate_organisation(people=60, seed=2)
     await write_organisation(store, org, create=True)
-    keeper = ProjectionKeeper(store)
+    keeper = ReadModelKeeper(store)
     community = org.communities[0]
     outsider = next(p.id for p in org.people if p.id not in community.member_ids)
     before = directory.community_record(await keeper.current(), community.id)
@@ -158,7 +158,7 @@ async def test_kept_group_records_follow_changes(store: Store) -> None:
 async def test_facets_follow_profile_changes(store: Store) -> None:
     org = generate_organisation(people=40, seed=4)
     await write_organisation(store, org, create=True)
-    keeper = ProjectionKeeper(store)
+    keeper = ReadModelKeeper(store)
     before = directory.facets(await keeper.current())
     assert before.sites == tuple(sorted({p.site for p in org.people}))
     assert "graveyard" not in before.shifts and "Klingon" not in before.languages
