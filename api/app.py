@@ -31,6 +31,7 @@ from strawberry.asgi import GraphQL
 
 from api.auth import BearerTokens, Principal, Tokens
 from api.context import Context
+from api.demo import demo_sign_in
 from api.health import LightReports
 from api.health_http import health_csv, snapshot_every
 from api.health_worker import HeavyMetrics
@@ -321,7 +322,7 @@ def create_app(
             Route("/health.csv", health_csv),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            *web_routes(),
+            *web_routes(demo_users=demo_sign_in(tokens) if settings.demo_signin else None),
         ],
         middleware=[
             Middleware(SecurityHeaders),  # outermost: on every response, refusals included

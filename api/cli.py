@@ -32,7 +32,7 @@ from graph import people, snapshots
 from graph.embedded import EmbeddedArcadeDB
 from graph.errors import StoreError
 from graph.hris import MAX_ROWS, ImportReport, count_rows, import_hris
-from graph.organisation import Organisation, write_organisation
+from graph.organisation import Organisation, delete_everything, write_organisation
 from graph.seed import generate_organisation
 from graph.settings import StoreSettings
 from graph.store import Store
@@ -75,14 +75,6 @@ async def _is_empty(store: Store) -> bool:
     return await store.read(people.count_people) == 0
 
 
-async def reset_graph(store: Store) -> None:
-    """Delete every node, in batches so a large graph does not need one huge transaction."""
-    while (await store.query("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n"))[
-        0
-    ]["n"]:
-        pass
-
-
 async def seed_store(store: Store, org: Organisation) -> dict[str, int]:
     """Write a generated organisation into an empty store, with a progress bar."""
     with _progress(org.size, "Seeding") as advance:
@@ -113,7 +105,7 @@ def seed(people_count: int, seed: int, reset: bool) -> None:
     async def main() -> None:
         async with await Store.open() as store:
             if reset:
-                await reset_graph(store)
+                await delete_everything(store)
             elif not await _is_empty(store):
                 count = await store.read(people.count_people)
                 raise click.ClickException(

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.embedded import EmbeddedArcadeDB
-from graph.organisation import Organisation, write_organisation
+from graph.organisation import Organisation, delete_everything, write_organisation
 from graph.people import person_params
 from graph.seed import generate_organisation
 from graph.store import Store
@@ -54,10 +54,7 @@ def relationships(org: Organisation) -> int:
 
 
 async def reset(store: Store) -> None:
-    while (await store.query("MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n"))[
-        0
-    ]["n"]:
-        pass
+    await delete_everything(store, batch=10000)
 
 
 async def batched(store: Store, people: int, seed: int) -> dict[str, float]:

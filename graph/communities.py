@@ -159,39 +159,3 @@ async def add_community_moderator(tx: Tx, community_id: str, person_id: str) -> 
         )
     await record_change(tx, people=[person_id], communities=[community_id])
     return await _require(tx, community_id)
-
-
-async def list_communities(tx: Tx, *, search: str | None = None) -> list[Community]:
-    """Communities whose name or description contains ``search`` (any case), by name."""
-    rows = await run(
-        tx,
-        "MATCH (c:Community) WHERE $search IS NULL OR toLower(c.name) CONTAINS $search "
-        "OR toLower(coalesce(c.description, '')) CONTAINS $search WITH c ORDER BY c.name" + _RETURN,
-        search=search.strip().lower() if search and search.strip() else None,
-    )
-    return [community_from_record(r) for r in rows]
-
-
-async def communities_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[Community]]:
-    """Each person's communities, with topics, members and moderators, in one statement."""
-    rows = await run(
-        tx,
-        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_COMMUNITY]->(c:Community) WITH pid, c"
-        + _RETURN.replace("RETURN c {.*} AS c", "RETURN pid, c {.*} AS c"),
-        ids=list(person_ids),
-    )
-    result: dict[str, list[Community]] = {pid: [] for pid in person_ids}
-    for row in rows:
-        result[row["pid"]].append(community_from_record(row))
-    for found in result.values():
-        found.sort(key=lambda c: c.id)
-    return result
-
-
-async def get_communities(tx: Tx, ids: Sequence[str]) -> list[Community]:
-    """The communities with these ids (unknown ids left out), in one query."""
-    rows = await run(
-        tx, "UNWIND $ids AS wanted MATCH (c:Community {id: wanted})" + _RETURN, ids=list(ids)
-    )
-    found = {r["c"]["id"]: community_from_record(r) for r in rows}
-    return [found[i] for i in ids if i in found]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.changes import ALL, record_change
+from graph.dialect import limit
 from graph.model import Community, Mentorship, Person, Skill, Squad, Team
 from graph.offboarding import offboard_leavers
 from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, write_people
@@ -208,6 +209,22 @@ async def write_organisation(
         }
 
     return await store.write(work)
+
+
+async def delete_everything(store: Store, *, batch: int = 5000) -> None:
+    """Delete every node and relationship, ``batch`` nodes per transaction.
+
+    A large graph so never needs one huge transaction; ``skillweave seed --reset`` and
+    the benchmarks start from an empty store with this.
+    """
+    clause = limit(batch)
+
+    async def delete_batch(tx: Tx) -> int:
+        rows = await run(tx, f"MATCH (n) WITH n {clause} DETACH DELETE n RETURN count(*) AS n")
+        return int(rows[0]["n"])
+
+    while await store.write(delete_batch):
+        pass
 
 
 def graph_data(org: Organisation, *, version: Any = None) -> GraphData:

@@ -192,6 +192,35 @@ async def count_people(tx: Tx) -> int:
     return int(rows[0]["n"])
 
 
+async def first_learner(
+    tx: Tx,
+    role: JobRole,
+    *,
+    open_to_being_mentored: bool = False,
+    excluding: Collection[str] = (),
+) -> tuple[str, str] | None:
+    """The (id, name) of the current person of ``role`` with a learning goal, lowest id first.
+
+    The demo sign-in picks its people with this: the same data gives the same picks.
+
+    Args:
+        tx: the transaction to read in.
+        role: the job role to pick from.
+        open_to_being_mentored: only people open to being mentored.
+        excluding: ids not to pick (people already picked for another role).
+    """
+    open_only = " AND p.open_to_being_mentored = true" if open_to_being_mentored else ""
+    rows = await run(
+        tx,
+        f"MATCH (p:Person) WHERE p.role = $role{open_only} AND NOT p.id IN $excluding "
+        "AND p.left_at IS NULL AND EXISTS { MATCH (p)-[:WANTS_TO_LEARN]->() } "
+        "RETURN p.id AS id, p.name AS name ORDER BY p.id LIMIT 1",
+        role=role.value,
+        excluding=sorted(excluding),
+    )
+    return (rows[0]["id"], rows[0]["name"]) if rows else None
+
+
 async def set_skill(tx: Tx, person_id: str, skill: str, level: int) -> None:
     """Give a person a skill at ``level`` (1–5), replacing any earlier level."""
     validation.level(level, skill=skill)

@@ -160,17 +160,6 @@ async def relate_skills(tx: Tx, pairs: Iterable[tuple[str, str]]) -> int:
     return int(rows[0]["n"]) if rows else 0
 
 
-async def find_skill(tx: Tx, name: str) -> Skill | None:
-    """The skill a name or alias means, case-insensitively, or None."""
-    rows = await run(
-        tx,
-        "MATCH (s:Skill) WHERE $key IN s.lookup RETURN s.key AS key, s.name AS name, "
-        "s.category AS category, s.aliases AS aliases LIMIT 1",
-        key=skill_key(name),
-    )
-    return skill_from_record(rows[0]) if rows else None
-
-
 async def list_skills(
     tx: Tx, *, search: str | None = None, category: str | None = None
 ) -> list[Skill]:

@@ -177,39 +177,3 @@ async def archive_squad(tx: Tx, squad_id: str) -> Squad:
     updated = await get_squad(tx, squad_id)
     assert updated is not None
     return updated
-
-
-async def list_squads(tx: Tx, *, status: SquadStatus | None = None) -> list[Squad]:
-    """Squads, newest first, optionally of one status."""
-    rows = await run(
-        tx,
-        "MATCH (q:Squad) WHERE $status IS NULL OR q.status = $status "
-        "WITH q ORDER BY q.created_at DESC, q.id" + _RETURN,
-        status=status.value if status else None,
-    )
-    return [squad_from_record(r) for r in rows]
-
-
-async def squads_of_people(tx: Tx, person_ids: Sequence[str]) -> dict[str, list[Squad]]:
-    """Each person's squads, with members and focus skills, in one statement."""
-    rows = await run(
-        tx,
-        "UNWIND $ids AS pid MATCH (:Person {id: pid})-[:IN_SQUAD]->(q:Squad) WITH pid, q"
-        + _RETURN.replace("RETURN q {.*} AS q", "RETURN pid, q {.*} AS q"),
-        ids=list(person_ids),
-    )
-    result: dict[str, list[Squad]] = {pid: [] for pid in person_ids}
-    for row in rows:
-        result[row["pid"]].append(squad_from_record(row))
-    for found in result.values():
-        found.sort(key=lambda q: q.id)
-    return result
-
-
-async def get_squads(tx: Tx, ids: Sequence[str]) -> list[Squad]:
-    """The squads with these ids (unknown ids left out), in one query."""
-    rows = await run(
-        tx, "UNWIND $ids AS wanted MATCH (q:Squad {id: wanted})" + _RETURN, ids=list(ids)
-    )
-    found = {r["q"]["id"]: squad_from_record(r) for r in rows}
-    return [found[i] for i in ids if i in found]

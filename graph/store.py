@@ -148,13 +148,6 @@ def _consume(task: asyncio.Future[Any]) -> None:
         task.exception()
 
 
-def _connection_lost(error: BaseException | None) -> bool:
-    """Whether ``error`` says the connection (not the transaction's work) failed."""
-    if isinstance(error, bolt.ServiceUnavailable | bolt.SessionExpired | bolt.AuthError):
-        return True
-    return isinstance(error, bolt.ClientError) and error.code == BROKEN_CONNECTION_CODE
-
-
 class Store:
     """A connected skills-graph store.
 

@@ -75,17 +75,6 @@ async def upsert_teams(tx: Tx, teams: Iterable[Team]) -> int:
     return int(rows[0]["n"]) if rows else 0
 
 
-async def get_team(tx: Tx, id: str) -> Team | None:
-    """The team with this id, or None."""
-    rows = await run(
-        tx,
-        "MATCH (t:Team {id: $id}) RETURN t.id AS id, t.name AS name, t.function AS function, "
-        "t.site AS site",
-        id=id,
-    )
-    return _team(rows[0]) if rows else None
-
-
 async def list_teams(tx: Tx) -> list[Team]:
     """Every team, by site then name."""
     rows = await run(

@@ -13,16 +13,12 @@ from pathlib import Path
 import jinja2
 import plotly
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from api.auth import Role, Tokens
-from api.demo import demo_people
-from api.settings import AppSettings
-from graph.errors import StoreError
-from graph.store import Store
+from web.demo import DemoUsers, demo_users_endpoint
 
 HERE = Path(__file__).parent
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -72,48 +68,23 @@ async def plotly_js(request: Request) -> Response:
     )
 
 
-async def demo_users(request: Request) -> JSONResponse:
-    """One demo person per role with a fresh token, when the server runs with ``--demo``."""
-    settings: AppSettings = request.app.state.settings
-    if not settings.demo_signin:
-        return JSONResponse(
-            {"error": "Demo sign-in is off: paste a token from `skillweave token`."},
-            status_code=404,
-        )
-    store: Store = request.app.state.store
-    try:
-        picks = await store.read(demo_people)
-    except StoreError as error:
-        return JSONResponse({"error": str(error)}, status_code=503)
-    tokens: Tokens = request.app.state.tokens
-    return JSONResponse(
-        {
-            "users": [
-                {
-                    "role": role.value,
-                    "personId": person_id,
-                    "name": name,
-                    "token": tokens.mint(person_id, Role(role)),
-                }
-                for role, (person_id, name) in picks.items()
-            ]
-        },
-        headers={"Cache-Control": "no-store"},
-    )
-
-
 async def to_app(request: Request) -> Response:
     """The bare address opens the pages."""
     return RedirectResponse("/app/", status_code=307)
 
 
-def routes() -> list[BaseRoute]:
-    """Every web route, to mount beside ``/graphql``."""
+def routes(*, demo_users: DemoUsers | None = None) -> list[BaseRoute]:
+    """Every web route, to mount beside ``/graphql``.
+
+    Args:
+        demo_users: the people the sign-in page offers with their tokens; None when
+            demo sign-in is off (``/app/demo-users`` then answers 404).
+    """
     return [
         Route("/", to_app),
         Route("/app", to_app),
         *(_page(name) for name in PAGES),
-        Route("/app/demo-users", demo_users),
+        Route("/app/demo-users", demo_users_endpoint(demo_users)),
         Route("/app/vendor/plotly.min.js", plotly_js),
         Mount("/app/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

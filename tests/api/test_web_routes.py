@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from api.app import create_app
 from api.auth import Role, Tokens
+from api.demo import demo_sign_in
+from graph.errors import StoreUnavailable
 from graph.store import Store
 from tests.api.conftest import (
     AGENT,
@@ -16,6 +21,7 @@ from tests.api.conftest import (
     app_settings,
     store_settings_for,
 )
+from web.routes import routes as web_routes
 
 
 @pytest.mark.parametrize("path", ["/app/", "/app/mentor", "/app/squads", "/app/health"])
@@ -70,6 +76,22 @@ async def test_demo_users_carry_working_tokens_of_each_role(
                     user["personId"],
                     user["role"],
                 )
+
+
+class _StoreDown:
+    async def read(self, work: Any, /, *args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("The skills graph store is not answering.")
+
+
+@pytest.mark.anyio
+async def test_demo_sign_in_answers_503_while_the_store_is_down(tokens: Tokens) -> None:
+    app = Starlette(routes=web_routes(demo_users=demo_sign_in(tokens)))
+    app.state.store = _StoreDown()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        answer = await http.get("/app/demo-users")
+    assert answer.status_code == 503
+    assert answer.json() == {"error": "The skills graph store is not answering."}
 
 
 @pytest.mark.anyio

@@ -14,6 +14,7 @@ from graph.seed import generate_organisation
 from graph.store import Store
 from readmodel import directory
 from readmodel.keeper import ReadModelKeeper
+from tests.graph import readers
 
 pytestmark = pytest.mark.anyio
 
@@ -74,25 +75,25 @@ async def test_profiles_from_the_projection_equal_the_stores(store: Store) -> No
     )
     assert directory.mentorship_record(projection, "mnt-none") is None
 
-    squads_of = await store.read(squads.squads_of_people, ids)
+    squads_of = await store.read(readers.squads_of_people, ids)
     assert {pid: directory.squads_of(projection, pid) for pid in ids} == squads_of
-    all_squads = await store.read(squads.list_squads)
+    all_squads = await store.read(readers.list_squads)
     assert [directory.squad_record(projection, q.id) for q in all_squads] == all_squads
     assert directory.list_squads(projection) == all_squads
     for status in SquadStatus:
         assert directory.list_squads(projection, status) == await store.read(
-            squads.list_squads, status=status
+            readers.list_squads, status=status
         )
 
-    communities_of = await store.read(communities.communities_of_people, ids)
+    communities_of = await store.read(readers.communities_of_people, ids)
     assert {pid: directory.communities_of(projection, pid) for pid in ids} == communities_of
-    all_communities = await store.read(communities.list_communities)
+    all_communities = await store.read(readers.list_communities)
     found = [directory.community_record(projection, c.id) for c in all_communities]
     assert found == all_communities
     assert directory.list_communities(projection) == all_communities
     for search in ("DATA", " numbers ", "no such words", ""):
         listed = directory.list_communities(projection, search)
-        assert listed == await store.read(communities.list_communities, search=search), search
+        assert listed == await store.read(readers.list_communities, search=search), search
     assert directory.list_communities(projection, "numbers")[0].name == "Data"
     assert directory.squad_record(projection, "sqd-none") is None
     assert directory.community_record(projection, "cop-none") is None
