@@ -29,6 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 
+from api import bookmarks
 from api.auth import BearerTokens, Principal, Tokens
 from api.context import Context
 from api.demo import demo_sign_in
@@ -45,6 +46,7 @@ from graph.mentorships import expire_requests
 from graph.settings import StoreSettings
 from graph.store import Store
 from readmodel.keeper import ReadModelKeeper
+from readmodel.store import ReadModel
 from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
 from web.routes import routes as web_routes
 
@@ -193,6 +195,17 @@ class SkillweaveGraphQL(GraphQL[Context, None]):
             principal=principal,
             settings=self.settings,
         )
+        asked = request.headers.get(bookmarks.HEADER)
+        if asked is not None:
+            try:
+                context.loaders.at_least = bookmarks.parse_version(asked)
+            except ValueError as error:
+                context.loaders.bad_version = str(error)
+
+        def answered_at(model: ReadModel) -> None:
+            response.headers[bookmarks.HEADER] = bookmarks.format_version(model.version)
+
+        context.loaders.on_read = answered_at
         read = getattr(request.state, "projection", None)  # while signing in
         if read is not None:
             context.loaders.prime(read)
@@ -272,7 +285,11 @@ def create_app(
         app.state.store = store if store is not None else await Store.open(store_settings)
         # a process of its own (not an app inside tests) keeps its projection out of the
         # garbage collector's walks
-        app.state.keeper = ReadModelKeeper(app.state.store, freeze_heap=owned)
+        app.state.keeper = ReadModelKeeper(
+            app.state.store,
+            freeze_heap=owned,
+            staleness=settings.skillweave_read_staleness_seconds,
+        )
         try:
             await app.state.keeper.current()  # load the projection before the first request
         except StoreError as error:

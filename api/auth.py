@@ -24,6 +24,7 @@ from starlette.authentication import (
 )
 from starlette.requests import HTTPConnection
 
+from api import bookmarks
 from api.settings import AppSettings
 from graph.errors import StoreError
 from graph.settings import StoreSettings
@@ -224,9 +225,10 @@ class BearerTokens(AuthenticationBackend):
 async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
     """Refuse the token of someone who has left the organisation (``offboardPerson``).
 
-    Checked against this process's projection, brought up to date first (the request's
-    loaders then reuse it), so a leaver is refused by every replica from the moment the
-    off-boarding committed. With the store down, the last projection held decides.
+    Checked against this process's read model, brought up to date when a check is due
+    (the request's loaders then reuse it): a leaver is refused by every replica within
+    ``SKILLWEAVE_READ_STALENESS_SECONDS`` of the off-boarding's commit, and at once by the
+    process that off-boarded them. With the store down, the last model held decides.
 
     Raises:
         AuthenticationError: the token's person has left.
@@ -235,7 +237,12 @@ async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
     if keeper is None:
         return
     try:
-        projection: ReadModel | None = await keeper.current()
+        asked = conn.headers.get(bookmarks.HEADER)
+        at_least = bookmarks.parse_version(asked) if asked else None
+    except ValueError:
+        at_least = None  # the request's first read refuses it with the reason
+    try:
+        projection: ReadModel | None = await keeper.current(at_least=at_least)
     except StoreError:
         projection = keeper.model
     if projection is None:

@@ -35,15 +35,15 @@ class Context:
         self.loaders = Loaders(self.keeper)
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """Write through the store, then bring this request's projection up to date.
+        """Write through the store, then bring this request's model up to date at once.
 
-        What the request had read may be stale, so it is forgotten; the projection is
-        read again at once, since the views a mutation returns resolve their nested
-        fields from it.
+        What the request had read may be stale, so it is forgotten; the model is checked
+        against the change log now (whatever the staleness bound), since the views a
+        mutation returns resolve their nested fields from it: a writer reads its writes.
         """
         result = await self.store.write(work, *args, **kwargs)
         self.loaders.forget()
-        await self.loaders.projection()
+        await self.loaders.projection(fresh=True)
         return result
 
     async def catalog(self) -> SkillCatalog:

@@ -18,7 +18,9 @@ from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from api.errors import BadInput
 from graph import model
+from graph.changes import Version
 from readmodel import directory
 from readmodel.keeper import ReadModelKeeper
 from readmodel.store import ReadModel
@@ -31,6 +33,12 @@ class Loaders:
     """The loaders of one request, all reading the same projection."""
 
     keeper: ReadModelKeeper
+    at_least: Version | None = None
+    """The version the client asked to read at or after (``X-Skillweave-Version``)."""
+    bad_version: str | None = None
+    """Why the client's ``X-Skillweave-Version`` could not be read, if it could not."""
+    on_read: Callable[[ReadModel], None] | None = None
+    """Told which model the request read (the answer's ``X-Skillweave-Version``)."""
     _projection: ReadModel | None = field(default=None, init=False)
     _memo: dict[tuple[object, str], Any] = field(default_factory=dict, init=False)
     person: DataLoader[str, model.Person | None] = field(init=False)
@@ -50,11 +58,23 @@ class Loaders:
         """Use ``projection`` (read for this request already, while signing in)."""
         if self._projection is None:
             self._projection = projection
+            if self.on_read is not None:
+                self.on_read(projection)
 
-    async def projection(self) -> ReadModel:
-        """The projection, brought up to date on first use in this request (or after a write)."""
+    async def projection(self, *, fresh: bool = False) -> ReadModel:
+        """The model, brought up to date when a check is due, on first use in this request.
+
+        With ``fresh`` (after this request's write) the check happens whatever the bound.
+
+        Raises:
+            BadInput: the client's ``X-Skillweave-Version`` is not one this service sent.
+        """
+        if self.bad_version is not None:
+            raise BadInput(self.bad_version)
         if self._projection is None:
-            self._projection = await self.keeper.current()
+            self._projection = await self.keeper.current(at_least=self.at_least, fresh=fresh)
+            if self.on_read is not None:
+                self.on_read(self._projection)
         return self._projection
 
     def now(self, read: Callable[[ReadModel, str], V], key: str) -> V:

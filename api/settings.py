@@ -56,6 +56,14 @@ class AppSettings(BaseSettings):
     skillweave_expiry_sweep_seconds: float = Field(
         default=60.0, description="How often expired requests are recorded as expired."
     )
+    skillweave_read_staleness_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="How old a read may be: a process checks the change log when its last "
+        "check is older than this, when a request sends a newer X-Skillweave-Version, or after "
+        "its own write. 0 checks on every request.",
+    )
     skillweave_change_log_days: float = Field(
         default=7.0,
         gt=0,

@@ -1,13 +1,17 @@
 """Keeps this process's read model of the graph fresh.
 
 The freshness rule, for one process or many sharing one Neo4j: every write
-records a change (:mod:`graph.changes`) in its own transaction. Before the
-model is used, :meth:`ReadModelKeeper.current` asks for the changes since
+records a change (:mod:`graph.changes`) in its own transaction. When the
+model is used and a check is due, :meth:`ReadModelKeeper.current` asks for the changes since
 the version it holds (one small query) and reloads just the people and groups
 they name (:meth:`ReadModel.apply`); a bulk write, or a history pruned past its
 version, reloads all.
-So a process sees its own writes at once and other processes' writes at its
-next use, never an older graph than the version it checked.
+A check is due, as with Neo4j's causal-consistency bookmarks: after this process's own
+write (read-your-writes), when a request asks for a newer version than the one held
+(a client that wrote through another process sends the version it was answered with),
+or when the last check started more than ``staleness`` seconds ago. So every read is at
+most ``staleness`` old, a writer always reads its own writes, and a request that names a
+version never reads an older one; within the bound, reads cost no round trip.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from graph.changes import changes_since
+from graph.changes import Version, changes_since
 from graph.export import export_graph
 from graph.store import Store
 from readmodel.store import ReadModel
@@ -60,6 +66,11 @@ class SharedCheck:
                 ticket.set_exception(error)
 
 
+def newer(asked: Version, held: Version) -> bool:
+    """Whether a reader asking for ``asked`` must check past ``held`` (another epoch: yes)."""
+    return asked.epoch != held.epoch or asked.number > held.number
+
+
 def _retrieved(ticket: asyncio.Future[ReadModel]) -> None:
     if not ticket.cancelled():
         ticket.exception()  # its waiters may all have gone: do not log it as never retrieved
@@ -76,9 +87,12 @@ class ReadModelKeeper:
     and what they free is freed by reference counting.
     """
 
-    def __init__(self, store: Store, *, freeze_heap: bool = False) -> None:
+    def __init__(self, store: Store, *, freeze_heap: bool = False, staleness: float = 0.0) -> None:
         self.store = store
         self.freeze_heap = freeze_heap
+        self.staleness = staleness
+        """Seconds a check stays good for; 0 checks on every use."""
+        self._checked_at = -math.inf
         self.model: ReadModel | None = None
         self.full_loads = 0
         self.partial_loads = 0
@@ -87,11 +101,21 @@ class ReadModelKeeper:
         self._drained = asyncio.Event()
         self._drained.set()
 
-    async def current(self) -> ReadModel:
-        """The model, refreshed from the change log if the graph moved on.
+    async def current(self, *, at_least: Version | None = None, fresh: bool = False) -> ReadModel:
+        """The model, refreshed from the change log when a check is due.
 
-        Callers waiting at the same time share one check (:class:`SharedCheck`).
+        A check is due with ``fresh`` (this process just wrote), when ``at_least`` is newer
+        than the version held, or when the last check started ``staleness`` seconds ago or
+        more. Callers waiting at the same time share one check (:class:`SharedCheck`).
         """
+        held = self.model
+        if (
+            held is not None
+            and not fresh
+            and (at_least is None or not newer(at_least, held.version))
+            and time.monotonic() - self._checked_at < self.staleness
+        ):
+            return held
         return await self._shared.current()
 
     @contextlib.asynccontextmanager
@@ -115,6 +139,12 @@ class ReadModelKeeper:
                 self._drained.set()
 
     async def _refresh(self) -> ReadModel:
+        started = time.monotonic()
+        model = await self._check()
+        self._checked_at = started
+        return model
+
+    async def _check(self) -> ReadModel:
         if self.model is None:
             return await self._load_all()
         changes = await self.store.read(changes_since, self.model.version)

@@ -73,6 +73,7 @@ class ServeProcess:
     def __init__(self, endpoint: BoltEndpoint, folder: Path, *args: str, **settings: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        settings = {"SKILLWEAVE_READ_STALENESS_SECONDS": "0", **settings}  # see app_settings
         env = store_env(
             endpoint, SKILLWEAVE_JWT_SECRET=SECRET, SKILLWEAVE_DATA_DIR=str(folder), **settings
         )
@@ -116,6 +117,9 @@ def app_settings(**overrides: Any) -> AppSettings:
         "skillweave_jwt_secret": SECRET,
         "skillweave_expiry_sweep_seconds": 3600,
         "skillweave_health_max_age_seconds": 0,  # every report current; see test_health_cache
+        # every request checks the change log, so a test that writes to the store directly
+        # reads it next; the bound and the version header: test_replicas, test_bookmarks
+        "skillweave_read_staleness_seconds": 0,
     }
     values.update(overrides)
     return AppSettings(**values)

@@ -1,5 +1,6 @@
-"""Two ``skillweave serve`` processes on one store: each sees the other's writes at its next
-request (the freshness rule, docs/projection.md), and limits hold across both.
+"""Two ``skillweave serve`` processes on one store: a client that sends back the version it
+was answered with (``X-Skillweave-Version``) reads its writes through either; without it a
+read is at most the staleness bound old (docs/projection.md); limits hold across both.
 
 On the Neo4j suite the replicas share the Neo4j server; on the embedded suite they share one
 embedded store reached over Bolt, as ``skillweave store`` runs it (docs/operations.md).
@@ -7,6 +8,7 @@ embedded store reached over Bolt, as ``skillweave store`` runs it (docs/operatio
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,6 +18,7 @@ import httpx
 import pytest
 
 from api.auth import Role, Tokens
+from api.bookmarks import HEADER as VERSION
 from graph import communities
 from graph.embedded import BoltEndpoint
 from graph.store import Store
@@ -24,11 +27,21 @@ from tests.api.conftest import ServeProcess, requests_to_mia
 pytestmark = pytest.mark.anyio
 
 
+BOUND = 5.0
+"""The replicas' staleness bound here: long enough that a read inside it is surely stale
+without the version, short enough to wait out."""
+
+
 @pytest.fixture
 def replicas(org: Store, endpoint: BoltEndpoint, tmp_path: Path) -> Iterator[list[ServeProcess]]:
     """Two serve processes, started after the small organisation was written."""
     pair = [
-        ServeProcess(endpoint, tmp_path / f"replica{n}", SKILLWEAVE_HEALTH_MAX_AGE_SECONDS="0")
+        ServeProcess(
+            endpoint,
+            tmp_path / f"replica{n}",
+            SKILLWEAVE_HEALTH_MAX_AGE_SECONDS="0",
+            SKILLWEAVE_READ_STALENESS_SECONDS=str(BOUND),
+        )
         for n in (1, 2)
     ]
     try:
@@ -41,15 +54,28 @@ def replicas(org: Store, endpoint: BoltEndpoint, tmp_path: Path) -> Iterator[lis
 
 
 def call(
-    replica: ServeProcess, tokens: Tokens, who: tuple[str, Role], query: str, **variables: Any
+    replica: ServeProcess,
+    tokens: Tokens,
+    who: tuple[str, Role],
+    query: str,
+    *,
+    seen: dict[str, str] | None = None,
+    **variables: Any,
 ) -> dict[str, Any]:
+    """One GraphQL call; with ``seen``, it sends the last version answered and keeps the new
+    one, as the web pages do."""
+    headers = {"Authorization": f"Bearer {tokens.mint(*who)}"}
+    if seen:
+        headers[VERSION] = seen["version"]
     response = httpx.post(
         f"{replica.url}/graphql",
         json={"query": query, "variables": variables},
-        headers={"Authorization": f"Bearer {tokens.mint(*who)}"},
+        headers=headers,
         timeout=60,
     )
     assert response.status_code == 200, response.text
+    if seen is not None and VERSION in response.headers:
+        seen["version"] = response.headers[VERSION]
     body: dict[str, Any] = response.json()
     return body
 
@@ -58,15 +84,17 @@ SET_SKILL = 'mutation($level: Int!) { setSkill(skill: "sql", level: $level) { id
 MY_SQL = "{ me { skills { level skill { key } } } }"
 
 
-async def test_a_write_through_one_replica_is_read_at_once_through_the_other(
+async def test_a_client_sending_its_version_reads_its_writes_through_either_replica(
     replicas: list[ServeProcess], tokens: Tokens
 ) -> None:
     ana = ("ana", Role.AGENT)
+    seen: dict[str, str] = {}
     for level in (1, 2, 3, 4, 5, 3):
         writer, reader = replicas if level % 2 else replicas[::-1]
-        assert "errors" not in call(writer, tokens, ana, SET_SKILL, level=level)
-        seen = call(reader, tokens, ana, MY_SQL)["data"]["me"]["skills"]
-        assert {"level": level, "skill": {"key": "sql"}} in seen, (level, seen)
+        call(reader, tokens, ana, MY_SQL)  # the reader has just checked: inside its bound
+        assert "errors" not in call(writer, tokens, ana, SET_SKILL, seen=seen, level=level)
+        skills = call(reader, tokens, ana, MY_SQL, seen=seen)["data"]["me"]["skills"]
+        assert {"level": level, "skill": {"key": "sql"}} in skills, (level, skills)
 
     tess = ("tess", Role.MODERATOR)
     created = call(
@@ -74,19 +102,45 @@ async def test_a_write_through_one_replica_is_read_at_once_through_the_other(
         tokens,
         tess,
         'mutation { createCommunity(input: {name: "Replica readers"}) { id } }',
+        seen=seen,
     )
     community = created["data"]["createCommunity"]["id"]
-    listed = call(replicas[1], tokens, tess, "{ communities { id name } }")["data"]
+    listed = call(replicas[1], tokens, tess, "{ communities { id name } }", seen=seen)["data"]
     assert {"id": community, "name": "Replica readers"} in listed["communities"]
     count = "query($c: ID!) { community(id: $c) { memberCount } }"
-    before = call(replicas[0], tokens, tess, count, c=community)["data"]["community"]
+    before = call(replicas[0], tokens, tess, count, seen=seen, c=community)["data"]["community"]
     joined = call(
         replicas[1], tokens, ana, "mutation($c: ID!) { joinCommunity(communityId: $c) { id } }",
-        c=community,
+        seen=seen, c=community,
     )  # fmt: skip
     assert "errors" not in joined, joined
-    after = call(replicas[0], tokens, tess, count, c=community)["data"]["community"]
+    after = call(replicas[0], tokens, tess, count, seen=seen, c=community)["data"]["community"]
     assert after["memberCount"] == before["memberCount"] + 1
+
+
+async def test_without_the_version_a_read_is_at_most_the_bound_old(
+    replicas: list[ServeProcess], tokens: Tokens
+) -> None:
+    ana = ("ana", Role.AGENT)
+    writer, reader = replicas
+    old = call(reader, tokens, ana, MY_SQL)["data"]["me"]["skills"]  # the reader checks now
+    checked = time.monotonic()
+    assert "errors" not in call(writer, tokens, ana, SET_SKILL, level=1)
+    stale = call(reader, tokens, ana, MY_SQL)["data"]["me"]["skills"]
+    assert time.monotonic() - checked < BOUND, "too slow a machine to see the bound"
+    assert stale == old, "inside the bound the reader answers from what it holds"
+    time.sleep(max(0.0, BOUND - (time.monotonic() - checked)) + 0.1)
+    fresh = call(reader, tokens, ana, MY_SQL)["data"]["me"]["skills"]
+    assert {"level": 1, "skill": {"key": "sql"}} in fresh, "past the bound it checks again"
+
+
+async def test_a_version_not_sent_by_the_service_is_refused(
+    replicas: list[ServeProcess], tokens: Tokens
+) -> None:
+    seen = {"version": "not a version"}
+    body = call(replicas[0], tokens, ("ana", Role.AGENT), MY_SQL, seen=seen)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert VERSION in body["errors"][0]["message"]
 
 
 def _race(

@@ -18,7 +18,6 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -285,8 +284,3 @@ def test_every_view_follows_random_writes(endpoint: BoltEndpoint, tmp_path: Path
     finally:
         loop.run(store.close())
         loop.close()
-
-
-@pytest.fixture(autouse=True)
-def _no_anyio() -> None:
-    """A plain test: the state machine runs its own event loop in a thread."""

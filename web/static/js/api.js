@@ -16,15 +16,23 @@ const STORE_DOWN =
 
 let lastFailed = null;
 
+// The graph version the last answer was read at. Sent back with every call, so that behind
+// several service processes a page always reads at least what it last saw or wrote
+// (docs/projection.md, "Freshness").
+const VERSION = "X-Skillweave-Version";
+let seenVersion = null;
+
 // Run a query or mutation; resolve to its data or reject with an ApiError carrying the
 // API's extensions.code. Being signed out (401) leads back to the sign-in page; an
 // unreachable service or store shows the banner with a retry.
 export async function gql(query, variables = {}) {
   let response;
   try {
+    const headers = { "Content-Type": "application/json", Authorization: `Bearer ${token() || ""}` };
+    if (seenVersion) headers[VERSION] = seenVersion;
     response = await fetch("/graphql", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token() || ""}` },
+      headers,
       body: JSON.stringify({ query, variables }),
     });
   } catch {
@@ -32,6 +40,7 @@ export async function gql(query, variables = {}) {
     banner(UNREACHABLE, lastFailed);
     throw new ApiError("UNAVAILABLE", UNREACHABLE);
   }
+  seenVersion = response.headers.get(VERSION) || seenVersion;
   let body = null;
   try {
     body = await response.json();
