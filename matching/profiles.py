@@ -69,6 +69,14 @@ class Profiles(Mapping[str, Profile]):
         self.related: Mapping[str, frozenset[str]] = related
         self.skill_names: Mapping[str, str] = skill_names
 
+    @property
+    def by_id(self) -> Mapping[str, Profile]:
+        """The profiles as a plain dictionary, live: it follows every change.
+
+        For loops over many people, where a lookup through this Mapping's methods would dominate.
+        """
+        return self._by_id
+
     def put(self, profile: Profile) -> None:
         """Add or replace one person's profile."""
         self._by_id[profile.id] = profile

@@ -146,12 +146,12 @@ def _build_population(model: ReadModel) -> Population:
         if (g := _group(model, kind, gid)) is not None
     ]
     return Population(
-        model.profiles, (_mentorship(m, now) for m in model.mentorships.values()), groups
+        model.profiles.by_id, (_mentorship(m, now) for m in model.mentorships.values()), groups
     )
 
 
 def _apply_population(population: Population, model: ReadModel, changes: ChangeSet) -> bool:
-    if population.people is not model.profiles:
+    if population.people is not model.profiles.by_id:
         return False
     now = _now()
     for mid in changes.mentorships:
@@ -175,6 +175,8 @@ def _apply_population(population: Population, model: ReadModel, changes: ChangeS
             population.set_team(pid, old.team if old else None, new.team if new else None)
     if arrived_or_left:
         population.people_changed()
+    elif changes.people:
+        population.profiles_changed()
     return True
 
 

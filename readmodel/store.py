@@ -171,7 +171,7 @@ class ReadModel:
             old = self.people.pop(pid, None)
             before[pid] = old
             if old is not None:
-                self._unindex(old, groups)
+                self._unindex(old)
             for mid in list(self._mentorships_of.get(pid, ())):
                 old_mentorships[mid] = self._drop_mentorship(mid)
         for kind, target, fresh in (
@@ -185,9 +185,13 @@ class ReadModel:
         for p in data.people:
             before.setdefault(p.id, self.people.get(p.id))
             if p.id in self.people:
-                self._unindex(self.people[p.id], groups)
+                self._unindex(self.people[p.id])
             self.people[p.id] = p
-            self._index(p, groups)
+            self._index(p)
+        for pid, old in before.items():
+            new = self.people.get(pid)
+            for kind, ids in _groups_changed(old, new).items():
+                groups[kind].update(ids)
         touched = set(before)
         for m in data.mentorships:
             old_mentorships.setdefault(m.id, self.mentorships.get(m.id))
@@ -227,29 +231,23 @@ class ReadModel:
             if spec in other.after:
                 self._drop(other)
 
-    def _index(self, p: PersonRecord, groups: dict[str, set[str]]) -> None:
+    def _index(self, p: PersonRecord) -> None:
         for sid in p.squads:
             self._members.setdefault(("squad", sid), set()).add(p.id)
-            groups["squad"].add(sid)
         for cid in p.communities:
             self._members.setdefault(("community", cid), set()).add(p.id)
-            groups["community"].add(cid)
         for cid in p.moderates:
             self._moderators.setdefault(cid, set()).add(p.id)
-            groups["community"].add(cid)
         if p.team is not None:
             self._team_members.setdefault(p.team, set()).add(p.id)
 
-    def _unindex(self, p: PersonRecord, groups: dict[str, set[str]]) -> None:
+    def _unindex(self, p: PersonRecord) -> None:
         for sid in p.squads:
             _discard(self._members, ("squad", sid), p.id)
-            groups["squad"].add(sid)
         for cid in p.communities:
             _discard(self._members, ("community", cid), p.id)
-            groups["community"].add(cid)
         for cid in p.moderates:
             _discard(self._moderators, cid, p.id)
-            groups["community"].add(cid)
         if p.team is not None:
             _discard(self._team_members, p.team, p.id)
 
@@ -266,6 +264,25 @@ _COMPARED = (
     *("people", "left", "skills", "related", "teams", "mentorships", "squads", "communities"),
     *("_mentorships_of", "_members", "_moderators", "_team_members"),
 )
+
+
+def _memberships(p: PersonRecord | None) -> dict[str, set[tuple[str, object, object]]]:
+    if p is None:
+        return {"squad": set(), "community": set()}
+    return {
+        "squad": {(sid, role, p.joined.get(sid)) for sid, role in p.squads.items()},
+        "community": {(cid, "member", p.joined.get(cid)) for cid in p.communities}
+        | {(cid, "moderator", None) for cid in p.moderates},
+    }
+
+
+def _groups_changed(old: PersonRecord | None, new: PersonRecord | None) -> dict[str, set[str]]:
+    """The squads and communities whose membership differs between two records of one person.
+
+    Joined, left, another role, another joining date: a profile edit changes none.
+    """
+    before, after = _memberships(old), _memberships(new)
+    return {kind: {entry[0] for entry in before[kind] ^ after[kind]} for kind in before}
 
 
 def _discard(index: dict[Any, set[str]], key: Any, value: str) -> None:

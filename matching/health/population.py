@@ -73,6 +73,7 @@ class Population:
         groups: Iterable[GroupRecord] = (),
     ) -> None:
         self.people: Mapping[str, Profile] = people
+        self._scoped: dict[HealthScope, list[Profile]] = {}
         self._mentorships: dict[str, MentorshipRecord] = {}
         self._of_person: dict[str, set[str]] = {}
         for m in mentorships:
@@ -131,7 +132,12 @@ class Population:
         self.ids = sorted(self.people)
         self._changed()
 
+    def profiles_changed(self) -> None:
+        """Someone's profile changed (site, team or function may have): scope again."""
+        self._scoped.clear()
+
     def _changed(self) -> None:
+        self._scoped.clear()
         for name in ("mentorships", "groups", "tie_graph", "ties"):
             self.__dict__.pop(name, None)
 
@@ -169,16 +175,28 @@ class Population:
         copy._mentorships = dict(self._mentorships)
         copy._groups = dict(self._groups)
         copy._of_person = {}
+        copy._scoped = {}
         copy.ids = list(self.ids)
         copy.team_members = {}
         return copy
 
     def in_scope(self, scope: HealthScope) -> list[Profile]:
-        """The people ``scope`` admits, by id."""
-        people = self.people
-        if scope.everyone:
-            return [people[pid] for pid in self.ids]
-        return [p for pid in self.ids if scope.admits((p := people[pid]).site, p.team, p.function)]
+        """The people ``scope`` admits, by id (kept until someone changes; do not change it)."""
+        found = self._scoped.get(scope)
+        if found is None:
+            people = self.people
+            if scope.everyone:
+                found = [people[pid] for pid in self.ids]
+            else:
+                found = [
+                    p
+                    for pid in self.ids
+                    if scope.admits((p := people[pid]).site, p.team, p.function)
+                ]
+            if len(self._scoped) > 32:
+                self._scoped.clear()
+            self._scoped[scope] = found
+        return found
 
     def squads(self) -> list[GroupRecord]:
         """Every squad, by id."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 from matching.health._stats import share
 from matching.health.population import EXPERT_LEVEL
@@ -70,13 +71,11 @@ def skill_health(
     bus_factor: int = DEFAULT_BUS_FACTOR,
 ) -> SkillHealth:
     """Supply, demand, bus factor and unteachable skills among the people in ``scope``."""
-    holders: Counter[str] = Counter()
-    supply: Counter[str] = Counter()
-    demand: Counter[str] = Counter()
-    for p in views.population.in_scope(scope):
-        holders.update(p.skills.keys())
-        supply.update(k for k, level in p.skills.items() if level >= EXPERT_LEVEL)
-        demand.update(p.goals.keys())
+    people = views.population.in_scope(scope)
+    # One count over everyone at a time (Counter's C loop), not an update per person.
+    holders = Counter(chain.from_iterable(p.skills for p in people))
+    supply = Counter(k for p in people for k, level in p.skills.items() if level >= EXPERT_LEVEL)
+    demand = Counter(chain.from_iterable(p.goals for p in people))
     balances = sorted(
         (SkillBalance(k, holders[k], supply[k], demand[k]) for k in holders.keys() | demand.keys()),
         key=lambda b: (-b.gap, -b.demand, b.skill),
