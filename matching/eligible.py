@@ -14,7 +14,7 @@ A mentee's learning is a weighted mean of their goals' credits, so it never exce
 goal's credit, and no pair scores above the largest bound among its mentee's goal tiers. A
 question such as "which pairs score above this line?" reads each tier's sorted bounds down to
 the line, scores only those pairs exactly, and is exact for every pair: the ones not read are
-below the line by the bound. :func:`tests.matching.test_eligible` holds the bound above
+below the line by the bound. ``tests/matching/test_exact.py`` holds the bound above
 ``score_pair`` for every pair of seeded organisations, and the exhaustive listing
 (:meth:`EligiblePairs.every_pair`) equal to ``score_pair``'s eligible set.
 """
@@ -329,15 +329,14 @@ class EligiblePairs:
     def best_bound(self, *, scale: float = 1.0, offset: Floats | None = None) -> Floats:
         """For each mentee, the largest ``scale × bound − offset`` over their tiers (−inf: none)."""
         view = self.view(scale, offset)
+        first = np.full(len(view.start) - 1, -np.inf)
+        filled = np.flatnonzero(np.diff(view.start) > 0)
+        first[filled] = view.key[view.start[filled]]
         tiers = self.goal_tier
-        sizes = np.diff(view.start)
-        first = np.where(
-            sizes > 0, view.key[np.minimum(view.start[:-1], len(view.key) - 1)], -np.inf
-        )
-        if not len(view.key):
-            first = np.full(len(sizes), -np.inf)
-        per_slot = np.where(tiers >= 0, first[np.maximum(tiers, 0)], -np.inf)
-        return per_slot.max(axis=1) if per_slot.shape[1] else np.full(len(tiers), -np.inf)
+        if not tiers.shape[1] or not len(first):
+            return np.full(len(tiers), -np.inf)
+        best = np.where(tiers >= 0, first[np.maximum(tiers, 0)], -np.inf).max(axis=1)
+        return np.asarray(best, dtype=np.float64)
 
     def ranked_list(self, row: int, depth: int) -> tuple[PairChunk, float]:
         """The mentee's pairs from the first ``depth`` mentors of each goal tier, and a floor.

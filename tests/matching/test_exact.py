@@ -323,3 +323,17 @@ def test_stable_equals_the_matching_library(
     }
     assert ours == theirs
     assert len(ours) > 0
+
+
+@pytest.mark.parametrize("mode", list(Mode))
+def test_a_scope_without_mentees_or_eligible_mentors_is_an_empty_plan(mode: Mode) -> None:
+    projection = organisation(120, 3)
+    team = sorted(n[1] for n in projection.graph.nodes if n[0] == "team")[0]
+    nobody = plan_assignment(projection, Scope(site="Nowhere"), mode=mode)
+    assert nobody.assignment.pairs == [] and nobody.assignment.unmatched == {}
+    no_mentors = plan_assignment(projection, Scope(team=team), mode=mode)
+    assert no_mentors.mentees > 0 and no_mentors.assignment.pairs == []
+    assert {r.value for r in no_mentors.assignment.unmatched.values()} == {"no_candidates"}
+    if mode is Mode.OPTIMAL:
+        assert no_mentors.certificate is not None and no_mentors.certificate.certified
+        assert no_mentors.certificate.bound == 0
