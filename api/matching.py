@@ -20,6 +20,7 @@ from api.permissions import Action, require
 from api.types import Person, Skill, SquadRole, skill_view
 from graph import mentorships
 from matching import assignment, communities, mentoring, squads
+from matching.exact import Certificate
 from matching.mentor_index import CandidateFilter
 from matching.scoring import PairScore
 from matching.scoring import SkillMatch as SkillMatchRecord
@@ -29,6 +30,7 @@ from readmodel.store import ReadModel
 T = TypeVar("T")
 
 MAX_SUGGESTIONS = 50
+MAX_TIME_LIMIT_SECONDS = 600
 MAX_POOL = 10_000
 MAX_LIST = 1000
 STRONG_LEVEL = 4
@@ -191,7 +193,10 @@ class AssignmentScope:
 class UnmatchedMentee:
     person: Person = strawberry.field(description="The mentee.")
     reason: str = strawberry.field(
-        description="`no_candidates` (no one in scope can teach their goals) or `mentors_full`."
+        description="Checked over every eligible pair: `no_candidates` (no one in scope is "
+        "eligible to mentor them), `mentors_full` (every eligible mentor is at capacity in "
+        "this plan) or `not_reached` (an eligible mentor has room: only in an OPTIMAL plan "
+        "that is not certified, or a GREEDY one)."
     )
 
 
@@ -199,6 +204,47 @@ class UnmatchedMentee:
 class LoadBucket:
     mentees: int = strawberry.field(description="Mentees assigned.")
     mentors: int = strawberry.field(description="Mentors who received that many.")
+
+
+@strawberry.type(
+    description="What is proven about an `OPTIMAL` plan, over every eligible pair in scope."
+)
+class AssignmentCertificate:
+    certified: bool = strawberry.field(
+        description="The plan is optimal over every eligible pair (scores in millionths): "
+        "dual prices cover every pair and sum to the plan's value. False when the time "
+        "limit ran out first: the plan is then the best found, not called optimal."
+    )
+    bound: float = strawberry.field(
+        description="No plan scores more in total (for PARTICIPATION: with this many "
+        "mentees matched); proven even when not certified."
+    )
+    gap: float = strawberry.field(
+        description="`bound − totalScore`; when certified, only the rounding to millionths."
+    )
+    matched_bound: int = strawberry.field(
+        description="No plan matches more mentees (PARTICIPATION; for SCORE, the mentees with "
+        "an eligible mentor or the places, whichever is fewer)."
+    )
+    rounds: int = strawberry.field(description="Flow solves before the proof (or the limit).")
+    pairs_priced: int = strawberry.field(
+        description="Pairs scored to price them; every other eligible pair was ruled out by "
+        "an upper bound on its score."
+    )
+    seconds: float = strawberry.field(description="Time the solve took.")
+
+    @classmethod
+    def of(cls, c: Certificate) -> AssignmentCertificate:
+        """The GraphQL view of a certificate."""
+        return cls(
+            certified=c.certified,
+            bound=round(c.bound, 6),
+            gap=round(c.gap, 6),
+            matched_bound=c.matched_bound,
+            rounds=c.rounds,
+            pairs_priced=c.pairs_priced,
+            seconds=round(c.seconds, 3),
+        )
 
 
 @strawberry.type(description="The outcome of `assignMentors`.")
@@ -218,6 +264,9 @@ class AssignmentResult:
     load: list[LoadBucket] = strawberry.field(description="Mentor load distribution.")
     mentorship_ids: list[strawberry.ID] = strawberry.field(
         description="Ids of the requests created (empty on a dry run)."
+    )
+    certificate: AssignmentCertificate | None = strawberry.field(
+        description="For `OPTIMAL`: whether the plan is proven optimal, and the bound."
     )
 
     @strawberry.field(
@@ -521,8 +570,16 @@ class MatchingMutations:
         commit: Annotated[
             bool, strawberry.argument(description="Create the requests (default: dry run).")
         ] = False,
+        time_limit_seconds: Annotated[
+            int,
+            strawberry.argument(
+                description="Seconds `OPTIMAL` may spend proving its plan (1–600); when they "
+                "run out it returns its best plan with `certificate.certified: false`."
+            ),
+        ] = 60,
     ) -> AssignmentResult:
         require(info.context.principal, Action.ASSIGN_MENTORS)
+        check_range("timeLimitSeconds", time_limit_seconds, 1, MAX_TIME_LIMIT_SECONDS)
         where = scope or AssignmentScope()
         projection, plan = await _off_the_loop(
             info,
@@ -531,6 +588,7 @@ class MatchingMutations:
                 mentoring.Scope(site=where.site, function=where.function, team=where.team),
                 mode=mentoring.Mode(mode.value),
                 objective=assignment.Objective(objective.value),
+                time_limit=time_limit_seconds,
             ),
         )
         result = plan.assignment
@@ -565,4 +623,5 @@ class MatchingMutations:
             mentors=plan.mentors,
             load=[LoadBucket(mentees=k, mentors=v) for k, v in sorted(buckets.items())],
             mentorship_ids=[strawberry.ID(i) for i in ids],
+            certificate=AssignmentCertificate.of(plan.certificate) if plan.certificate else None,
         )

@@ -2,6 +2,15 @@
 
     python benchmarks/matching.py                        # 10,000 and 50,000 people, 3 runs
     python benchmarks/matching.py --sizes 2000 --quick   # smoke run: 1 run, smaller samples
+    python benchmarks/matching.py --exact --sizes 1000,10000,50000,300000   # issue 16's table
+
+``--exact`` measures only the whole-problem assignment, on organisations built in memory
+(``graph_data``): time to a certified optimum for each objective (rounds, pairs priced,
+process peak RSS), against the old shortlist method on the same organisation (total score
+ratio, mentees matched), STABLE on full lists (time, matched, blocking pairs over every
+eligible pair up to 10,000 people) against STABLE on the shortlist, and at 2,000 people
+against networkx ``min_cost_flow`` on every eligible pair (same optimum, time ratio).
+Targets: a certified optimum in ≤ 10 s at 50,000 people and ≤ 90 s at 300,000.
 
 For each size it seeds a fresh embedded store and builds the projection the service holds
 (``export_graph`` then ``ReadModel.build``, as ``ReadModelKeeper`` does; when the store
@@ -585,6 +594,147 @@ def assignment(
         }
 
 
+# --- the whole problem (issue 16) --------------------------------------------------------------
+
+
+EXACT_TARGETS = {50_000: 10.0, 300_000: 90.0}
+NETWORKX_PEOPLE = 2000
+
+
+def peak_rss_gb() -> float:
+    """The process's peak resident memory so far (Linux reports kilobytes)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+
+
+def whole_problem(people: int, args: argparse.Namespace, report: Report) -> dict[str, Any]:
+    """OPTIMAL (both objectives) and STABLE over every eligible pair, against the shortlist."""
+    import numpy as np
+
+    from matching.eligible import EligiblePairs
+    from matching.exact import points, solve_exact
+    from matching.stable import stable_assignment
+    from matching.verify import blocking_pairs
+
+    start = time.perf_counter()
+    projection = ReadModel.build(graph_data(generate_organisation(people=people, seed=ORG_SEED)))
+    index = projection.mentor_index
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    mentees, capacities, table = candidate_table(projection, Scope())
+    shortlist_s = time.perf_counter() - start
+    profiles = index.profiles
+    start = time.perf_counter()
+    pairs = EligiblePairs(index, [profiles[m] for m in mentees], capacities)
+    tiers_s = time.perf_counter() - start
+    warm = (table.mentee, pairs.columns(table.mentors)[table.mentor])
+    out: dict[str, Any] = {"people": people, "mentees": len(mentees), "mentors": len(capacities),
+                           "build_s": built, "shortlist_s": shortlist_s, "tiers_s": tiers_s}  # fmt: skip
+    rows = []
+    for objective in Objective:
+        start = time.perf_counter()
+        plan = solve_exact(pairs, objective=objective, warm=warm, time_limit=args.time_limit)
+        seconds = time.perf_counter() - start + shortlist_s + tiers_s
+        c = plan.certificate
+        start = time.perf_counter()
+        old = assign_optimal_arrays(mentees, capacities, table, objective=objective)
+        old_s = time.perf_counter() - start + shortlist_s
+        target = EXACT_TARGETS.get(people)
+        rows.append([
+            f"OPTIMAL {objective.value}", f"{seconds:.1f}", "yes" if c.certified else "NO",
+            f"{c.rounds}", f"{c.pairs_priced:,}", f"{c.total_score:,.2f}", f"{c.matched:,}",
+            f"{c.gap:.4f}", f"{old.total_score / c.total_score:.4f}",
+            f"{len(old.pairs):,}", f"{old_s:.1f}", f"{peak_rss_gb():.1f}",
+            "n/a" if target is None else met(seconds <= target and c.certified),
+        ])  # fmt: skip
+        out[objective.value] = {"seconds": seconds, "certified": c.certified, "rounds": c.rounds,
+                                "pairs_priced": c.pairs_priced, "total": c.total_score,
+                                "bound": c.bound, "matched": c.matched,
+                                "matched_bound": c.matched_bound, "old_total": old.total_score,
+                                "old_matched": len(old.pairs), "old_s": old_s}  # fmt: skip
+    start = time.perf_counter()
+    mentor_of = stable_assignment(pairs)
+    stable_s = time.perf_counter() - start + tiers_s
+    old_stable = assign_stable(mentees, capacities, table.candidates())
+    blocking = "not checked (> 10,000 people)"
+    if people <= 10_000:
+        count, _ = blocking_pairs(mentor_of, pairs.capacity, pairs.every_pair())
+        old_count, _ = blocking_pairs(pairs.rows_of(old_stable.pairs), pairs.capacity,
+                                      pairs.every_pair())  # fmt: skip
+        blocking = f"{count:,} (shortlist's plan: {old_count:,})"
+    matched = int((mentor_of >= 0).sum())
+    rows.append([
+        "STABLE, full lists", f"{stable_s:.1f}", "", "", "", "", f"{matched:,}", "",
+        "", f"{len(old_stable.pairs):,}", "", f"{peak_rss_gb():.1f}", "",
+    ])  # fmt: skip
+    out["stable"] = {"seconds": stable_s, "matched": matched, "old_matched": len(old_stable.pairs),
+                     "blocking": blocking}  # fmt: skip
+    report.table(
+        f"Whole problem, {people:,} people",
+        ["plan", "seconds", "certified", "rounds", "pairs priced", "total score", "matched",
+         "gap", "shortlist score ratio", "shortlist matched", "shortlist s", "peak RSS GB",
+         "target"],
+        rows,
+        [f"{len(mentees):,} mentees, {len(capacities):,} mentors, {len(pairs):,} tier entries; "
+         f"organisation built in {built:.1f} s; seconds include the shortlist warm start "
+         f"({shortlist_s:.1f} s) and the tiers ({tiers_s:.1f} s); time limit {args.time_limit:g} s",
+         f"STABLE blocking pairs over every eligible pair: {blocking}",
+         "shortlist: the old method (12 per goal, exact only on its shortlist), same organisation"],
+    )  # fmt: skip
+    if people == NETWORKX_PEOPLE:
+        every = list(pairs.every_pair())
+        mentee = np.concatenate([c.mentee for c in every])
+        mentor = np.concatenate([c.mentor for c in every])
+        weight = points(np.concatenate([c.score for c in every]))
+        graph = nx.DiGraph()
+        for e, r, w in zip(mentee.tolist(), mentor.tolist(), weight.tolist(), strict=True):
+            graph.add_edge(("e", e), ("r", r), capacity=1, weight=-w)
+        for e in set(mentee.tolist()):
+            graph.add_edge("s", ("e", e), capacity=1, weight=0)
+        for r, cap in enumerate(pairs.capacity.tolist()):
+            graph.add_edge(("r", r), "t", capacity=cap, weight=0)
+        supply = len(set(mentee.tolist()))
+        graph.add_edge("s", "t", capacity=supply, weight=0)
+        graph.nodes["s"]["demand"], graph.nodes["t"]["demand"] = -supply, supply
+        start = time.perf_counter()
+        flow = nx.min_cost_flow(graph)
+        nx_s = time.perf_counter() - start
+        nx_points = sum(w for e, r, w in zip(mentee.tolist(), mentor.tolist(), weight.tolist(),
+                                             strict=True) if flow[("e", e)][("r", r)])  # fmt: skip
+        start = time.perf_counter()
+        ours = solve_exact(pairs, warm=warm, time_limit=args.time_limit)
+        ours_s = time.perf_counter() - start
+        ours_points = int(points(ours.score[ours.mentor_of >= 0]).sum())
+        report.table(
+            f"Against networkx min_cost_flow on every eligible pair, {people:,} people",
+            ["solver", "seconds", "points (score × 10⁶)", "same optimum"],
+            [["networkx min_cost_flow", f"{nx_s:.1f}", f"{nx_points:,}", ""],
+             ["solve_exact (certified)", f"{ours_s:.1f}", f"{ours_points:,}",
+              "yes" if ours_points == nx_points else "NO"]],
+            [f"{len(weight):,} eligible pairs; time ratio networkx / ours: {nx_s / ours_s:.1f}"],
+        )  # fmt: skip
+        out["networkx"] = {"seconds": nx_s, "points": nx_points, "ours_s": ours_s,
+                           "ours_points": ours_points, "pairs": len(weight)}  # fmt: skip
+    return out
+
+
+async def exact_main(args: argparse.Namespace) -> None:
+    report = Report(console)
+    results = []
+    for people in args.sizes:
+        report.heading(f"{people:,} people: every eligible pair")
+        results.append(whole_problem(people, args, report))
+    RESULTS.mkdir(exist_ok=True)
+    when = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])
+    (RESULTS / "matching-exact.json").write_text(
+        json.dumps({"when": when, "command": command, "sizes": results}, indent=2, default=str)
+    )
+    report.save(RESULTS / "matching-exact.md", ["# Whole-problem assignment", "",
+                f"`python benchmarks/{command}` at {when}, {os.cpu_count()} CPUs.", ""])  # fmt: skip
+
+
 # --- squads -----------------------------------------------------------------------------------
 
 
@@ -827,6 +977,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--heap", default="4g", help="embedded store's JVM heap")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurement")
     parser.add_argument(
+        "--exact", action="store_true", help="only the whole-problem assignment (issue 16)"
+    )
+    parser.add_argument(
+        "--time-limit", type=float, default=600.0, help="seconds per OPTIMAL solve (--exact)"
+    )
+    parser.add_argument(
         "--in-memory", action="store_true", help="no store: build from graph_data(org), no HTTP"
     )
     args = parser.parse_args()
@@ -838,4 +994,5 @@ def parse_args() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(parse_args()))
+    parsed = parse_args()
+    asyncio.run(exact_main(parsed) if parsed.exact else main(parsed))

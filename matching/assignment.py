@@ -67,6 +67,9 @@ class Unmatched(enum.Enum):
     """No candidate mentor with any capacity (capacity 0 or missing counts as none)."""
     MENTORS_FULL = "mentors_full"
     """Every eligible mentor is at capacity in this assignment."""
+    NOT_REACHED = "not_reached"
+    """An eligible mentor still has room: only in an OPTIMAL plan whose time budget ran out
+    before it was proven, or a GREEDY one on the shortlist."""
 
 
 @dataclass(frozen=True)

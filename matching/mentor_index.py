@@ -29,6 +29,9 @@ Ints = npt.NDArray[np.int64]
 TIE_DIGITS = 9
 """Scores are ranked to this many decimals; closer ones are ties, broken by id."""
 
+_LINE_STEPS = 16
+"""Levels of a reporting line walked with arrays; deeper lines (and cycles) walk in Python."""
+
 
 @dataclass(frozen=True)
 class CandidateFilter:
@@ -58,6 +61,8 @@ class MentorIndex:
         self.related_level = np.zeros((n, s), dtype=np.int8, order="F")
         self.responsiveness = np.ones(n, dtype=np.float64)
         self.spare = np.zeros(n, dtype=np.int64)
+        self.manager = np.full(n, -1, dtype=np.int64)
+        """Position of each person's manager, -1 for none (or someone the index does not hold)."""
         self.shares_goals = np.zeros(n, dtype=np.float64)
         """1 for people who share their goals: only their reciprocity counts."""
         self._codes: dict[str, dict[object, int]] = {}
@@ -178,6 +183,7 @@ class MentorIndex:
         self.responsiveness[i] = (p.answered + 2) / (p.answered + p.expired + 2)
         self.shares_goals[i] = 1.0 if p.shares_goals else 0.0
         self.spare[i] = p.spare
+        self.manager[i] = self.pos.get(p.manager, -1) if p.manager else -1
         self.team[i] = self._code("team", p.team)
         self.function[i] = self._code("function", p.function)
         self.site[i] = self._code("site", p.site)
@@ -321,12 +327,30 @@ class MentorIndex:
         return learning, reciprocity, self.responsiveness[cand] * (learning + bonus)
 
     def _blocked(self, mentee: Profile) -> set[int]:
+        """Self and open partners; the reporting line is :meth:`in_line`'s."""
         blocked = {self.pos[p] for p in mentee.partners if p in self.pos}
-        blocked.update(
-            self.pos[p] for p in self.profiles.reporting_line(mentee.id) if p in self.pos
-        )
         blocked.add(self.pos[mentee.id])
         return blocked
+
+    def in_line(self, a: Ints, b: Ints) -> npt.NDArray[np.bool_]:
+        """Whether ``b[i]`` is above ``a[i]`` in their reporting line, or ``a[i]`` above ``b[i]``.
+
+        The same rule as :func:`matching.scoring.in_reporting_line`, for many pairs at once:
+        each line is walked up a level at a time over all pairs.
+        """
+        hit = np.zeros(len(a), dtype=bool)
+        for low, high in ((a, b), (b, a)):
+            up = self.manager[low]
+            for _ in range(_LINE_STEPS):
+                live = up >= 0
+                if not live.any():
+                    break
+                hit |= live & (up == high)
+                up = np.where(live, self.manager[np.maximum(up, 0)], -1)
+            for i in np.flatnonzero(up >= 0).tolist():
+                line = self.profiles.reporting_line(self.ids[int(low[i])])
+                hit[i] |= self.ids[int(high[i])] in line
+        return hit
 
     def score(
         self,
@@ -341,6 +365,7 @@ class MentorIndex:
         """
         cand = self.candidates(mentee) if among is None else among
         keep = ~np.isin(cand, np.fromiter(self._blocked(mentee), dtype=np.int64))
+        keep &= ~self.in_line(np.full(len(cand), self.pos[mentee.id]), cand)
         if filters is not None:
             keep &= self._filter_mask(cand, filters)
         cand = cand[keep]
@@ -372,6 +397,8 @@ class MentorIndex:
         valid = np.take_along_axis(valid, order, axis=1)
         valid[:, 1:] &= cand[:, 1:] != cand[:, :-1]
         rows = np.array([self.pos[m.id] for m in mentees])
+        flat = np.flatnonzero(valid)
+        valid.flat[flat[self.in_line(np.repeat(rows, width)[flat], cand.ravel()[flat])]] = False
         learning, reciprocity, score = self.pair_scores(rows, cand)
         valid &= learning > 0
         preference = learning + (1.0 + self.weights.reciprocity) * reciprocity

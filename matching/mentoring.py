@@ -3,11 +3,15 @@
 Both rank with :class:`~matching.mentor_index.MentorIndex` and explain with
 :func:`~matching.scoring.score_pair`, so the score an agent reads is the score
 that ranked the mentor, and a mentor ruled out by a hard constraint never shows.
+An assignment's OPTIMAL and STABLE plans are computed over every eligible pair
+(:mod:`matching.exact`, :mod:`matching.stable`); the shortlist only warms OPTIMAL up
+and feeds the GREEDY baseline.
 """
 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,14 +23,17 @@ from matching.assignment import (
     Assignment,
     Candidate,
     Objective,
+    Pair,
+    Unmatched,
     assign_greedy,
-    assign_optimal_arrays,
-    assign_stable,
 )
 from matching.candidate_table import CandidateTable
-from matching.mentor_index import CandidateFilter
+from matching.eligible import EligiblePairs
+from matching.exact import DEFAULT_TIME_LIMIT, Certificate, solve_exact
+from matching.mentor_index import CandidateFilter, Ints
 from matching.profiles import Profile, Profiles
 from matching.scoring import PairScore, score_pair
+from matching.stable import stable_assignment
 from matching.views import Views
 
 SHORTLIST_PER_GOAL = 12
@@ -68,6 +75,9 @@ class AssignmentPlan:
     mentees: int
     mentors: int
     candidates: int
+    """Pairs in the shortlist (the warm start of OPTIMAL, the pairs of GREEDY)."""
+    certificate: Certificate | None = None
+    """What is proven about an OPTIMAL plan, over every eligible pair."""
 
 
 def suggest_mentors(
@@ -152,19 +162,53 @@ def plan_assignment(
     mode: Mode = Mode.OPTIMAL,
     objective: Objective = Objective.SCORE,
     per_goal: int = SHORTLIST_PER_GOAL,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> AssignmentPlan:
-    """Assign mentors to the mentees of ``scope`` within every mentor's spare capacity."""
+    """Assign mentors to the mentees of ``scope`` within every mentor's spare capacity.
+
+    OPTIMAL and STABLE consider every eligible pair; OPTIMAL returns its best plan
+    uncertified when ``time_limit`` seconds run out first.
+    """
     profiles = views.profiles
+    index = views.mentor_index
     mentees, capacities, table = candidate_table(views, scope, per_goal=per_goal)
-    if mode is Mode.STABLE:
-        result = assign_stable(mentees, capacities, table.candidates())
-    elif mode is Mode.GREEDY:
-        result = assign_greedy(mentees, capacities, table.candidates())
+    pairs = EligiblePairs(index, [profiles[m] for m in mentees], capacities)
+    certificate = None
+    if mode is Mode.GREEDY:
+        greedy = assign_greedy(mentees, capacities, table.candidates())
+        mentor_of = pairs.rows_of(greedy.pairs)
+    elif mode is Mode.STABLE:
+        mentor_of = stable_assignment(pairs)
     else:
-        result = assign_optimal_arrays(mentees, capacities, table, objective=objective)
+        warm = (table.mentee, pairs.columns(table.mentors)[table.mentor])
+        plan = solve_exact(pairs, objective=objective, warm=warm, time_limit=time_limit)
+        mentor_of, certificate = plan.mentor_of, plan.certificate
+    result = _assignment(pairs, mentor_of, capacities)
     explanations: dict[tuple[str, str], PairScore] = {}
     for pair in result.pairs:
-        scored = score_pair(profiles[pair.mentor], profiles[pair.mentee], profiles)
+        scored = score_pair(profiles[pair.mentor], profiles[pair.mentee], profiles, index.weights)
         assert isinstance(scored, PairScore)
         explanations[(pair.mentee, pair.mentor)] = scored
-    return AssignmentPlan(result, explanations, len(mentees), len(capacities), len(table))
+    return AssignmentPlan(
+        result, explanations, len(mentees), len(capacities), len(table), certificate
+    )
+
+
+def _assignment(pairs: EligiblePairs, mentor_of: Ints, capacities: dict[str, int]) -> Assignment:
+    """The plan by ids, each pair scored as the solvers scored it, and each reason."""
+    rows = np.flatnonzero(mentor_of >= 0)
+    scored = pairs.score(rows, mentor_of[rows])
+    found = [
+        Pair(pairs.mentees[e], pairs.mentors[r], s)
+        for e, r, s in zip(
+            scored.mentee.tolist(), scored.mentor.tolist(), scored.score.tolist(), strict=True
+        )
+    ]
+    found.sort(key=lambda p: (p.mentee, p.mentor))
+    load = dict.fromkeys(sorted(capacities), 0)
+    for pair in found:
+        load[pair.mentor] += 1
+    unmatched = {
+        pairs.mentees[row]: Unmatched(reason) for row, reason in pairs.reasons(mentor_of).items()
+    }
+    return Assignment(found, unmatched, math.fsum(p.score for p in found), load)

@@ -5,20 +5,21 @@ numbers with numpy for many candidates at once, and the tests hold the two equal
 
 For each skill the mentee wants (goal priority 1–3, weighted by
 :attr:`Weights.priority`), the mentor earns ``(mentor level − mentee level) / 5``
-when they hold it at :attr:`Weights.teach_level` or above and ahead of the mentee,
-or :attr:`Weights.related_credit` times that through the best *related* skill
-they hold. Learning is the weighted mean over the mentee's goals, 0 to 1. To it
-are added a **reciprocity** bonus (the same measure the other way round: what the
-mentee can teach the mentor; counted only when the mentor shares their goals, since it
-reads them), and **preferences**: overlap of working hours
-(shift and time zone), the mentor speaking the mentee's first language, and
+when they hold it at :attr:`Weights.teach_level` or above and ahead of the mentee;
+through a *related* skill held the same way they earn :attr:`Weights.related_credit`
+times that. A goal earns the larger of the two (ties go to the skill itself), so
+holding a skill directly never lowers a mentor's score. Learning is the weighted
+mean over the mentee's goals, 0 to 1. To it are added a **reciprocity** bonus (the
+same measure the other way round: what the mentee can teach the mentor; counted only
+when the mentor shares their goals, since it reads them), and **preferences**: overlap
+of working hours (shift and time zone), the mentor speaking the mentee's first language, and
 pairing across teams and functions. The sum is multiplied by the mentor's
 **responsiveness**, ``(answered + 2) / (answered + expired + 2)``, so mentors who
 let requests expire rank lower.
 
 Hard constraints exclude a mentor outright (:class:`Exclusion`): oneself, not open
-to mentoring, no spare capacity, an open mentorship already between the two, the
-mentor in the mentee's reporting line, or nothing to teach.
+to mentoring, no spare capacity, an open mentorship already between the two, either
+of them in the other's reporting line (above or below), or nothing to teach.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class Weights:
     teach_level: int = 3
     """The lowest level at which someone teaches a skill."""
     related_credit: float = 0.5
-    """Share of the credit a related skill earns when the skill itself is missing."""
+    """Share of the credit a related skill earns; a goal takes the better of direct and related."""
     reciprocity: float = 0.25
     """Bonus for each unit of what the mentee can teach the mentor back (0–1)."""
     shift_overlap: float = 0.15
@@ -159,9 +160,17 @@ def exclusion(mentor: Profile, mentee: Profile, profiles: Profiles) -> Exclusion
         return Exclusion.NO_CAPACITY
     if mentor.id in mentee.partners:
         return Exclusion.EXISTING_PAIR
-    if mentor.id in profiles.reporting_line(mentee.id):
+    if in_reporting_line(mentor.id, mentee.id, profiles):
         return Exclusion.REPORTING_LINE
     return None
+
+
+def in_reporting_line(a: str, b: str, profiles: Profiles) -> bool:
+    """Whether either person is above the other in their reporting line.
+
+    Managers neither mentor their reports nor learn from them, however many levels apart.
+    """
+    return a in profiles.reporting_line(b) or b in profiles.reporting_line(a)
 
 
 def responsiveness(mentor: Profile) -> float:

@@ -113,7 +113,7 @@ async def test_assignment_reports_who_was_left_out(org: Store, api: Api) -> None
     result = api.ok(ASSIGN, {"scope": {"site": "Manila"}}, as_=HR)["assignMentors"]
     reasons = {u["person"]["id"]: u["reason"] for u in result["unmatched"]}
     assert all(p["mentor"]["id"] != "omar" for p in result["pairs"]), "Omar is at Cebu"
-    assert set(reasons.values()) <= {"no_candidates", "mentors_full"}
+    assert set(reasons.values()) <= {"no_candidates", "mentors_full"}, "a certified plan"
 
 
 async def test_pairs_come_a_slice_at_a_time(org: Store, api: Api) -> None:
@@ -126,6 +126,34 @@ async def test_pairs_come_a_slice_at_a_time(org: Store, api: Api) -> None:
     assert sliced[-1] == []
     error = api.error("mutation { assignMentors { pairs(first: 5000) { score } } }", as_=HR)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+CERTIFIED = """
+mutation($objective: AssignmentObjective! = SCORE, $limit: Int! = 60) {
+  assignMentors(objective: $objective, timeLimitSeconds: $limit) {
+    totalScore pairCount
+    certificate { certified bound gap matchedBound rounds pairsPriced seconds }
+  }
+}"""
+
+
+async def test_optimal_says_it_is_proven_and_a_bad_time_limit_is_refused(
+    org: Store, api: Api
+) -> None:
+    for objective in ("SCORE", "PARTICIPATION"):
+        result = api.ok(CERTIFIED, {"objective": objective}, as_=HR)["assignMentors"]
+        proof = result["certificate"]
+        assert proof["certified"] is True and proof["rounds"] >= 1
+        assert proof["bound"] >= result["totalScore"] - 1e-4
+        assert proof["gap"] <= 1e-4 and proof["matchedBound"] >= result["pairCount"]
+    stable = api.ok(
+        "mutation { assignMentors(mode: STABLE) { certificate { certified } } }", as_=HR
+    )["assignMentors"]
+    assert stable["certificate"] is None
+    for limit in (0, 601):
+        error = api.error(CERTIFIED, {"limit": limit}, as_=HR)
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert "timeLimitSeconds" in error["message"]
 
 
 async def test_only_hr_and_admins_assign(org: Store, api: Api) -> None:

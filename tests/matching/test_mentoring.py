@@ -8,8 +8,8 @@ from graph.organisation import graph_data
 from graph.records import GraphData, MentorshipRecord
 from graph.seed import generate_organisation
 from matching.assignment import Objective
-from matching.mentoring import Mode, Scope, assignment_candidates, plan_assignment
-from matching.scoring import PairScore, mentor_preference, score_pair
+from matching.mentoring import Mode, Scope, plan_assignment
+from matching.scoring import PairScore, score_pair
 from readmodel.store import ReadModel
 
 
@@ -49,31 +49,6 @@ def test_optimal_beats_greedy_and_participation_matches_most(seeded: ReadModel) 
     assert len(most.pairs) >= max(len(optimal.pairs), len(greedy.pairs))
 
 
-def test_stable_has_no_blocking_pair(seeded: ReadModel) -> None:
-    profiles = seeded.profiles
-    plan = plan_assignment(seeded, Scope(), mode=Mode.STABLE)
-    mentor_of = {p.mentee: p.mentor for p in plan.assignment.pairs}
-    held: dict[str, list[str]] = {}
-    for mentee, mentor in mentor_of.items():
-        held.setdefault(mentor, []).append(mentee)
-    _, capacities, candidates = assignment_candidates(seeded, Scope())
-    score = {(c.mentee, c.mentor): c.score for c in candidates}
-    liking = {(c.mentee, c.mentor): c.mentor_score for c in candidates}
-    for c in candidates:
-        pair = score_pair(profiles[c.mentor], profiles[c.mentee], profiles)
-        assert isinstance(pair, PairScore)
-        assert c.mentor_score == pytest.approx(mentor_preference(pair))
-        current = mentor_of.get(c.mentee)
-        if current == c.mentor:
-            continue
-        mentee_wants = current is None or c.score > score[(c.mentee, current)]
-        mine = held.get(c.mentor, [])
-        mentor_wants = len(mine) < capacities[c.mentor] or any(
-            c.mentor_score > liking[(m, c.mentor)] for m in mine
-        )
-        assert not (mentee_wants and mentor_wants), f"{c.mentee} and {c.mentor} block"
-
-
 def test_scope_limits_mentees_and_mentors(seeded: ReadModel) -> None:
     profiles = seeded.profiles
     site = sorted({p.site for p in profiles.values()})[0]
@@ -106,11 +81,12 @@ def test_assigned_mentees_are_not_assigned_again() -> None:
     assert not {p.mentee for p in first} & {p.mentee for p in again}
 
 
-def test_the_shortlist_reaches_the_capacity_there_is(seeded: ReadModel) -> None:
-    """Mentees wanting the same skill must not all be offered the same few mentors."""
-    short = plan_assignment(seeded, Scope(), objective=Objective.PARTICIPATION).assignment
-    full = plan_assignment(
-        seeded, Scope(), objective=Objective.PARTICIPATION, per_goal=10_000
-    ).assignment
-    assert len(short.pairs) >= 0.95 * len(full.pairs)
-    assert short.total_score >= 0.85 * full.total_score
+def test_the_shortlist_only_warms_optimal_up(seeded: ReadModel) -> None:
+    """OPTIMAL is the same plan, certified, whatever the shortlist's length."""
+    for objective in Objective:
+        short = plan_assignment(seeded, Scope(), objective=objective, per_goal=2)
+        long = plan_assignment(seeded, Scope(), objective=objective, per_goal=40)
+        assert short.certificate is not None and short.certificate.certified
+        assert long.certificate is not None and long.certificate.certified
+        assert len(short.assignment.pairs) == len(long.assignment.pairs)
+        assert short.assignment.total_score == pytest.approx(long.assignment.total_score, abs=1e-3)

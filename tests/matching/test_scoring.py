@@ -6,6 +6,7 @@ import random
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pytest
 
 from graph.organisation import graph_data
@@ -18,6 +19,7 @@ from matching.scoring import (
     MAX_LEVEL,
     Exclusion,
     PairScore,
+    in_reporting_line,
     score_pair,
     shift_overlap,
 )
@@ -234,7 +236,7 @@ def test_the_index_follows_changes_without_a_rebuild(seeded: ReadModel) -> None:
     goal = sorted(mentee.goals)[0]
     newcomer = next(
         p for p in profiles.values()
-        if p.id != mentee.id and p.spare == 0 and p.id not in profiles.reporting_line(mentee.id)
+        if p.id != mentee.id and p.spare == 0 and not in_reporting_line(p.id, mentee.id, profiles)
     )  # fmt: skip
     assert newcomer.id not in [p.mentor for p in suggest_mentors(seeded, mentee.id, first=400)]
     record = seeded.people[newcomer.id]
@@ -275,3 +277,51 @@ def test_more_goals_than_anyone_had_widen_the_index_in_place(seeded: ReadModel) 
         cand, scores = rebuilt.score(seeded.profiles[pid])
         again, scores_again = index.score(seeded.profiles[pid])
         assert cand.tolist() == again.tolist() and scores == pytest.approx(scores_again), pid
+
+
+def test_nobody_mentors_or_learns_from_anyone_in_their_reporting_line() -> None:
+    # "me" reports to lead, who reports to boss. "report" reports to me. Each is a strong
+    # mentor for the others' goals; only "peer" (outside the line) may pair with anyone.
+    report = mentor("report", {"sql": 5, "coaching": 5}, team="t1", manager="me")
+    peer = mentor("peer", {"sql": 5, "coaching": 5}, team="t3", goals={"empathy": 1})
+    projection = hand_made(report, peer)
+    profiles = projection.profiles
+    index = projection.mentor_index
+    line = {("me", "report"), ("me", "lead"), ("me", "boss"), ("report", "lead")}
+    line |= {("report", "boss"), ("lead", "boss")}
+    for a in profiles:
+        for b in profiles:
+            if a == b:
+                continue
+            related = (a, b) in line or (b, a) in line
+            assert in_reporting_line(a, b, profiles) is related
+            scored = score_pair(profiles[a], profiles[b], profiles)
+            assert (scored is Exclusion.REPORTING_LINE) is (
+                related and profiles[a].spare > 0 and scored is not Exclusion.EXISTING_PAIR
+            )
+            pos = np.array([index.pos[a]]), np.array([index.pos[b]])
+            assert bool(index.in_line(*pos)[0]) is related
+    # The manager is not offered their report as a mentor, nor the report their manager.
+    assert "report" not in suggested(projection)
+    assert "me" not in [p.mentor for p in suggest_mentors(projection, "report")]
+
+
+def test_a_goal_earns_the_better_of_direct_and_related_credit() -> None:
+    # "mixed" holds SQL at 3 and excel (related to SQL) at 5. For "me" (SQL at 1) both earn
+    # 2/5 and the tie goes to the skill itself; for "learner" (SQL at 2) the skill earns 1/5
+    # and the related one half of 3/5: the related credit counts, whatever the docs' table.
+    learner = mentor("learner", {"sql": 2}, goals={"sql": 1}, open_to_mentoring=False)
+    projection = hand_made(mentor("mixed", {"sql": 3, "excel": 5}), learner)
+    profiles = projection.profiles
+    index = projection.mentor_index
+    weight = {1: 1.0, 3: 0.3}
+    for mentee, expected, via in (
+        ("me", 2 / MAX_LEVEL * weight[1] / (weight[1] + weight[3]), None),
+        ("learner", DEFAULT_WEIGHTS.related_credit * 3 / MAX_LEVEL, "excel"),
+    ):
+        pair = score_pair(profiles["mixed"], profiles[mentee], profiles)
+        assert isinstance(pair, PairScore)
+        assert [(m.skill, m.via) for m in pair.matched] == [("sql", via)]
+        assert pair.learning == pytest.approx(expected)
+        cand, scores = index.score(profiles[mentee])
+        assert scores[cand.tolist().index(index.pos["mixed"])] == pytest.approx(pair.score)
