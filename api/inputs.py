@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from api.types import SquadRole
+from api.types import JobRole, SquadRole
 
 
 @strawberry.input(description="Conditions on the people directory; all given ones must hold.")
@@ -76,4 +76,23 @@ class CommunityInput:
     )
     moderator_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Its moderators; the caller when left out."
+    )
+
+
+@strawberry.input(description="A skill a role needs.")
+class RoleRequirementInput:
+    skill: str = strawberry.field(description="A skill name or alias (any case).")
+    level: int = strawberry.field(description="The level the role needs, 1–5.")
+    weight: int = strawberry.field(default=1, description="Its weight in readiness, 1–5.")
+
+
+@strawberry.input(description="A role profile; saving one with an existing name replaces it.")
+class RoleInput:
+    name: str = strawberry.field(description="Display name, such as `Team Lead`.")
+    requirements: list[RoleRequirementInput] = strawberry.field(
+        description="The skills it needs (1–30)."
+    )
+    job_role: JobRole | None = strawberry.field(
+        default=None,
+        description="The job role of the people whose current role this is (one role per job).",
     )

@@ -17,8 +17,8 @@ from api.health import HealthMutations
 from api.idempotency import IdempotencyKeyArg, keyed_id, once
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
 from api.matching import MatchingMutations
+from api.paths import PathMutations, person_or_error
 from api.permissions import Action, require
-from api.queries import person_or_error
 from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
 from graph import communities, mentorships, model, offboarding, people, squads
 
@@ -67,7 +67,7 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation(MatchingMutations, HealthMutations):
+class Mutation(MatchingMutations, HealthMutations, PathMutations):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,

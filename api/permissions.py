@@ -15,6 +15,9 @@ read network health       -        -          any   any
 suggest mentors           self     self       any   any
 assign mentors (bulk)     -        -          any   any
 import people (bulk)      -        -          -     any
+manage role profiles      -        -          any   any
+choose a target role      self     self       any   any
+read growth paths         self     self       any   any
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
@@ -58,6 +61,9 @@ class Action(enum.Enum):
     ASSIGN_MENTORS = "assign mentors (bulk)"
     BULK = "import people (bulk)"
     OFFBOARD = "close a leaver's account"
+    MANAGE_ROLES = "manage role profiles"
+    SET_TARGET_ROLE = "choose a target role"
+    READ_PATHS = "read growth paths"
 
 
 _ = Scope.NONE
@@ -79,6 +85,9 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.ASSIGN_MENTORS:      {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
     Action.BULK:                {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: _,    Role.ADMIN: ANY},
     Action.OFFBOARD:            {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.MANAGE_ROLES:        {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.SET_TARGET_ROLE:     {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.READ_PATHS:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
 }  # fmt: skip
 
 

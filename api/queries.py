@@ -10,6 +10,7 @@ from api.health import HealthQueries
 from api.inputs import PeopleFilter
 from api.matching import MatchingQueries
 from api.pagination import decode_cursor, encode_cursor, page_size
+from api.paths import PathQueries, person_or_error
 from api.permissions import Action, require
 from api.types import (
     Community,
@@ -27,14 +28,6 @@ from api.types import (
 )
 from graph import skills, teams
 from readmodel import directory
-
-
-async def person_or_error(info: Info, person_id: str) -> Person:
-    """The person with this id, or a NOT_FOUND error."""
-    found = await info.context.loaders.person.load(person_id)
-    if found is None:
-        raise NotFoundError(f"No person with id {person_id!r}.")
-    return Person.of(found)
 
 
 async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFilter:
@@ -57,7 +50,7 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query(MatchingQueries, HealthQueries):
+class Query(MatchingQueries, HealthQueries, PathQueries):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)

@@ -17,6 +17,7 @@ from api.context import Info
 from api.pagination import page_slice
 from api.permissions import Action, require
 from graph import model
+from graph.records import RoleRecord
 from readmodel import directory
 from readmodel.store import ReadModel
 
@@ -88,6 +89,63 @@ class SkillLevel:
 class LearningGoal:
     skill: Skill = strawberry.field(description="The skill to learn.")
     priority: Priority = strawberry.field(description="HIGH, MEDIUM or LOW.")
+
+
+def _current_role(projection: ReadModel, person_id: str) -> RoleRecord | None:
+    return projection.current_role(person_id)
+
+
+def _target_role(
+    projection: ReadModel, person_id: str
+) -> tuple[RoleRecord, dt.datetime | None] | None:
+    person = projection.people.get(person_id)
+    if person is None or person.target_role is None:
+        return None
+    role = projection.roles.get(person.target_role)
+    return None if role is None else (role, person.target_since)
+
+
+@strawberry.type(description="A skill a role needs, at a level, with its weight in readiness.")
+class RoleRequirement:
+    skill: Skill = strawberry.field(description="The skill.")
+    level: int = strawberry.field(description="The level the role needs (1–5).")
+    weight: int = strawberry.field(
+        description="How much it counts towards readiness, relative to the others (1–5)."
+    )
+
+
+@strawberry.type(description="A role people grow into, and the skills it needs.")
+class Role:
+    id: strawberry.ID = strawberry.field(description="Stable id: the normalised name.")
+    name: str = strawberry.field(description="Display name, such as `Team Lead`.")
+    job_role: JobRole | None = strawberry.field(
+        description="The job role of the people whose current role this is, if any."
+    )
+    requirements: list[RoleRequirement] = strawberry.field(
+        description="The skills it needs, heaviest first."
+    )
+
+    @classmethod
+    def of(cls, info: Info, role: RoleRecord) -> Role:
+        """The GraphQL view of a role profile of the projection."""
+        ordered = sorted(role.requires, key=lambda q: (-q[2], q[0]))
+        found = _skill_map(info, [key for key, _, _ in ordered])
+        return cls(
+            id=strawberry.ID(role.id),
+            name=role.name,
+            job_role=model.JobRole(role.job_role) if role.job_role else None,
+            requirements=[
+                RoleRequirement(skill=found[key], level=level, weight=weight)
+                for key, level, weight in ordered
+                if key in found
+            ],
+        )
+
+
+@strawberry.type(description="The role someone grows towards, and since when.")
+class TargetRole:
+    role: Role = strawberry.field(description="The role.")
+    since: dt.datetime | None = strawberry.field(description="When it was chosen.")
 
 
 def skill_view(projection: ReadModel, key: str) -> Skill | None:
@@ -170,6 +228,26 @@ class Person:
             return None
         found = info.context.loaders.now(directory.person_record, self.record.manager_id)
         return Person.of(found) if found else None
+
+    @strawberry.field(
+        description="The role profile of the person's job role (a team lead's is Team Lead), "
+        "when there is one."
+    )
+    def current_role(self, info: Info) -> Role | None:
+        found = info.context.loaders.now(_current_role, self.record.id)
+        return Role.of(info, found) if found else None
+
+    @strawberry.field(
+        description="The role the person grows towards, if they chose one. Visible to the "
+        "person, HR and admins."
+    )
+    def target_role(self, info: Info) -> TargetRole | None:
+        require(info.context.principal, Action.READ_PATHS, self.record.id)
+        found = info.context.loaders.now(_target_role, self.record.id)
+        if found is None:
+            return None
+        role, since = found
+        return TargetRole(role=Role.of(info, role), since=since)
 
     @strawberry.field(description="Skills with levels, strongest first.")
     def skills(self, info: Info) -> list[SkillLevel]:

@@ -16,6 +16,7 @@ from graph.dialect import to_utc
 from graph.records import (
     GraphData,
     MentorshipRecord,
+    RoleRecord,
     SkillRecord,
     TeamRecord,
     read_group,
@@ -40,7 +41,8 @@ RETURN p.id AS id, p.left_at IS NOT NULL AS left, properties(p) AS props,
   [(p)-[w:WANTS_TO_LEARN]->(s:Skill) | [s.key, w.priority]] AS goals,
   [(p)-[r:IN_SQUAD]->(q:Squad) | [q.id, r.role, r.joined_at]] AS squads,
   [(p)-[r:IN_COMMUNITY]->(c:Community) | [c.id, r.joined_at]] AS communities,
-  [(p)-[:MODERATES]->(c:Community) | c.id] AS moderates
+  [(p)-[:MODERATES]->(c:Community) | c.id] AS moderates,
+  [(p)-[t:TARGETS]->(r:Role) | [r.id, t.since]] AS targets
 """
 
 _MENTORSHIPS_OF = """
@@ -64,6 +66,13 @@ RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status,
   m.message AS message, m.requested_at AS requested_at, m.responded_at AS responded_at,
   m.ended_at AS ended_at, m.expires_at AS expires_at, m.rating AS rating,
   m.comment AS comment, m.ended_by AS ended_by, [(m)-[:FOCUSES_ON]->(s:Skill) | s.key] AS focus
+"""
+
+
+_ROLES = """
+MATCH (r:Role)
+RETURN r.id AS id, r.name AS name, r.job_role AS job_role,
+  [(r)-[q:REQUIRES]->(s:Skill) | [s.key, q.level, q.weight]] AS requires
 """
 
 
@@ -104,6 +113,13 @@ async def export_graph(
             data.teams[row["id"]] = TeamRecord(
                 row["id"], row["name"] or "", row["function"] or "", row["site"] or ""
             )
+        for row in await run(tx, _ROLES):
+            data.roles[row["id"]] = RoleRecord(
+                row["id"],
+                row["name"] or "",
+                row["job_role"],
+                tuple(sorted((k, int(level), int(weight)) for k, level, weight in row["requires"])),
+            )
     rows = await run(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
     for row in rows:
         pid = row["id"]
@@ -126,6 +142,8 @@ async def export_graph(
                     for group, *_, at in [*row["squads"], *row["communities"]]
                     if (joined := to_utc(at)) is not None
                 },
+                target_role=target[0] if (target := _first(row["targets"])) else None,
+                target_since=to_utc(target[1]) if target else None,
             )
         )
     mentorships = await run(

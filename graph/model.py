@@ -10,6 +10,7 @@ Nodes and relationships (``docs/model.md`` draws them)::
     (Person)-[:IN_SQUAD {role}]->(Squad)-[:FOCUSES_ON]->(Skill)
     (Person)-[:IN_COMMUNITY]->(Community)<-[:MODERATES]-(Person)
     (Community)-[:ABOUT]->(Skill)
+    (Role)-[:REQUIRES {level, weight}]->(Skill)   (Person)-[:TARGETS {since}]->(Role)
 """
 
 from __future__ import annotations
@@ -204,3 +205,29 @@ class Community:
     member_ids: tuple[str, ...] = ()
     moderator_ids: tuple[str, ...] = field(default=())
     created_at: dt.datetime | None = None
+
+
+MIN_WEIGHT, MAX_WEIGHT = 1, 5
+"""How much one requirement of a role counts towards readiness, relative to the others."""
+
+
+@dataclass(frozen=True)
+class RoleRequirement:
+    """A skill a role needs, at a level, with its weight in readiness."""
+
+    skill: str
+    """The skill's key."""
+    level: int
+    weight: int = 1
+
+
+@dataclass(frozen=True)
+class RoleProfile:
+    """A role people grow into (Team Lead, QA Analyst…) and the skills it needs."""
+
+    id: str
+    """The normalised name (:func:`graph.roles.role_id`)."""
+    name: str
+    requires: tuple[RoleRequirement, ...] = ()
+    job_role: JobRole | None = None
+    """The job role people hold when this is their current role, if any."""

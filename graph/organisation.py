@@ -14,17 +14,19 @@ from typing import Any
 
 from graph.changes import ALL, record_change
 from graph.dialect import limit
-from graph.model import Community, Mentorship, Person, Skill, Squad, Team
+from graph.model import Community, Mentorship, Person, RoleProfile, Skill, Squad, Team
 from graph.offboarding import offboard_leavers
 from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, write_people
 from graph.records import (
     GraphData,
     GroupRecord,
     MentorshipRecord,
+    RoleRecord,
     SkillRecord,
     TeamRecord,
     read_person,
 )
+from graph.roles import upsert_roles
 from graph.skills import relate_skills, upsert_skills
 from graph.store import Store, Tx, run
 from graph.teams import upsert_teams
@@ -46,6 +48,10 @@ class Organisation:
     communities: Sequence[Community] = ()
     person_fields: Collection[str] = PERSON_FIELDS
     """Person properties to write; an import leaves the others as they are."""
+    roles: Sequence[RoleProfile] = ()
+    """Role profiles to create or replace (the seed writes the bundled ones)."""
+    targets: Sequence[tuple[str, str, dt.datetime]] = ()
+    """(person, role, since): the target roles people chose."""
     leavers: Sequence[str] = ()
     """People (among ``people``) who have left: off-boarded after the write, in its
     transaction (:mod:`graph.offboarding`); one who left already is left as is."""
@@ -157,6 +163,17 @@ async def _write_communities(tx: Tx, items: Sequence[Community]) -> None:
     )
 
 
+async def _write_targets(tx: Tx, targets: Sequence[tuple[str, str, dt.datetime]]) -> None:
+    for start in range(0, len(targets), 1000):
+        await run(
+            tx,
+            "UNWIND $rows AS row MATCH (p:Person {id: row[0]}) MATCH (r:Role {id: row[1]}) "
+            "CALL (p) { MATCH (p)-[old:TARGETS]->(:Role) DELETE old RETURN count(*) AS dropped } "
+            "CREATE (p)-[:TARGETS {since: row[2]}]->(r)",
+            rows=[list(t) for t in targets[start : start + 1000]],
+        )
+
+
 async def write_organisation(
     store: Store, org: Organisation, *, create: bool = False, progress: Progress | None = None
 ) -> dict[str, int]:
@@ -179,6 +196,7 @@ async def write_organisation(
         tick("skills", len(org.skills))
         await upsert_teams(tx, org.teams)
         tick("teams", len(org.teams))
+        await upsert_roles(tx, org.roles)
         counts = await write_people(
             tx,
             org.people,
@@ -196,6 +214,8 @@ async def write_organisation(
         if org.communities:
             await _write_communities(tx, org.communities)
         tick("communities", len(org.communities))
+        if org.targets:
+            await _write_targets(tx, org.targets)
         left = await offboard_leavers(tx, org.leavers)
         await record_change(tx, people=[ALL])
         return {
@@ -239,6 +259,16 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
     }
     data.related = list(org.related_skills)
     data.teams = {t.id: TeamRecord(t.id, t.name, t.function, t.site) for t in org.teams}
+    data.roles = {
+        r.id: RoleRecord(
+            r.id,
+            r.name,
+            r.job_role.value if r.job_role else None,
+            tuple(sorted((q.skill, q.level, q.weight) for q in r.requires)),
+        )
+        for r in org.roles
+    }
+    target_of = {pid: (role, since) for pid, role, since in org.targets}
     squads: dict[str, dict[str, str]] = {}
     joined: dict[str, dict[str, dt.datetime]] = {}
     for q in org.squads:
@@ -269,6 +299,8 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
                 communities=tuple(member_of.get(p.id, ())),
                 moderates=tuple(moderating.get(p.id, ())),
                 joined=joined.get(p.id),
+                target_role=target_of[p.id][0] if p.id in target_of else None,
+                target_since=target_of[p.id][1] if p.id in target_of else None,
             )
         )
     for mentorship in org.mentorships:

@@ -68,6 +68,10 @@ class PersonRecord:
     moderates: tuple[str, ...] = ()
     joined: Mapping[str, dt.datetime] = field(default_factory=lambda: _NO_DATES)
     """Squad or community id to when the person joined it, where recorded."""
+    target_role: str | None = None
+    """The role (id) the person is growing towards, if they chose one."""
+    target_since: dt.datetime | None = None
+    """When the target role was set."""
 
 
 def read_person(
@@ -82,6 +86,8 @@ def read_person(
     communities: tuple[str, ...] = (),
     moderates: tuple[str, ...] = (),
     joined: Mapping[str, dt.datetime] | None = None,
+    target_role: str | None = None,
+    target_since: dt.datetime | None = None,
 ) -> PersonRecord:
     """The record of a person from their node's properties (missing or null: the default)."""
 
@@ -114,6 +120,8 @@ def read_person(
         communities=tuple(sorted(communities)),
         moderates=tuple(sorted(moderates)),
         joined=dict(joined) if joined else _NO_DATES,
+        target_role=target_role,
+        target_since=target_since,
     )
 
 
@@ -125,6 +133,18 @@ class SkillRecord:
     name: str = ""
     category: str = ""
     aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoleRecord:
+    """A role profile: the skills a role needs, each at a level with a weight."""
+
+    id: str
+    name: str = ""
+    job_role: str | None = None
+    """The job role of the people whose current role this is, if any."""
+    requires: tuple[tuple[str, int, int], ...] = ()
+    """(skill key, level, weight), by skill key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +233,7 @@ class GraphData:
     mentorships: list[MentorshipRecord] = field(default_factory=list)
     squads: list[GroupRecord] = field(default_factory=list)
     communities: list[GroupRecord] = field(default_factory=list)
+    roles: dict[str, RoleRecord] = field(default_factory=dict)
     left: set[str] = field(default_factory=set)
     """People who have left the organisation (among those read): not in ``people``, and
     their tokens are refused."""

@@ -15,6 +15,7 @@ UNIQUE_IDS: tuple[tuple[str, str], ...] = (
     ("Mentorship", "id"),
     ("Squad", "id"),
     ("Community", "id"),
+    ("Role", "id"),
     ("GraphMeta", "key"),
 )
 """(label, property) pairs that identify a node; each gets a uniqueness constraint."""

@@ -33,6 +33,7 @@ from graph.model import (
     Team,
 )
 from graph.organisation import Organisation
+from graph.roles import load_role_profiles
 from graph.skills import load_taxonomy, skill_key
 from graph.teams import team_id
 
@@ -324,7 +325,28 @@ class _Generator:
             mentorships=self.mentorships(),
             squads=self.squads(),
             communities=self.communities(),
+            roles=load_role_profiles(),
+            targets=self.targets(self.people[: self.total]),
         )
+
+    def targets(self, people: Sequence[Person]) -> list[tuple[str, str, dt.datetime]]:
+        """Some people's target roles: a step up from where they are.
+
+        Picked by a hash of the id, not the random stream, so every other value of a seeded
+        organisation is what it was before roles existed.
+        """
+        step_up = {
+            JobRole.AGENT: "senior agent",
+            JobRole.SENIOR_AGENT: "team lead",
+            JobRole.TEAM_LEAD: "operations manager",
+        }
+        chosen: list[tuple[str, str, dt.datetime]] = []
+        for p in people:
+            mark = zlib.crc32(f"target:{p.id}".encode())
+            if p.role in step_up and mark % 5 == 0 and p.tenure_months > 6:
+                since = self.as_of - dt.timedelta(days=20 + mark % 200)
+                chosen.append((p.id, step_up[p.role], since))
+        return chosen
 
     def mentorships(self) -> list[Mentorship]:
         rng = self.rng

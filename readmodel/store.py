@@ -20,6 +20,7 @@ from graph.records import (
     GroupRecord,
     MentorshipRecord,
     PersonRecord,
+    RoleRecord,
     SkillRecord,
     TeamRecord,
 )
@@ -49,6 +50,8 @@ class ReadModel:
         self.related: dict[str, frozenset[str]] = {}
         """Each skill's related skills (the relation read both ways)."""
         self.teams: dict[str, TeamRecord] = {}
+        self.roles: dict[str, RoleRecord] = {}
+        """Role profiles by id; they change only with a full load (a role edit records ``*``)."""
         self.mentorships: dict[str, MentorshipRecord] = {}
         self.squads: dict[str, GroupRecord] = {}
         self.communities: dict[str, GroupRecord] = {}
@@ -69,6 +72,7 @@ class ReadModel:
             related.setdefault(b, set()).add(a)
         model.related = {k: frozenset(v) for k, v in related.items()}
         model.teams = dict(data.teams)
+        model.roles = dict(data.roles)
         model.apply(data, people=[p.id for p in data.people], everything=True)
         return model
 
@@ -93,6 +97,13 @@ class ReadModel:
         for spec in list(self._views):
             if spec not in kept and not any(spec in k.after for k in kept):
                 del self._views[spec]
+
+    def current_role(self, person_id: str) -> RoleRecord | None:
+        """The role profile of the person's job role, if one has it."""
+        person = self.people.get(person_id)
+        if person is None:
+            return None
+        return next((r for r in self.roles.values() if r.job_role == person.role), None)
 
     def mentorships_of(self, person_id: str) -> list[MentorshipRecord]:
         """The person's mentorships, as mentor or mentee, in no particular order."""
@@ -261,7 +272,8 @@ class ReadModel:
 
 _EMPTY: set[str] = set()
 _COMPARED = (
-    *("people", "left", "skills", "related", "teams", "mentorships", "squads", "communities"),
+    *("people", "left", "skills", "related", "teams", "roles", "mentorships", "squads"),
+    "communities",
     *("_mentorships_of", "_members", "_moderators", "_team_members"),
 )
 

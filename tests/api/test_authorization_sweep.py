@@ -34,9 +34,10 @@ from graphql import (
 from api.app import create_app
 from api.auth import Principal, Role, Tokens
 from api.permissions import Action, allowed
-from graph import communities, mentorships, people, squads
+from graph import communities, mentorships, people, roles, squads
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember
+from graph.roles import load_role_profiles
 from graph.store import Store
 from tests.api.conftest import (
     ADMIN,
@@ -84,6 +85,8 @@ FIELDS: dict[str, Rule] = {
     "squad": Rule(Action.READ_DIRECTORY, '{ squad(id: "$SQUAD") { name } }'),
     "communities": Rule(Action.READ_DIRECTORY, "{ communities { id } }"),
     "community": Rule(Action.READ_DIRECTORY, '{ community(id: "$COMMUNITY") { name } }'),
+    "roles": Rule(Action.READ_DIRECTORY, "{ roles { id } }"),
+    "role": Rule(Action.READ_DIRECTORY, '{ role(name: "team lead") { id } }'),
     # mutations
     "assignMentors": Rule(Action.ASSIGN_MENTORS, "mutation { assignMentors { pairCount } }"),
     "takeHealthSnapshot": Rule(Action.READ_NETWORK_HEALTH, "mutation { takeHealthSnapshot { id } }"),
@@ -103,6 +106,9 @@ FIELDS: dict[str, Rule] = {
     "joinCommunity": Rule(Action.JOIN_COMMUNITY, 'mutation { joinCommunity(communityId: "$COMMUNITY", personId: "mia") { id } }', ("mia",)),
     "leaveCommunity": Rule(Action.JOIN_COMMUNITY, 'mutation { leaveCommunity(communityId: "$COMMUNITY", personId: "ben") { id } }', (OTHER,)),
     "addCommunityModerator": Rule(Action.MANAGE_COMMUNITIES, 'mutation { addCommunityModerator(communityId: "$COMMUNITY", personId: "mia") { id } }'),
+    "saveRole": Rule(Action.MANAGE_ROLES, 'mutation { saveRole(input: {name: "Coach", requirements: [{skill: "coaching", level: 3}]}) { id } }'),
+    "deleteRole": Rule(Action.MANAGE_ROLES, 'mutation { deleteRole(name: "knowledge manager") }'),
+    "setTargetRole": Rule(Action.SET_TARGET_ROLE, 'mutation { setTargetRole(personId: "ben", role: "team lead") { id } }', (OTHER,)),
     "offboardPerson": Rule(Action.OFFBOARD, 'mutation { offboardPerson(personId: "ben") { mentorshipsEnded } }'),
 }  # fmt: skip
 
@@ -127,6 +133,8 @@ async def world(org: Store) -> dict[str, str]:
     """Records owned by others: ben's active mentorship with omar (ended with feedback in
     the private-field walk), mia's request from ben, a squad and a community with ben."""
     await org.write(people.add_learning_goal, "ben", "empathy", 1)
+    await org.write(roles.upsert_roles, load_role_profiles())
+    await org.write(roles.set_target_role, "ben", "senior agent")
     await org.write(people.add_learning_goal, "mia", "zendesk", 2)
     active = await org.write(
         mentorships.request_mentorship, mentee_id="ben", mentor_id="omar", focus_skills=["sql"],
@@ -182,7 +190,8 @@ async def test_each_field_allows_or_refuses_each_role_as_the_rules_say(
 # ---------------------------------------------------------------- private fields, any path
 
 PRIVATE = {
-    "Person": "id learningGoals { priority } mentorships { id } mentors { id } mentees { id }",
+    "Person": "id learningGoals { priority } mentorships { id } mentors { id } mentees { id } "
+    "targetRole { since }",
     "Mentorship": "id message feedback { rating } mentor { id } mentee { id }",
 }
 ROOT_ARGUMENTS = {
@@ -249,7 +258,7 @@ def leaks(data: Any, caller: str) -> list[str]:
             out += leaks(item, caller)
     elif isinstance(data, dict):
         if "learningGoals" in data and data.get("id") != caller:  # a person
-            for private in ("learningGoals", "mentorships", "mentors", "mentees"):
+            for private in ("learningGoals", "mentorships", "mentors", "mentees", "targetRole"):
                 if data.get(private):
                     out.append(f"{data['id']}.{private}")
         if "feedback" in data:  # a mentorship

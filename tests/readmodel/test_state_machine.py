@@ -28,12 +28,12 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from graph import communities, mentorships, people, squads
+from graph import communities, mentorships, people, roles, squads
 from graph.embedded import BoltEndpoint
 from graph.errors import StoreError
 from graph.export import export_graph
 from graph.hris import import_hris
-from graph.model import SquadMember, SquadRole
+from graph.model import RoleProfile, RoleRequirement, SquadMember, SquadRole
 from graph.offboarding import offboard_person
 from graph.organisation import write_organisation
 from graph.seed import generate_organisation
@@ -244,6 +244,19 @@ class Writes(RuleBasedStateMachine):
         report = self.loop.run(import_hris(self.store, path))
         if report.ok:
             self.people.append(newcomer)
+
+    @rule(who=pick, role=st.sampled_from([None, "team lead", "senior agent", "peer coach"]))
+    def set_target_role(self, who: int, role: str | None) -> None:
+        self.write(roles.set_target_role, self.person(who), role)
+
+    @rule(what=pick, level=st.integers(1, 5))
+    def save_role(self, what: int, level: int) -> None:
+        requirement = RoleRequirement(self.skill(what), level, 2)
+        self.write(roles.save_role, RoleProfile("", "Peer Coach", (requirement,)))
+
+    @rule(role=st.sampled_from(["peer coach", "trainer"]))
+    def delete_role(self, role: str) -> None:
+        self.write(roles.delete_role, role)
 
     @rule(who=pick)
     def offboard(self, who: int) -> None:

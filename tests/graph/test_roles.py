@@ -1,0 +1,118 @@
+"""Role profiles and target roles in the store: validation, in-use refusals, the export."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph import people, roles, teams
+from graph.errors import Conflict, InvalidInput, NotFound
+from graph.export import export_graph
+from graph.model import JobRole, Person, RoleProfile, RoleRequirement, Team
+from graph.roles import load_role_profiles, role_id
+from graph.skills import SkillCatalog, load_taxonomy
+from graph.store import Store
+
+pytestmark = pytest.mark.anyio
+
+TEAM = Team("voice-1", "Voice 1", "voice", "Manila")
+COACH = RoleProfile(
+    "peer coach",
+    "Peer Coach",
+    (RoleRequirement("coaching", 3, 2), RoleRequirement("empathy", 4, 1)),
+)
+
+
+def test_bundled_roles_name_real_skills() -> None:
+    found = load_role_profiles()
+    names = {r.name for r in found}
+    assert {
+        "Senior Agent", "Team Lead", "QA Analyst", "Trainer", "WFM Analyst",
+        "Operations Manager", "Knowledge Manager", "Site Leader",
+    } <= names  # fmt: skip
+    catalog = SkillCatalog(load_taxonomy().skills)
+    assert all(catalog.skills.get(q.skill) for r in found for q in r.requires)
+    lead = next(r for r in found if r.name == "Team Lead")
+    assert lead.job_role is JobRole.TEAM_LEAD
+    assert {"coaching", "giving feedback", "de escalation", "kpi reporting", "scheduling"} <= {
+        q.skill for q in lead.requires
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        (RoleProfile("x", " ", (RoleRequirement("coaching", 3),)), "must not be empty"),
+        (RoleProfile("x", "X", ()), "at least one skill"),
+        (RoleProfile("x", "X", (RoleRequirement("coaching", 6),)), "from 1 to 5"),
+        (RoleProfile("x", "X", (RoleRequirement("coaching", 3, 0),)), "Weight"),
+        (
+            RoleProfile("x", "X", (RoleRequirement("coaching", 3), RoleRequirement("coaching", 2))),
+            "twice",
+        ),
+    ],
+)
+def test_bad_roles_are_refused(role: RoleProfile, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        roles.checked(role)
+
+
+async def test_save_replace_and_export(taxonomy_store: Store) -> None:
+    saved = await taxonomy_store.write(roles.save_role, COACH)
+    assert saved.id == role_id("Peer Coach") == "peer coach"
+    changed = RoleProfile("peer coach", "Peer Coach", (RoleRequirement("mentoring", 4, 3),))
+    await taxonomy_store.write(roles.save_role, changed)
+    data = await taxonomy_store.read(export_graph)
+    assert data.roles["peer coach"].requires == (("mentoring", 4, 3),)
+    with pytest.raises(InvalidInput, match="Unknown skills: no such skill"):
+        bad = RoleProfile("x", "X", (RoleRequirement("no such skill", 3),))
+        await taxonomy_store.write(roles.save_role, bad)
+
+
+async def test_a_job_role_belongs_to_one_role(taxonomy_store: Store) -> None:
+    await taxonomy_store.write(
+        roles.save_role, RoleProfile("a", "Lead A", COACH.requires, JobRole.TEAM_LEAD)
+    )
+    with pytest.raises(Conflict, match="already belongs"):
+        await taxonomy_store.write(
+            roles.save_role, RoleProfile("b", "Lead B", COACH.requires, JobRole.TEAM_LEAD)
+        )
+
+
+async def test_targets_and_a_role_in_use(taxonomy_store: Store) -> None:
+    await taxonomy_store.write(teams.upsert_teams, [TEAM])
+    await taxonomy_store.write(
+        people.write_people,
+        [
+            Person(id="ana", name="Ana", team_id=TEAM.id),
+            Person(id="ben", name="Ben", team_id=TEAM.id),
+        ],
+    )
+    await taxonomy_store.write(roles.save_role, COACH)
+    assert await taxonomy_store.write(roles.set_target_role, "ana", "peer coach")
+    first = (await taxonomy_store.read(export_graph, people=["ana"])).people[0]
+    assert first.target_role == "peer coach" and first.target_since is not None
+    # the same target again keeps its date
+    assert not await taxonomy_store.write(roles.set_target_role, "ana", "peer coach")
+    again = (await taxonomy_store.read(export_graph, people=["ana"])).people[0]
+    assert again.target_since == first.target_since
+    with pytest.raises(Conflict, match="1 target it"):
+        await taxonomy_store.write(roles.delete_role, "peer coach")
+    with pytest.raises(NotFound):
+        await taxonomy_store.write(roles.set_target_role, "ana", "astronaut")
+    with pytest.raises(NotFound):
+        await taxonomy_store.write(roles.set_target_role, "nobody", "peer coach")
+    assert await taxonomy_store.write(roles.set_target_role, "ana", None)
+    await taxonomy_store.write(roles.delete_role, "peer coach")
+    assert "peer coach" not in (await taxonomy_store.read(export_graph)).roles
+    with pytest.raises(NotFound):
+        await taxonomy_store.write(roles.delete_role, "peer coach")
+
+
+async def test_a_held_role_cannot_vanish(taxonomy_store: Store) -> None:
+    await taxonomy_store.write(teams.upsert_teams, [TEAM])
+    await taxonomy_store.write(
+        people.write_people, [Person(id="lea", name="Lea", role=JobRole.TEAM_LEAD, team_id=TEAM.id)]
+    )
+    await taxonomy_store.write(roles.upsert_roles, load_role_profiles())
+    with pytest.raises(Conflict, match="1 people hold it"):
+        await taxonomy_store.write(roles.delete_role, "team lead")
