@@ -91,7 +91,9 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
         level: int,
         person_id: PersonArg = None,
     ) -> Person:
-        return await _edit_skills(info, person_id, skill, people.set_skill, level)
+        own = _subject(info, person_id) == info.context.principal.person_id
+        source = "profile" if own else "admin"
+        return await _edit_skills(info, person_id, skill, people.set_skill, level, source)
 
     @strawberry.mutation(description="Remove a skill from a profile.")
     async def remove_skill(
@@ -100,7 +102,9 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
         skill: str,
         person_id: PersonArg = None,
     ) -> Person:
-        return await _edit_skills(info, person_id, skill, people.remove_skill)
+        own = _subject(info, person_id) == info.context.principal.person_id
+        source = "profile" if own else "admin"
+        return await _edit_skills(info, person_id, skill, people.remove_skill, source)
 
     @strawberry.mutation(description="Add a learning goal (or change its priority).")
     async def add_learning_goal(

@@ -17,7 +17,7 @@ from api.context import Info
 from api.pagination import page_slice
 from api.permissions import Action, require
 from graph import model
-from graph.records import RoleRecord
+from graph.records import LevelChange, RoleRecord
 from readmodel import directory
 from readmodel.store import ReadModel
 
@@ -142,6 +142,21 @@ class Role:
         )
 
 
+def _history(projection: ReadModel, person_id: str) -> tuple[LevelChange, ...]:
+    person = projection.people.get(person_id)
+    return () if person is None else person.history
+
+
+@strawberry.type(description="One change of a person's level in a skill.")
+class SkillChange:
+    skill: Skill = strawberry.field(description="The skill.")
+    level: int = strawberry.field(description="The new level (0: the skill was removed).")
+    at: dt.datetime = strawberry.field(description="When.")
+    source: str = strawberry.field(
+        description="`profile` (the person), `admin` (HR or an admin), `import` (HRIS) or `seed`."
+    )
+
+
 @strawberry.type(description="The role someone grows towards, and since when.")
 class TargetRole:
     role: Role = strawberry.field(description="The role.")
@@ -248,6 +263,20 @@ class Person:
             return None
         role, since = found
         return TargetRole(role=Role.of(info, role), since=since)
+
+    @strawberry.field(
+        description="Every recorded change of a skill level, oldest first (level 0: removed). "
+        "Visible to the person, HR and admins."
+    )
+    def skill_history(self, info: Info) -> list[SkillChange]:
+        require(info.context.principal, Action.READ_PATHS, self.record.id)
+        found = info.context.loaders.now(_history, self.record.id)
+        skills = _skill_map(info, sorted({c.skill for c in found}))
+        return [
+            SkillChange(skill=skills[c.skill], level=c.level, at=c.at, source=c.source)
+            for c in found
+            if c.skill in skills
+        ]
 
     @strawberry.field(description="Skills with levels, strongest first.")
     def skills(self, info: Info) -> list[SkillLevel]:

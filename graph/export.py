@@ -15,6 +15,7 @@ from graph.changes import current_version
 from graph.dialect import to_utc
 from graph.records import (
     GraphData,
+    LevelChange,
     MentorshipRecord,
     RoleRecord,
     SkillRecord,
@@ -42,7 +43,8 @@ RETURN p.id AS id, p.left_at IS NOT NULL AS left, properties(p) AS props,
   [(p)-[r:IN_SQUAD]->(q:Squad) | [q.id, r.role, r.joined_at]] AS squads,
   [(p)-[r:IN_COMMUNITY]->(c:Community) | [c.id, r.joined_at]] AS communities,
   [(p)-[:MODERATES]->(c:Community) | c.id] AS moderates,
-  [(p)-[t:TARGETS]->(r:Role) | [r.id, t.since]] AS targets
+  [(p)-[t:TARGETS]->(r:Role) | [r.id, t.since]] AS targets,
+  [(p)-[c:LEVEL_CHANGE]->(s:Skill) | [c.at, s.key, c.level, c.source]] AS history
 """
 
 _MENTORSHIPS_OF = """
@@ -144,6 +146,11 @@ async def export_graph(
                 },
                 target_role=target[0] if (target := _first(row["targets"])) else None,
                 target_since=to_utc(target[1]) if target else None,
+                history=[
+                    LevelChange(at, key, int(level), source or "")
+                    for stamp, key, level, source in row["history"]
+                    if (at := to_utc(stamp)) is not None
+                ],
             )
         )
     mentorships = await run(

@@ -20,6 +20,7 @@ from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, write_people
 from graph.records import (
     GraphData,
     GroupRecord,
+    LevelChange,
     MentorshipRecord,
     RoleRecord,
     SkillRecord,
@@ -52,6 +53,9 @@ class Organisation:
     """Role profiles to create or replace (the seed writes the bundled ones)."""
     targets: Sequence[tuple[str, str, dt.datetime]] = ()
     """(person, role, since): the target roles people chose."""
+    history: Sequence[tuple[str, LevelChange]] = ()
+    """(person, change): skill history to write as it is (a seed's; an import records its
+    own changes as it sets levels)."""
     leavers: Sequence[str] = ()
     """People (among ``people``) who have left: off-boarded after the write, in its
     transaction (:mod:`graph.offboarding`); one who left already is left as is."""
@@ -174,6 +178,15 @@ async def _write_targets(tx: Tx, targets: Sequence[tuple[str, str, dt.datetime]]
         )
 
 
+async def _write_history(tx: Tx, history: Sequence[tuple[str, LevelChange]]) -> None:
+    await run(
+        tx,
+        "UNWIND $rows AS row MATCH (p:Person {id: row[0]}) MATCH (s:Skill {key: row[1]}) "
+        "CREATE (p)-[:LEVEL_CHANGE {level: row[2], at: row[3], source: row[4]}]->(s)",
+        rows=[[pid, c.skill, c.level, c.at, c.source] for pid, c in history],
+    )
+
+
 async def write_organisation(
     store: Store, org: Organisation, *, create: bool = False, progress: Progress | None = None
 ) -> dict[str, int]:
@@ -216,6 +229,8 @@ async def write_organisation(
         tick("communities", len(org.communities))
         if org.targets:
             await _write_targets(tx, org.targets)
+        for start in range(0, len(org.history), 5000):
+            await _write_history(tx, org.history[start : start + 5000])
         left = await offboard_leavers(tx, org.leavers)
         await record_change(tx, people=[ALL])
         return {
@@ -269,6 +284,9 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
         for r in org.roles
     }
     target_of = {pid: (role, since) for pid, role, since in org.targets}
+    history: dict[str, list[LevelChange]] = {}
+    for pid, change in org.history:
+        history.setdefault(pid, []).append(change)
     squads: dict[str, dict[str, str]] = {}
     joined: dict[str, dict[str, dt.datetime]] = {}
     for q in org.squads:
@@ -301,6 +319,7 @@ def graph_data(org: Organisation, *, version: Any = None) -> GraphData:
                 joined=joined.get(p.id),
                 target_role=target_of[p.id][0] if p.id in target_of else None,
                 target_since=target_of[p.id][1] if p.id in target_of else None,
+                history=history.get(p.id, ()),
             )
         )
     for mentorship in org.mentorships:

@@ -73,6 +73,11 @@ CALL (p, row) {
   MATCH (t:Team {id: row.team}) MERGE (p)-[:MEMBER_OF]->(t) RETURN count(*) AS teams }
 CALL (p, row) {
   UNWIND row.skills AS s MATCH (k:Skill {key: s.key})
+  WITH p, k, s, [(p)-[h:HAS_SKILL]->(k) | h.level] AS before WHERE before <> [s.level]
+  CREATE (p)-[:LEVEL_CHANGE {level: s.level, at: datetime(), source: $source}]->(k)
+  RETURN count(*) AS changed }
+CALL (p, row) {
+  UNWIND row.skills AS s MATCH (k:Skill {key: s.key})
   MERGE (p)-[h:HAS_SKILL]->(k) SET h.level = s.level RETURN count(*) AS skills }
 CALL (p, row) {
   UNWIND row.goals AS g MATCH (k:Skill {key: g.key})
@@ -99,6 +104,7 @@ async def write_people(
     create: bool = False,
     fields: Collection[str] = PERSON_FIELDS,
     on_batch: Callable[[int], None] | None = None,
+    source: str = "import",
 ) -> dict[str, int]:
     """Write people with their team, manager, skills and goals, in batches, inside ``tx``.
 
@@ -111,6 +117,8 @@ async def write_people(
         fields: the person properties (and ``manager_id``) to write; others keep
             their stored value (an import leaves alone what its file has no column for).
         on_batch: called with the number of people written after each batch.
+        source: what the skill history records as the source of a level this write sets
+            or changes (a fresh seed writes its own history instead).
 
     Returns:
         Counts of people, team links, skills, goals and manager links written.
@@ -125,7 +133,7 @@ async def write_people(
     statement = _CREATE_PEOPLE if create else _MERGE_PEOPLE
     for start in range(0, len(people), BATCH_SIZE):
         batch = [person_params(p, fields) for p in people[start : start + BATCH_SIZE]]
-        counts = (await run(tx, statement, rows=batch))[0]
+        counts = (await run(tx, statement, rows=batch, source=source))[0]
         totals["people"] += int(counts["people"] or 0)
         totals["team_links"] += int(counts["teams"] or 0)
         totals["skill_levels"] += int(counts["skills"] or 0)
@@ -221,33 +229,56 @@ async def first_learner(
     return (rows[0]["id"], rows[0]["name"]) if rows else None
 
 
-async def set_skill(tx: Tx, person_id: str, skill: str, level: int) -> None:
-    """Give a person a skill at ``level`` (1–5), replacing any earlier level."""
+LEVEL_SOURCES = ("profile", "admin", "import", "seed")
+"""Where a level change came from, as the skill history records it."""
+
+
+async def set_skill(
+    tx: Tx, person_id: str, skill: str, level: int, source: str = "profile"
+) -> None:
+    """Give a person a skill at ``level`` (1–5), replacing any earlier level.
+
+    A new or different level is added to the person's skill history with ``source``
+    (``profile`` when they edit their own, ``admin`` when someone else does).
+    """
     validation.level(level, skill=skill)
     await lock(tx, "Person", person_id)
     rows = await run(
         tx,
         "MATCH (p:Person {id: $person}) MATCH (s:Skill {key: $skill}) "
-        "MERGE (p)-[h:HAS_SKILL]->(s) SET h.level = $level, h.updated_at = datetime() "
-        "RETURN count(h) AS n",
+        "MERGE (p)-[h:HAS_SKILL]->(s) "
+        "WITH p, s, h, h.level AS before SET h.level = $level, h.updated_at = datetime() "
+        "RETURN count(h) AS n, before",
         person=person_id,
         skill=skill,
         level=level,
     )
     if not rows or rows[0]["n"] == 0:
         raise NotFound(f"No person {person_id!r} or no skill {skill!r}.")
+    if rows[0]["before"] != level:
+        await run(
+            tx,
+            "MATCH (p:Person {id: $person}) MATCH (s:Skill {key: $skill}) "
+            "CREATE (p)-[:LEVEL_CHANGE {level: $level, at: datetime(), source: $source}]->(s)",
+            person=person_id,
+            skill=skill,
+            level=level,
+            source=source,
+        )
     await record_change(tx, people=[person_id])
 
 
-async def remove_skill(tx: Tx, person_id: str, skill: str) -> bool:
-    """Remove a skill from a person; True if they had it."""
+async def remove_skill(tx: Tx, person_id: str, skill: str, source: str = "profile") -> bool:
+    """Remove a skill from a person (level 0 in their history); True if they had it."""
     await lock(tx, "Person", person_id)
     rows = await run(
         tx,
-        "MATCH (:Person {id: $person})-[h:HAS_SKILL]->(:Skill {key: $skill}) "
-        "DELETE h RETURN count(*) AS n",
+        "MATCH (p:Person {id: $person})-[h:HAS_SKILL]->(s:Skill {key: $skill}) "
+        "DELETE h CREATE (p)-[:LEVEL_CHANGE {level: 0, at: datetime(), source: $source}]->(s) "
+        "RETURN count(*) AS n",
         person=person_id,
         skill=skill,
+        source=source,
     )
     if rows and rows[0]["n"]:
         await record_change(tx, people=[person_id])

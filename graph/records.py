@@ -35,6 +35,18 @@ def effective_status(status: str, expires_at: dt.datetime | None, now: dt.dateti
     return status
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class LevelChange:
+    """One change of a person's level in a skill: when, to what, and who made it."""
+
+    at: dt.datetime
+    skill: str
+    level: int
+    """The new level; 0 when the skill was removed."""
+    source: str = ""
+    """``profile``, ``admin``, ``import`` or ``seed``."""
+
+
 @dataclass(frozen=True, slots=True)
 class PersonRecord:
     """A person with their skills, goals, team, manager and group memberships."""
@@ -72,6 +84,8 @@ class PersonRecord:
     """The role (id) the person is growing towards, if they chose one."""
     target_since: dt.datetime | None = None
     """When the target role was set."""
+    history: tuple[LevelChange, ...] = ()
+    """Every recorded change of a skill level, oldest first."""
 
 
 def read_person(
@@ -88,6 +102,7 @@ def read_person(
     joined: Mapping[str, dt.datetime] | None = None,
     target_role: str | None = None,
     target_since: dt.datetime | None = None,
+    history: Iterable[LevelChange] = (),
 ) -> PersonRecord:
     """The record of a person from their node's properties (missing or null: the default)."""
 
@@ -122,6 +137,7 @@ def read_person(
         joined=dict(joined) if joined else _NO_DATES,
         target_role=target_role,
         target_since=target_since,
+        history=tuple(sorted(history)),
     )
 
 

@@ -33,6 +33,7 @@ from graph.model import (
     Team,
 )
 from graph.organisation import Organisation
+from graph.records import LevelChange
 from graph.roles import load_role_profiles
 from graph.skills import load_taxonomy, skill_key
 from graph.teams import team_id
@@ -327,7 +328,27 @@ class _Generator:
             communities=self.communities(),
             roles=load_role_profiles(),
             targets=self.targets(self.people[: self.total]),
+            history=self.history(self.people[: self.total]),
         )
+
+    def history(self, people: Sequence[Person]) -> list[tuple[str, LevelChange]]:
+        """A plausible skill history, by a hash of the id and skill (as :meth:`targets`).
+
+        About a third of the skills above level 1 grew by one level: imported at the lower
+        level months ago, raised on the profile since. By a hash of the id and skill, as :meth:`targets`.
+        """
+        found: list[tuple[str, LevelChange]] = []
+        day = dt.timedelta(days=1)
+        for p in people:
+            for s in p.skills:
+                mark = zlib.crc32(f"grew:{p.id}:{s.skill}".encode())
+                if s.level < 2 or mark % 3:
+                    continue
+                started = self.as_of - day * (60 + mark % 340)
+                grew = self.as_of - day * (1 + (mark >> 8) % 58)
+                found.append((p.id, LevelChange(started, s.skill, s.level - 1, "import")))
+                found.append((p.id, LevelChange(grew, s.skill, s.level, "profile")))
+        return found
 
     def targets(self, people: Sequence[Person]) -> list[tuple[str, str, dt.datetime]]:
         """Some people's target roles: a step up from where they are.

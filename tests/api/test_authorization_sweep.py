@@ -191,7 +191,7 @@ async def test_each_field_allows_or_refuses_each_role_as_the_rules_say(
 
 PRIVATE = {
     "Person": "id learningGoals { priority } mentorships { id } mentors { id } mentees { id } "
-    "targetRole { since }",
+    "targetRole { since } skillHistory { level }",
     "Mentorship": "id message feedback { rating } mentor { id } mentee { id }",
 }
 ROOT_ARGUMENTS = {
@@ -258,7 +258,14 @@ def leaks(data: Any, caller: str) -> list[str]:
             out += leaks(item, caller)
     elif isinstance(data, dict):
         if "learningGoals" in data and data.get("id") != caller:  # a person
-            for private in ("learningGoals", "mentorships", "mentors", "mentees", "targetRole"):
+            for private in (
+                "learningGoals",
+                "mentorships",
+                "mentors",
+                "mentees",
+                "targetRole",
+                "skillHistory",
+            ):
                 if data.get(private):
                     out.append(f"{data['id']}.{private}")
         if "feedback" in data:  # a mentorship

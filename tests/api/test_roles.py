@@ -113,3 +113,21 @@ async def test_target_roles_and_roles_in_use(roles_org: Store, api: Api) -> None
     # clearing a target
     cleared = api.ok(TARGET, {"role": None}, as_=AGENT)["setTargetRole"]
     assert cleared["targetRole"] is None
+
+
+async def test_skill_history_shows_who_changed_a_level(roles_org: Store, api: Api) -> None:
+    api.ok('mutation { setSkill(skill: "sql", level: 3) { id } }', as_=AGENT)
+    api.ok('mutation { setSkill(personId: "ana", skill: "sql", level: 4) { id } }', as_=ADMIN)
+    query = '{ person(id: "ana") { skillHistory { skill { key } level source } } }'
+    found = api.ok(query, as_=AGENT)["person"]["skillHistory"]
+    assert [h for h in found if h["skill"]["key"] == "sql"] == [
+        {"skill": {"key": "sql"}, "level": 3, "source": "profile"},
+        {"skill": {"key": "sql"}, "level": 4, "source": "admin"},
+    ]
+    assert (
+        api.error('{ person(id: "ben") { skillHistory { level } } }', as_=AGENT)["extensions"][
+            "code"
+        ]
+        == "FORBIDDEN"
+    )
+    assert api.ok('{ person(id: "ben") { skillHistory { level } } }', as_=HR)["person"]

@@ -7,7 +7,7 @@ import pytest
 from graph import people, roles, teams
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.export import export_graph
-from graph.model import JobRole, Person, RoleProfile, RoleRequirement, Team
+from graph.model import JobRole, Person, RoleProfile, RoleRequirement, SkillLevel, Team
 from graph.roles import load_role_profiles, role_id
 from graph.skills import SkillCatalog, load_taxonomy
 from graph.store import Store
@@ -116,3 +116,22 @@ async def test_a_held_role_cannot_vanish(taxonomy_store: Store) -> None:
     await taxonomy_store.write(roles.upsert_roles, load_role_profiles())
     with pytest.raises(Conflict, match="1 people hold it"):
         await taxonomy_store.write(roles.delete_role, "team lead")
+
+
+async def test_every_level_change_is_in_the_history(taxonomy_store: Store) -> None:
+    await taxonomy_store.write(teams.upsert_teams, [TEAM])
+    ana = Person(id="ana", name="Ana", team_id=TEAM.id, skills=(SkillLevel("sql", 2),))
+    await taxonomy_store.write(people.write_people, [ana])
+    await taxonomy_store.write(people.write_people, [ana])  # the same again: no change
+    await taxonomy_store.write(people.set_skill, "ana", "sql", 3)
+    await taxonomy_store.write(people.set_skill, "ana", "sql", 3)  # unchanged
+    await taxonomy_store.write(people.set_skill, "ana", "empathy", 4, "admin")
+    await taxonomy_store.write(people.remove_skill, "ana", "empathy")
+    record = (await taxonomy_store.read(export_graph, people=["ana"])).people[0]
+    assert [(c.skill, c.level, c.source) for c in record.history] == [
+        ("sql", 2, "import"),
+        ("sql", 3, "profile"),
+        ("empathy", 4, "admin"),
+        ("empathy", 0, "profile"),
+    ]
+    assert all(a.at <= b.at for a, b in zip(record.history, record.history[1:], strict=False))
