@@ -237,10 +237,12 @@ async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
     try:
         projection: Projection | None = await keeper.current()
     except StoreError:
+        # the request's own read then fails as the store does; only this check falls back
         projection = keeper.projection
+    else:
+        conn.scope.setdefault("state", {})["projection"] = projection
     if projection is None:
         return
-    conn.scope.setdefault("state", {})["projection"] = projection
     if principal.person_id in projection.left:
         raise AuthenticationError(
             "This account was closed when its owner left the organisation; its tokens no "
