@@ -271,7 +271,7 @@ async def measure(
     agent_token, hr_token = tokens.mint(agent, Role.AGENT), tokens.mint(hr, Role.HR)
     ids = [p.id for p in org.people]
     folder.mkdir(parents=True, exist_ok=True)
-    console.print(f"[{revision.name} {revision.commit}] starting serve ...")
+    console.print(f"({revision.name} {revision.commit}) starting serve ...")
     worker = Worker(revision, seeded.endpoint, secret, folder / "serve.log")
     figures: dict[str, float] = {}
     try:
@@ -283,7 +283,7 @@ async def measure(
             await post_ok(http, encode(HEALTH))
         worker.settle()
         figures["rss_used_mb"] = worker.rss_mb()
-        console.print(f"[{revision.name}] single requests ...")
+        console.print(f"({revision.name}) single requests ...")
         for name, token, bodies in (
             ("typename", agent_token, lambda i: encode(TYPENAME)),
             ("me", agent_token, lambda i: encode(ME)),
@@ -293,7 +293,7 @@ async def measure(
             p50, cpu = await single_requests(worker, token, bodies, args.single)
             figures[f"{name}_p50_ms"], figures[f"{name}_cpu_ms"] = p50, cpu
         figures["refresh_ms"] = await refresh_ms(worker, seeded, agent, agent_token, args.writes)
-        console.print(f"[{revision.name}] load mix, {args.clients} clients, {args.seconds:.0f} s")
+        console.print(f"({revision.name}) load mix, {args.clients} clients, {args.seconds:.0f} s")
         results, elapsed, _ = await run(
             worker.url, tokens, clients, org, args.seconds, 10**9, args.seed, 0.0, worker.meter
         )
@@ -306,7 +306,7 @@ async def measure(
         figures["rss_after_mix_mb"] = worker.rss_mb()
     finally:
         worker.stop()
-    console.print(f"[{revision.name}] in-process probe ...")
+    console.print(f"({revision.name}) in-process probe ...")
     mentees = [p.id for p in random.Random(args.seed).sample(org.people, args.samples) if p.goals]
     figures.update(probe(revision, seeded.endpoint, mentees))
     return figures
