@@ -6,8 +6,9 @@ Reads the mentee ids to suggest for (a JSON list) on standard input, loads the p
 from the store the ``NEO4J_*`` settings name with that revision's code, and prints one JSON
 object: the full load, mentor suggestions (p50/p95 over the mentees, after one call that
 builds the mentor index), HR's light report cold and warm, brokers and clusters. The
-revision's modules come first on ``sys.path``; this file only times them. A revision whose
-read model has other names needs its own three lines in :func:`load` and :func:`measure`.
+revision's modules come first on ``sys.path``; this file only times them. It knows the
+projection keeper of 7695f59 and the ``readmodel`` package that replaced it; a revision
+whose read model has other names needs its own lines in :func:`load` and :func:`measure`.
 """
 
 from __future__ import annotations
@@ -32,19 +33,22 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def load() -> tuple[Any, float]:
-    """The revision's read model (or, before it, projection) of the store, and the seconds
-    its full load took."""
+    """The revision's in-memory model of the store, and the seconds its full load took.
+
+    ``readmodel.keeper.ReadModelKeeper`` where the revision has it, else the projection
+    keeper it replaced; either model is what the matcher's functions take.
+    """
     from graph.store import Store
 
     try:
         from readmodel.keeper import ReadModelKeeper as Keeper
-    except ImportError:  # revisions before the read model
+    except ImportError:
         from graph.projection import ProjectionKeeper as Keeper  # type: ignore[no-redef]
 
     async with await Store.open(setup_schema=False) as store:
         started = time.perf_counter()
-        projection = await Keeper(store).current()
-        return projection, time.perf_counter() - started
+        model = await Keeper(store).current()
+        return model, time.perf_counter() - started
 
 
 def measure(projection: Any, mentees: list[str]) -> dict[str, float]:

@@ -162,7 +162,7 @@ class Worker:
             )  # fmt: skip
         self.meter = CpuMeter({"service": self.process.pid})
 
-    def wait_ready(self, timeout: float = 900) -> float:
+    def wait_ready(self, timeout: float) -> float:
         """Seconds from process start to ``/readyz`` 200."""
         while time.perf_counter() - self.started < timeout:
             if self.process.poll() is not None:
@@ -275,7 +275,10 @@ async def measure(
     worker = Worker(revision, seeded.endpoint, secret, folder / "serve.log")
     figures: dict[str, float] = {}
     try:
-        figures["ready_s"] = worker.wait_ready()
+        figures["ready_s"] = worker.wait_ready(args.ready_timeout)
+        console.print(
+            f"({revision.name}) ready in {figures['ready_s']:.1f} s, {worker.rss_mb():,.0f} MB"
+        )
         figures["rss_ready_mb"] = worker.rss_mb()
         async with Connection(worker.url, agent_token) as http:
             await post_ok(http, encode(SUGGEST))
@@ -324,6 +327,9 @@ async def seed_store(args: argparse.Namespace, folder: Path) -> tuple[object, Se
     console.print(f"writing them into {args.store} ...")
     await write_organisation(store, org, create=True)
     written = time.perf_counter()
+    console.print(
+        f"seeded: generated in {generated - started:.1f} s, written in {written - generated:.1f} s"
+    )
     return server, Seeded(endpoint, store, org, generated - started, written - generated)
 
 
@@ -433,6 +439,9 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=30.0, help="length of the load mix")
     parser.add_argument("--samples", type=int, default=200, help="mentees, in process")
     parser.add_argument("--heap", default="4g", help="Java heap of the store")
+    parser.add_argument(
+        "--ready-timeout", type=float, default=3600, help="seconds a worker may take to start"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--markdown", default=str(_HERE / "results" / "scale-{people}-{store}.md"))
     asyncio.run(main(parser.parse_args()))
