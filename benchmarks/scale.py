@@ -17,9 +17,11 @@ process itself) and measures
   ``mentorSuggestions`` and one organisation ``networkHealth`` (and its background brokers
   and clusters, waited for);
 - **refresh after one write**: another connection commits ``setSkill`` for a person, then
-  ``{ me { id } }`` is sent; its latency less that of the same query with nothing changed
-  (medians over ``--writes``) is the time the worker took to apply the write to its
-  projection (the change-log read, the changed people's read, the replacement);
+  ``{ me { id } }`` is sent naming the new graph version (``X-Skillweave-Version``, as a
+  client that wrote elsewhere does; revisions without versions check on every request); its
+  latency less that of the same query with nothing changed (medians over ``--writes``) is
+  the time the worker took to apply the write (the change-log read, the changed people's
+  read, the replacement);
 - **single requests** from one client, ``--single`` each: ``{ __typename }``, ``me``, a
   profile with skills and goals, ten suggestions: p50 latency and the worker's CPU per
   request (psutil ``cpu_times``);
@@ -63,6 +65,8 @@ import psutil  # noqa: E402
 from rich.console import Console  # noqa: E402
 
 from api.auth import Role, Tokens  # noqa: E402
+from api.bookmarks import HEADER as VERSION  # noqa: E402
+from api.bookmarks import format_version  # noqa: E402
 from benchmarks._report import Report  # noqa: E402
 from benchmarks._service import (  # noqa: E402
     STORES,
@@ -74,6 +78,7 @@ from benchmarks._service import (  # noqa: E402
 )
 from benchmarks.load import SUGGEST, choose_people, run  # noqa: E402
 from graph import people as people_module  # noqa: E402
+from graph.changes import current_version  # noqa: E402
 from graph.embedded import BoltEndpoint  # noqa: E402
 from graph.organisation import Organisation, write_organisation  # noqa: E402
 from graph.schema import ensure_schema  # noqa: E402
@@ -198,10 +203,10 @@ def encode(query: str, variables: dict[str, object] | None = None) -> bytes:
     return json.dumps({"query": query, "variables": variables or {}}).encode()
 
 
-async def post_ok(http: Connection, body: bytes) -> float:
+async def post_ok(http: Connection, body: bytes, headers: dict[str, str] | None = None) -> float:
     """Milliseconds one request took; an error stops the benchmark."""
     started = time.perf_counter()
-    status, answer = await http.post(body)
+    status, answer = await http.post(body, headers=headers)
     took = (time.perf_counter() - started) * 1000
     if status != 200 or b'"errors"' in answer:
         raise RuntimeError(f"{status} {answer[:500]!r}")
@@ -226,11 +231,15 @@ async def refresh_ms(worker: Worker, seeded: Seeded, agent: str, token: str, wri
     quiet, after_write = [], []
     async with Connection(worker.url, token) as http:
         for i in range(writes):
-            quiet.append(await post_ok(http, encode("{ me { id } }")))
+            asked = {VERSION: format_version(await seeded.store.read(current_version))}
+            quiet.append(await post_ok(http, encode("{ me { id } }"), asked))
             await seeded.store.write(
                 people_module.set_skill, agent, SKILLS[i % len(SKILLS)], 1 + i % 5
             )
-            after_write.append(await post_ok(http, encode("{ me { id } }")))
+            # a client that wrote elsewhere names the new version: the worker must apply the
+            # write before answering (a revision without versions checks on every request)
+            asked = {VERSION: format_version(await seeded.store.read(current_version))}
+            after_write.append(await post_ok(http, encode("{ me { id } }"), asked))
     return statistics.median(after_write) - statistics.median(quiet)
 
 
