@@ -37,6 +37,10 @@ Ints = npt.NDArray[np.int64]
 
 CHUNK_PAIRS = 2_000_000
 """Pairs scored at once: bounds the memory of a question, not its answer."""
+_KEY_FLOOR = 2**40
+"""Keys of a view in points are kept above minus this (a hidden mentor is below any limit)."""
+_SLACK = 1e-12
+"""Relative margin on every bound, so float rounding never puts a bound below a score."""
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,19 @@ class EligiblePairs:
         ]
         return np.unique(np.array(keys, dtype=np.int64))
 
-    def _bonus_bound(self) -> Floats:
-        """The most each mentor's reciprocity and preferences can add, with any mentee."""
+    def _mentee_classes(self) -> Ints:
+        """Each mentee's class: their shift class and first language, all the bonuses read.
+
+        Mentees of one class get the same shift-overlap and language bonus from any mentor, so
+        a tier per (goal, level, class) bounds those bonuses exactly instead of by their most.
+        """
+        ix = self.index
+        languages = len(ix._codes.get("language", {})) + 1
+        e = self.mentee_pos
+        return np.asarray(ix.shift_class[e] * languages + ix.first_language[e] + 1, np.int64)
+
+    def _reciprocity_bound(self) -> Floats:
+        """The most each mentor's reciprocity bonus can be, with any mentee."""
         ix, w = self.index, self.index.weights
         pos = self.mentor_pos
         most = np.zeros(len(pos))
@@ -116,11 +131,44 @@ class EligiblePairs:
             g = ix.goal_slot[pos, j]
             full = np.full(len(pos), MAX_LEVEL, dtype=np.int8)
             most += ix.goal_slot_share[pos, j] * ix._gain(full, full, ix.level[pos, g])
-        bound = max(0.0, w.reciprocity) * ix.shares_goals[pos] * most
-        overlap = ix._overlap.max(axis=1)[ix.shift_class[pos]] if ix._overlap.size else 0.0
-        bound += max(0.0, w.shift_overlap) * overlap
-        bound += max(0.0, w.shared_language) + max(0.0, w.cross_team) + max(0.0, w.cross_function)
-        return np.asarray(bound, dtype=np.float64)
+        return np.asarray(max(0.0, w.reciprocity) * ix.shares_goals[pos] * most, np.float64)
+
+    def _class_bonus_bound(self, mentee_class: int) -> Floats:
+        """The most each mentor's bonuses can add with a mentee of ``mentee_class``.
+
+        Exact for shift overlap and language; reciprocity by :meth:`_reciprocity_bound`; team
+        and function by their weights (nearly every pair crosses both).
+        """
+        ix, w = self.index, self.index.weights
+        pos = self.mentor_pos
+        languages = len(ix._codes.get("language", {})) + 1
+        shift, language = divmod(mentee_class, languages)
+        bound = self._reciprocity.copy()
+        if ix._overlap.size:
+            bound += max(0.0, w.shift_overlap) * ix._overlap[shift, ix.shift_class[pos]]
+        spoken = {code: str(key) for key, code in ix._codes.get("language", {}).items()}
+        name = spoken.get(language - 1) if language else None
+        speaks = ix.speaks.get(name) if name is not None else None
+        if speaks is not None:
+            bound += max(0.0, w.shared_language) * speaks[pos]
+        bound += max(0.0, w.cross_team) + max(0.0, w.cross_function)
+        return bound * (1.0 + _SLACK)
+
+    def _pair_bonus_bound(self, mentee: Ints, mentor: Ints) -> Floats:
+        """Per pair, the most reciprocity can add plus the exact preference bonuses."""
+        ix, w = self.index, self.index.weights
+        e, r = self.mentee_pos[mentee], self.mentor_pos[mentor]
+        bound = self._reciprocity[mentor].copy()
+        if ix._overlap.size:
+            bound += max(0.0, w.shift_overlap) * ix._overlap[ix.shift_class[e], ix.shift_class[r]]
+        first = ix.first_language[e]
+        for language, code in ix._codes.get("language", {}).items():
+            rows = np.flatnonzero(first == code)
+            if len(rows) and language in ix.speaks:
+                bound[rows] += max(0.0, w.shared_language) * ix.speaks[language][r[rows]]
+        bound += max(0.0, w.cross_team) * (ix.team[e] != ix.team[r])
+        bound += max(0.0, w.cross_function) * (ix.function[e] != ix.function[r])
+        return bound * (1.0 + _SLACK)
 
     def _build_tiers(self) -> None:
         ix = self.index
@@ -129,29 +177,46 @@ class EligiblePairs:
         share = ix.goal_slot_share[self.mentee_pos]
         own = ix.level[self.mentee_pos[:, None], goal].astype(np.int64)
         used = share > 0
-        codes = goal * (MAX_LEVEL + 1) + own
+        mentee_class = self._mentee_classes()
+        classes = int(mentee_class.max()) + 1 if len(mentee_class) else 1
+        codes = (goal * (MAX_LEVEL + 1) + own) * classes + mentee_class[:, None]
         found, inverse = np.unique(codes[used], return_inverse=True)
         self.goal_tier = np.full((len(self.mentees), slots), -1, dtype=np.int64)
         self.goal_tier[used] = inverse
         self.goal_share = np.where(used, share, 0.0)
-        bonus = self._bonus = self._bonus_bound()
+        self._reciprocity = self._reciprocity_bound()
         responsiveness = ix.responsiveness[self.mentor_pos]
+        bonus: dict[int, Floats] = {}
+        pools: dict[int, tuple[Ints, Floats]] = {}
         mentors: list[Ints] = []
         bounds: list[Floats] = []
         for code in found.tolist():
-            g, level = divmod(code, MAX_LEVEL + 1)
-            pool = self._column[np.unique(ix._teachers_of_goal(g))]
-            pool = pool[pool >= 0]
-            at = self.mentor_pos[pool]
-            gain = ix._gain(ix.level[at, g], ix.related_level[at, g], level)
-            pool, gain = pool[gain > 0], gain[gain > 0]
+            goal_level, mentee_class_code = divmod(code, classes)
+            if goal_level not in pools:
+                g, level = divmod(goal_level, MAX_LEVEL + 1)
+                pool = self._column[np.unique(ix._teachers_of_goal(g))]
+                pool = pool[pool >= 0]
+                at = self.mentor_pos[pool]
+                gain = ix._gain(ix.level[at, g], ix.related_level[at, g], level) * (1.0 + _SLACK)
+                pools[goal_level] = pool[gain > 0], gain[gain > 0]
+            if mentee_class_code not in bonus:
+                bonus[mentee_class_code] = self._class_bonus_bound(mentee_class_code)
+            pool, gain = pools[goal_level]
             mentors.append(pool)
-            bounds.append(responsiveness[pool] * (gain + bonus[pool]))
+            bounds.append(responsiveness[pool] * (gain + bonus[mentee_class_code][pool]))
         sizes = np.array([len(m) for m in mentors], dtype=np.int64)
         self._tier_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self._tier_mentor = np.concatenate(mentors) if mentors else np.zeros(0, np.int64)
         self._tier_bound = np.concatenate(bounds) if bounds else np.zeros(0)
         self._tier_of_entry = np.repeat(np.arange(len(sizes)), sizes)
+        # Learning by table: a goal's credit is a function of three small levels.
+        people = len(ix.ids)
+        self._goal_at = [np.where(used[:, j], goal[:, j], 0) * people for j in range(slots)]
+        self._goal_own = [np.where(used[:, j], own[:, j], 0) for j in range(slots)]
+        self._goal_share = [self.goal_share[:, j].copy() for j in range(slots)]
+        levels = np.arange(MAX_LEVEL + 1, dtype=np.int8)
+        held, related, mine = np.meshgrid(levels, levels, levels, indexing="ij")
+        self._gain_table = ix._gain(held.ravel(), related.ravel(), mine.ravel().astype(np.int64))
 
     def view(self, scale: float = 1.0, offset: Floats | None = None) -> _View:
         """Tiers sorted by ``scale × bound − offset[mentor]``; ``inf`` in ``offset`` hides one."""
@@ -160,9 +225,14 @@ class EligiblePairs:
             if cached is not None:
                 return cached
         key = scale * self._tier_bound
-        if offset is not None:
-            key = key - offset[self._tier_mentor]
-        order = np.lexsort((-key, self._tier_of_entry))
+        if offset is None:
+            order = np.lexsort((-key, self._tier_of_entry))
+        else:
+            # In points (scale ≥ 1): whole points, rounded up so each stays a bound, then one
+            # integer sort by (tier, descending key) instead of a lexsort per round.
+            key = np.ceil(key - offset[self._tier_mentor])
+            whole = np.maximum(key, -_KEY_FLOOR).astype(np.int64)
+            order = np.argsort(self._tier_of_entry * (2 * _KEY_FLOOR) + (_KEY_FLOOR - whole))
         made = _View(self._tier_mentor[order], key[order], self._tier_start)
         if offset is None:
             self._views[(scale, 0)] = made
@@ -224,17 +294,17 @@ class EligiblePairs:
     def learning(self, mentee: Ints, mentor: Ints) -> Floats:
         """The learning part of each pair's score: cheap next to the whole score."""
         ix = self.index
-        e, r = self.mentee_pos[mentee], self.mentor_pos[mentor]
+        r = self.mentor_pos[mentor]
+        # Column-major levels: skill g of person r is at g × people + r.
+        level, related = ix.level.T.ravel(), ix.related_level.T.ravel()
+        side = MAX_LEVEL + 1
         total = np.zeros(len(mentee))
         for j in range(self.goal_tier.shape[1]):
-            share = self.goal_share[mentee, j]
-            used = share > 0
-            if not used.any():
-                continue
-            g = ix.goal_slot[e[used], j]
-            own = ix.level[e[used], g].astype(np.int64)
-            gain = ix._gain(ix.level[r[used], g], ix.related_level[r[used], g], own)
-            total[used] += share[used] * gain
+            at = self._goal_at[j][mentee] + r
+            code = (level[at].astype(np.int64) * side + related[at]) * side
+            total += (
+                self._goal_share[j][mentee] * self._gain_table[code + self._goal_own[j][mentee]]
+            )
         return total
 
     def score(self, mentee: Ints, mentor: Ints) -> PairChunk:
@@ -280,11 +350,9 @@ class EligiblePairs:
             stop = max(int(np.searchsorted(work, base + CHUNK_PAIRS)), start + 1)
             mentee, mentor = self.gather(view, rows[start:stop], depth[start:stop])
             start = stop
-            bound = (
-                scale
-                * responsiveness[mentor]
-                * (self.learning(mentee, mentor) + self._bonus[mentor])
-            )
+            learning = self.learning(mentee, mentor) * (1.0 + _SLACK)
+            bonus = self._pair_bonus_bound(mentee, mentor)
+            bound = scale * responsiveness[mentor] * (learning + bonus)
             hopeful = bound - spare[mentor] > limit[mentee]
             if hopeful.any():
                 yield self.score(mentee[hopeful], mentor[hopeful])
