@@ -275,8 +275,14 @@ class EligiblePairs:
             depth[r, s] = np.searchsorted(keys, -limit[r], side="left")
         return depth
 
-    def gather(self, view: _View, rows: Ints, depth: Ints) -> tuple[Ints, Ints]:
-        """The first ``depth`` mentors of each row's goal tiers, each (row, mentor) once."""
+    def gather(
+        self, view: _View, rows: Ints, depth: Ints, *, once: bool = True
+    ) -> tuple[Ints, Ints]:
+        """The first ``depth`` mentors of each row's goal tiers, each (row, mentor) once.
+
+        ``once=False`` leaves in the repeats (a mentor reached through two goals), in row order:
+        cheaper when most pairs are then dropped anyway.
+        """
         tiers = self.goal_tier[rows]
         has = depth > 0
         counts = depth[has]
@@ -285,8 +291,12 @@ class EligiblePairs:
         total = int(counts.sum())
         within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         mentor = view.mentor[np.repeat(starts, counts) + within]
+        return self._once(owner, mentor) if once else (owner, mentor)
+
+    def _once(self, mentee: Ints, mentor: Ints) -> tuple[Ints, Ints]:
+        """Each (mentee, mentor) pair once, sorted by mentee then mentor."""
         n = max(1, len(self.mentors))
-        keys = np.sort(owner * n + mentor)
+        keys = np.sort(mentee * n + mentor)
         if len(keys):
             keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
         return keys // n, keys % n
@@ -348,14 +358,14 @@ class EligiblePairs:
         while start < len(rows):
             base = int(work[start - 1]) if start else 0
             stop = max(int(np.searchsorted(work, base + CHUNK_PAIRS)), start + 1)
-            mentee, mentor = self.gather(view, rows[start:stop], depth[start:stop])
+            mentee, mentor = self.gather(view, rows[start:stop], depth[start:stop], once=False)
             start = stop
             learning = self.learning(mentee, mentor) * (1.0 + _SLACK)
             bonus = self._pair_bonus_bound(mentee, mentor)
             bound = scale * responsiveness[mentor] * (learning + bonus)
             hopeful = bound - spare[mentor] > limit[mentee]
             if hopeful.any():
-                yield self.score(mentee[hopeful], mentor[hopeful])
+                yield self.score(*self._once(mentee[hopeful], mentor[hopeful]))
 
     def every_pair(self, rows: Ints | None = None) -> Iterator[PairChunk]:
         """Every eligible pair (of ``rows``, default all), scored: for checks and reasons."""
