@@ -37,6 +37,8 @@ Ints = npt.NDArray[np.int64]
 
 CHUNK_PAIRS = 2_000_000
 """Pairs scored at once: bounds the memory of a question, not its answer."""
+_SHARE_SCALE = np.array([0.1, 0.125, 0.16, 0.2, 0.25, 0.32, 0.4, 0.5, 0.63, 0.8, 1.0])
+"""A goal's share of the learning, as a single-goal tier rounds it up."""
 _KEY_FLOOR = 2**40
 """Keys of a view in points are kept above minus this (a hidden mentor is below any limit)."""
 _SLACK = 1e-12
@@ -66,6 +68,8 @@ class _View:
     key: Floats
     start: Ints
     """Tier ``t`` is ``[start[t], start[t + 1])``."""
+    code: Ints | None = None
+    """For a view in whole points: ``tier × 2F + (F − key)``, ascending (F: ``_KEY_FLOOR``)."""
 
 
 def ranked(values: Floats) -> Floats:
@@ -154,6 +158,16 @@ class EligiblePairs:
         bound += max(0.0, w.cross_team) + max(0.0, w.cross_function)
         return bound * (1.0 + _SLACK)
 
+    def _most_bonus(self) -> Floats:
+        """The most each mentor's bonuses can add with any mentee."""
+        ix, w = self.index, self.index.weights
+        bound = self._reciprocity.copy()
+        if ix._overlap.size:
+            overlap = ix._overlap.max(axis=0)[ix.shift_class[self.mentor_pos]]
+            bound += max(0.0, w.shift_overlap) * overlap
+        bound += max(0.0, w.shared_language) + max(0.0, w.cross_team) + max(0.0, w.cross_function)
+        return bound * (1.0 + _SLACK)
+
     def _pair_bonus_bound(self, mentee: Ints, mentor: Ints) -> Floats:
         """Per pair, the most reciprocity can add plus the exact preference bonuses."""
         ix, w = self.index, self.index.weights
@@ -179,31 +193,62 @@ class EligiblePairs:
         used = share > 0
         mentee_class = self._mentee_classes()
         classes = int(mentee_class.max()) + 1 if len(mentee_class) else 1
-        codes = (goal * (MAX_LEVEL + 1) + own) * classes + mentee_class[:, None]
+        # Shares rounded up to a short scale: a tier per share would multiply them by ~50.
+        share_code = np.searchsorted(_SHARE_SCALE, share, side="left")
+        shares = _SHARE_SCALE
+        codes = ((goal * (MAX_LEVEL + 1) + own) * classes + mentee_class[:, None]) * len(
+            shares
+        ) + share_code
         found, inverse = np.unique(codes[used], return_inverse=True)
-        self.goal_tier = np.full((len(self.mentees), slots), -1, dtype=np.int64)
-        self.goal_tier[used] = inverse
+        # One column per goal (its single tier), then one per pair of goals (their joint tier).
+        pairs = [(a, b) for a in range(slots) for b in range(a + 1, slots)]
+        self.goal_tier = np.full((len(self.mentees), slots + len(pairs)), -1, dtype=np.int64)
+        self.goal_tier[:, :slots][used] = inverse
+        skills = len(ix.skills)
+        joint = np.stack(
+            [np.minimum(goal[:, a], goal[:, b]) * skills + np.maximum(goal[:, a], goal[:, b])
+             for a, b in pairs], axis=1,
+        ) if pairs else np.zeros((len(self.mentees), 0), dtype=np.int64)  # fmt: skip
+        both = np.stack([used[:, a] & used[:, b] for a, b in pairs], axis=1) if pairs else joint > 0
+        joint_found, joint_inverse = np.unique(joint[both], return_inverse=True)
+        self.goal_tier[:, slots:][both] = len(found) + joint_inverse
         self.goal_share = np.where(used, share, 0.0)
         self._reciprocity = self._reciprocity_bound()
         responsiveness = ix.responsiveness[self.mentor_pos]
         bonus: dict[int, Floats] = {}
         pools: dict[int, tuple[Ints, Floats]] = {}
-        mentors: list[Ints] = []
-        bounds: list[Floats] = []
-        for code in found.tolist():
-            goal_level, mentee_class_code = divmod(code, classes)
-            if goal_level not in pools:
-                g, level = divmod(goal_level, MAX_LEVEL + 1)
+
+        def pool_of(g: int, level: int) -> tuple[Ints, Floats]:
+            if g * (MAX_LEVEL + 1) + level not in pools:
                 pool = self._column[np.unique(ix._teachers_of_goal(g))]
                 pool = pool[pool >= 0]
                 at = self.mentor_pos[pool]
                 gain = ix._gain(ix.level[at, g], ix.related_level[at, g], level) * (1.0 + _SLACK)
-                pools[goal_level] = pool[gain > 0], gain[gain > 0]
+                pools[g * (MAX_LEVEL + 1) + level] = pool[gain > 0], gain[gain > 0]
+            return pools[g * (MAX_LEVEL + 1) + level]
+
+        mentors: list[Ints] = []
+        bounds: list[Floats] = []
+        for code in found.tolist():
+            rest, share_index = divmod(code, len(shares))
+            goal_level, mentee_class_code = divmod(rest, classes)
             if mentee_class_code not in bonus:
                 bonus[mentee_class_code] = self._class_bonus_bound(mentee_class_code)
-            pool, gain = pools[goal_level]
+            pool, gain = pool_of(*divmod(goal_level, MAX_LEVEL + 1))
             mentors.append(pool)
-            bounds.append(responsiveness[pool] * (gain + bonus[mentee_class_code][pool]))
+            credit = shares[share_index] * gain * (1.0 + _SLACK)
+            bounds.append(responsiveness[pool] * (credit + bonus[mentee_class_code][pool]))
+        most = self._most_bonus()
+        for code in joint_found.tolist():
+            g, h = divmod(code, skills)
+            first, first_gain = pool_of(g, 0)
+            second, second_gain = pool_of(h, 0)
+            pool, at_first, at_second = np.intersect1d(
+                first, second, assume_unique=True, return_indices=True
+            )
+            gain = np.maximum(first_gain[at_first], second_gain[at_second])
+            mentors.append(pool)
+            bounds.append(responsiveness[pool] * (gain + most[pool]))
         sizes = np.array([len(m) for m in mentors], dtype=np.int64)
         self._tier_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self._tier_mentor = np.concatenate(mentors) if mentors else np.zeros(0, np.int64)
@@ -225,15 +270,18 @@ class EligiblePairs:
             if cached is not None:
                 return cached
         key = scale * self._tier_bound
+        code = None
         if offset is None:
             order = np.lexsort((-key, self._tier_of_entry))
         else:
             # In points (scale ≥ 1): whole points, rounded up so each stays a bound, then one
             # integer sort by (tier, descending key) instead of a lexsort per round.
             key = np.ceil(key - offset[self._tier_mentor])
-            whole = np.maximum(key, -_KEY_FLOOR).astype(np.int64)
-            order = np.argsort(self._tier_of_entry * (2 * _KEY_FLOOR) + (_KEY_FLOOR - whole))
-        made = _View(self._tier_mentor[order], key[order], self._tier_start)
+            whole = np.clip(key, -_KEY_FLOOR, _KEY_FLOOR - 1).astype(np.int64)
+            code = self._tier_of_entry * (2 * _KEY_FLOOR) + (_KEY_FLOOR - whole)
+            order = np.argsort(code)
+            code = code[order]
+        made = _View(self._tier_mentor[order], key[order], self._tier_start, code)
         if offset is None:
             self._views[(scale, 0)] = made
         return made
@@ -262,6 +310,13 @@ class EligiblePairs:
         ``limit`` is per row given.
         """
         tiers = self.goal_tier[rows]
+        if view.code is not None:
+            # Whole points: a key is above the limit when it is at least its floor plus one.
+            lowest = np.floor(np.clip(limit, -_KEY_FLOOR - 1.0, float(_KEY_FLOOR))) + 1
+            last = _KEY_FLOOR - lowest.astype(np.int64)
+            at = np.maximum(tiers, 0)
+            ends = np.searchsorted(view.code, at * (2 * _KEY_FLOOR) + last[:, None], side="right")
+            return np.where(tiers >= 0, ends - view.start[at], 0)
         depth = np.zeros(tiers.shape, dtype=np.int64)
         flat_rows, flat_slots = np.nonzero(tiers >= 0)
         which = tiers[flat_rows, flat_slots]
@@ -309,7 +364,7 @@ class EligiblePairs:
         level, related = ix.level.T.ravel(), ix.related_level.T.ravel()
         side = MAX_LEVEL + 1
         total = np.zeros(len(mentee))
-        for j in range(self.goal_tier.shape[1]):
+        for j in range(len(self._goal_at)):
             at = self._goal_at[j][mentee] + r
             code = (level[at].astype(np.int64) * side + related[at]) * side
             total += (
