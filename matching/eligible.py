@@ -4,18 +4,31 @@ A pair is eligible when :func:`matching.scoring.score_pair` scores it: the mento
 with spare capacity, is not the mentee, shares no open mentorship with them, is neither above
 nor below them in their reporting line, and teaches them something. At 50,000 people that is
 about 300 million pairs (at 300,000, ten billion), too many to score on every question. So the
-pairs are reached through **tiers**: for each goal skill at each level mentees hold it, the
-mentors who earn credit on it, each with an upper bound on their score with *any* mentee
-wanting that skill at that level::
+pairs are reached through **tiers**, each a list of mentors with an upper bound on their score
+with *any* mentee of the tier, sorted by it:
 
-    bound = responsiveness × (credit on this goal + the most the mentor's bonuses can add)
+* a **goal tier** per goal skill, level the mentee holds it at, share of the mentee's learning
+  (rounded up to a short scale) and mentee class (shift class and first language)::
 
-A mentee's learning is a weighted mean of their goals' credits, so it never exceeds their best
-goal's credit, and no pair scores above the largest bound among its mentee's goal tiers. A
-question such as "which pairs score above this line?" reads each tier's sorted bounds down to
-the line, scores only those pairs exactly, and is exact for every pair: the ones not read are
-below the line by the bound. ``tests/matching/test_exact.py`` holds the bound above
-``score_pair`` for every pair of seeded organisations, and the exhaustive listing
+      bound = responsiveness × (share × credit on this goal + the most the bonuses can add
+                                with a mentee of this class)
+
+  exact in learning for a mentor who teaches only this one of the mentee's goals;
+* a **joint tier** per pair of goal skills, holding the mentors who teach both::
+
+      bound = responsiveness × (the larger credit of the two, to a mentee at level 0,
+                                + the most the bonuses can add)
+
+  a mentee's learning is a weighted mean of their goals' credits, so it never exceeds the best
+  goal's credit, and a mentor teaching several of a mentee's goals is in the joint tier of their
+  best goal and another.
+
+So every eligible pair is bounded by one of its mentee's tiers. A question such as "which pairs
+score above this line?" reads each tier's sorted bounds down to the line, sharpens each pair
+read with its exact learning and preference bonuses, scores the rest exactly, and is exact for
+every pair: the ones not read are below the line by their bound.
+``tests/matching/test_exact.py`` holds the bound above ``score_pair`` for every pair of seeded
+organisations, no pair above a pricing line missed, and the exhaustive listing
 (:meth:`EligiblePairs.every_pair`) equal to ``score_pair``'s eligible set.
 """
 
