@@ -38,14 +38,21 @@ class _Wishes:
         self.depth = FIRST_DEPTH
         self.ceiling = np.inf
         """Everything ranked above this (rounded score) has been listed, nothing at or below."""
-        self.queue: list[tuple[int, float]] = []
+        # The unread part of the chunk, as arrays: a deep chunk of Python tuples per mentee
+        # is what filled memory at 50,000 people.
+        self.mentors: Ints = np.zeros(0, np.int64)
+        self.liking: npt.NDArray[np.float64] = np.zeros(0)
+        self.at = 0
         self.done = False
 
     def next(self) -> tuple[int, float] | None:
         """The next mentor to propose to, with how that mentor ranks this mentee."""
-        while not self.queue and not self.done:
+        while self.at == len(self.mentors) and not self.done:
             self._read()
-        return self.queue.pop() if self.queue else None
+        if self.at == len(self.mentors):
+            return None
+        self.at += 1
+        return int(self.mentors[self.at - 1]), float(self.liking[self.at - 1])
 
     def _read(self) -> None:
         chunk, floor = self.pairs.ranked_list(self.row, self.depth)
@@ -54,9 +61,9 @@ class _Wishes:
         score = ranked(chunk.score)
         new = (score > level) & (score <= self.ceiling)
         order = np.lexsort((chunk.mentor[new], -score[new]))
-        mentors = chunk.mentor[new][order].tolist()
-        liking = ranked(chunk.preference[new][order]).tolist()
-        self.queue = list(zip(mentors, liking, strict=True))[::-1]
+        self.mentors = chunk.mentor[new][order]
+        self.liking = ranked(chunk.preference[new][order])
+        self.at = 0
         self.ceiling = level
         self.done = level == -np.inf
 
