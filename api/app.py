@@ -51,7 +51,7 @@ from readmodel.store import ReadModel
 from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
 from web.routes import routes as web_routes
 
-SWITCH_INTERVAL = 0.001
+SWITCH_INTERVAL = 0.0005
 """Seconds a thread holds the GIL before the event loop's thread may take it back."""
 log = logging.getLogger(__name__)
 
@@ -286,7 +286,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # The matcher and HR's reports run in worker threads; the event loop waits for the
         # GIL at each of its steps. At the default 5 ms switch interval, three busy threads
-        # held /healthz for a quarter of a second; at 1 ms it gets the GIL back sooner.
+        # held /healthz for a quarter of a second; at 0.5 ms it gets the GIL back sooner.
         sys.setswitchinterval(SWITCH_INTERVAL)
         owned = store is None
         app.state.store = store if store is not None else await Store.open(store_settings)
