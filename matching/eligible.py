@@ -484,23 +484,26 @@ class EligiblePairs:
         best = np.where(tiers >= 0, first[np.maximum(tiers, 0)], -np.inf).max(axis=1)
         return np.asarray(best, dtype=np.float64)
 
-    def ranked_list(self, row: int, depth: int) -> tuple[PairChunk, float]:
-        """The mentee's pairs from the first ``depth`` mentors of each goal tier, and a floor.
+    def ranked_lists(self, rows: Ints, depth: Ints) -> tuple[PairChunk, Floats]:
+        """Each mentee's pairs from the first ``depth`` mentors of each of their tiers, and floors.
 
-        Every eligible mentor of this mentee missing from the answer scores at most the floor
-        (``-inf`` once the tiers are read to the end).
+        Pairs come by row. Every eligible mentor of a mentee missing from the answer scores at
+        most its floor (``-inf`` once the tiers are read to the end).
         """
         view = self.view()
-        tiers = self.goal_tier[row]
-        used = tiers[tiers >= 0]
-        sizes = view.start[used + 1] - view.start[used]
-        take = np.minimum(sizes, depth)
-        rows = np.array([row])
-        full_depth = np.zeros((1, len(tiers)), dtype=np.int64)
-        full_depth[0, tiers >= 0] = take
-        mentee, mentor = self.gather(view, rows, full_depth)
+        if not len(view.key):
+            nothing = np.zeros(0, np.int64)
+            return PairChunk(nothing, nothing, np.zeros(0), np.zeros(0)), np.full(
+                len(rows), -np.inf
+            )
+        tiers = self.goal_tier[rows]
+        at = np.maximum(tiers, 0)
+        sizes = np.where(tiers >= 0, view.start[at + 1] - view.start[at], 0)
+        take = np.minimum(sizes, depth[:, None])
+        mentee, mentor = self.gather(view, rows, take)
         more = take < sizes
-        floor = (
-            float(view.key[view.start[used[more]] + take[more]].max()) if more.any() else -np.inf
+        next_key = np.where(
+            more, view.key[np.minimum(view.start[at] + take, len(view.key) - 1)], -np.inf
         )
-        return self.score(mentee, mentor), floor
+        floors = next_key.max(axis=1) if next_key.shape[1] else np.full(len(rows), -np.inf)
+        return self.score(mentee, mentor), np.asarray(floors, dtype=np.float64)
