@@ -9,10 +9,10 @@ Run it with ``skillweave serve`` or ``uvicorn api.app:create_app --factory``.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -31,10 +31,11 @@ from strawberry.asgi import GraphQL
 
 from api import bookmarks
 from api.auth import BearerTokens, Principal, Tokens
+from api.background import Jobs
 from api.context import Context
 from api.demo import demo_sign_in
 from api.health import LightReports
-from api.health_http import health_csv, snapshot_every
+from api.health_http import health_csv, take_scheduled_snapshot
 from api.health_worker import HeavyMetrics
 from api.limits import BodyLimit
 from api.schema import build_schema
@@ -50,6 +51,8 @@ from readmodel.store import ReadModel
 from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
 from web.routes import routes as web_routes
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread holds the GIL before the event loop's thread may take it back."""
 log = logging.getLogger(__name__)
 
 
@@ -228,38 +231,17 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-async def _sweep_expired_requests(store: Store, every: float) -> None:
-    while True:
-        try:
-            expired = await store.write(expire_requests)
-            if expired:
-                log.info("recorded %d expired mentorship requests", expired)
-        except StoreError as error:
-            log.warning("expiry sweep skipped: %s", error)
-        await asyncio.sleep(every)
+async def _sweep_expired_requests(store: Store) -> None:
+    expired = await store.write(expire_requests)
+    if expired:
+        log.info("recorded %d expired mentorship requests", expired)
 
 
-async def _prune_change_log(store: Store, keep: dt.timedelta, every: float) -> None:
-    """Delete changes older than ``keep`` every ``every`` seconds.
-
-    A process that far behind reloads everything, so no one needs them.
-    """
-    while True:
-        try:
-            pruned = await store.write(prune_changes, older_than=keep)
-            if pruned:
-                log.info("pruned %d changes older than %s from the change log", pruned, keep)
-        except StoreError as error:
-            log.warning("change-log pruning skipped: %s", error)
-        await asyncio.sleep(every)
-
-
-async def _stop(tasks: list[asyncio.Task[None]]) -> None:
-    for task in tasks:
-        task.cancel()
-    for task in tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+async def _prune_change_log(store: Store, keep: dt.timedelta) -> None:
+    """Delete changes older than ``keep``: a process that far behind reloads everything."""
+    pruned = await store.write(prune_changes, older_than=keep)
+    if pruned:
+        log.info("pruned %d changes older than %s from the change log", pruned, keep)
 
 
 def create_app(
@@ -281,6 +263,10 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # The matcher and HR's reports run in worker threads; the event loop waits for the
+        # GIL at each of its steps. At the default 5 ms switch interval, three busy threads
+        # held /healthz for a quarter of a second; at 0.5 ms it gets the GIL back sooner.
+        sys.setswitchinterval(SWITCH_INTERVAL)
         owned = store is None
         app.state.store = store if store is not None else await Store.open(store_settings)
         # a process of its own (not an app inside tests) keeps its projection out of the
@@ -298,30 +284,29 @@ def create_app(
             min_interval=settings.skillweave_health_max_age_seconds
         )
         app.state.light_reports = LightReports(settings.skillweave_health_max_age_seconds)
-        background = [
-            asyncio.create_task(
-                _sweep_expired_requests(app.state.store, settings.skillweave_expiry_sweep_seconds)
-            ),
-            asyncio.create_task(
-                _prune_change_log(
-                    app.state.store,
-                    dt.timedelta(days=settings.skillweave_change_log_days),
-                    settings.skillweave_change_log_prune_seconds,
-                )
-            ),
-        ]
+        jobs = Jobs()
+        jobs.every(
+            settings.skillweave_expiry_sweep_seconds,
+            lambda: _sweep_expired_requests(app.state.store),
+            name="expiry sweep",
+        )
+        keep = dt.timedelta(days=settings.skillweave_change_log_days)
+        jobs.every(
+            settings.skillweave_change_log_prune_seconds,
+            lambda: _prune_change_log(app.state.store, keep),
+            name="change-log pruning",
+        )
         if settings.skillweave_health_snapshot_hours > 0:
-            background.append(
-                asyncio.create_task(
-                    snapshot_every(
-                        app.state.store, app.state.keeper, settings.skillweave_health_snapshot_hours
-                    )
-                )
+            jobs.every(
+                settings.skillweave_health_snapshot_hours * 3600,
+                lambda: take_scheduled_snapshot(app.state.store, app.state.keeper),
+                name="scheduled health snapshot",
+                first_after=True,
             )
         try:
             yield
         finally:
-            await _stop(background)
+            await jobs.stop()
             await app.state.heavy_metrics.close()
             if owned:
                 await app.state.store.close()

@@ -244,10 +244,12 @@ async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
     try:
         projection: ReadModel | None = await keeper.current(at_least=at_least)
     except StoreError:
+        # the request's own read then fails as the store does; only this check falls back
         projection = keeper.model
+    else:
+        conn.scope.setdefault("state", {})["projection"] = projection
     if projection is None:
         return
-    conn.scope.setdefault("state", {})["projection"] = projection
     if principal.person_id in projection.left:
         raise AuthenticationError(
             "This account was closed when its owner left the organisation; its tokens no "

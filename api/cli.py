@@ -11,6 +11,7 @@ import logging
 import math
 import os
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,10 +30,11 @@ from api.health import DEFINITIONS, check_scope, scope_name, version_number
 from api.health_http import metrics_csv
 from api.settings import AppSettings
 from graph import people, snapshots
+from graph.changes import unfinished_bulk_write
 from graph.embedded import EmbeddedArcadeDB
-from graph.errors import StoreError
+from graph.errors import GraphIncomplete, StoreError
 from graph.hris import MAX_ROWS, ImportReport, count_rows, import_hris
-from graph.organisation import Organisation, delete_everything, write_organisation
+from graph.organisation import delete_everything, write_organisation
 from graph.seed import generate_organisation
 from graph.settings import StoreSettings
 from graph.store import Store
@@ -75,10 +77,39 @@ async def _is_empty(store: Store) -> bool:
     return await store.read(people.count_people) == 0
 
 
-async def seed_store(store: Store, org: Organisation) -> dict[str, int]:
-    """Write a generated organisation into an empty store, with a progress bar."""
+async def seed_store(store: Store, people_count: int, seed: int) -> dict[str, int]:
+    """Generate an organisation and write it into an empty store, with a progress bar.
+
+    Returns what was written, with the seconds each step took (``generate_s``, ``write_s``).
+    """
+    started = time.perf_counter()
+    with console.status(f"Generating {people_count:,} people ..."):
+        org = generate_organisation(people=people_count, seed=seed)
+    generated = time.perf_counter()
     with _progress(org.size, "Seeding") as advance:
-        return await write_organisation(store, org, create=True, progress=advance)
+        written = await write_organisation(store, org, create=True, progress=advance)
+    return {
+        **written,
+        "generate_s": round(generated - started),
+        "write_s": round(time.perf_counter() - generated),
+    }
+
+
+async def _start_unfinished_seed_over(store: Store) -> bool:
+    """Wipe the store if it holds a seed that never finished (all of it is that seed's).
+
+    Returns whether it did. An unfinished import is left alone: what it wrote is merged into
+    an organisation that was there before it.
+    """
+    unfinished = await store.read(unfinished_bulk_write)
+    if unfinished is None or unfinished.kind != "seed":
+        return False
+    console.print(
+        f"The store holds a seed that did not finish ({unfinished.written:,} of "
+        f"{unfinished.people:,} people written): starting it over."
+    )
+    await delete_everything(store)
+    return True
 
 
 @click.group()
@@ -104,19 +135,20 @@ def seed(people_count: int, seed: int, reset: bool) -> None:
 
     async def main() -> None:
         async with await Store.open() as store:
-            if reset:
+            started_over = await _start_unfinished_seed_over(store)
+            if reset and not started_over:
                 await delete_everything(store)
-            elif not await _is_empty(store):
+            elif not (reset or started_over or await _is_empty(store)):
                 count = await store.read(people.count_people)
                 raise click.ClickException(
                     f"The store already holds {count} people. Use --reset to replace them."
                 )
-            org = generate_organisation(people=people_count, seed=seed)
-            written = await seed_store(store, org)
+            written = await seed_store(store, people_count, seed)
         console.print(
             f"Seeded {written['people']} people, {written['skill_levels']} skill levels, "
             f"{written['learning_goals']} learning goals, {written['mentorships']} mentorships, "
-            f"{written['squads']} squads, {written['communities']} communities."
+            f"{written['squads']} squads, {written['communities']} communities "
+            f"(generated in {written['generate_s']} s, written in {written['write_s']} s)."
         )
 
     _run(main())
@@ -221,7 +253,7 @@ def _print_report(report: ImportReport) -> None:
     type=click.IntRange(1),
     default=MAX_ROWS,
     show_default=True,
-    help="Refuse files with more people than this (one import is one transaction).",
+    help="Refuse files with more people than this.",
 )
 def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) -> None:
     """Import an HRIS export (CSV, one row per person). See docs/hris-import.md."""
@@ -295,10 +327,23 @@ def _print_demo_tokens() -> None:
         console.print(f"    {tokens.mint(person_id, role)}", soft_wrap=True)
 
 
-async def _check_store() -> None:
-    """Connect once, set the schema up and disconnect: the store can serve."""
-    store = await Store.open()
-    await store.close()
+async def _prepare_store(*, demo: bool, demo_people: int) -> None:
+    """Connect once, set the schema up, seed a demo, and disconnect: the store can serve.
+
+    Refuses a graph in the middle of a bulk write (a demo's unfinished seed starts over).
+    """
+    async with await Store.open() as store:
+        unfinished = await store.read(unfinished_bulk_write)
+        if demo and await _start_unfinished_seed_over(store):
+            unfinished = None
+        if unfinished is not None:
+            raise GraphIncomplete(unfinished.describe())
+        if not demo:
+            return
+        if await _is_empty(store):
+            await seed_store(store, demo_people, 7)
+        else:
+            console.print("The store already has data; not seeding.")
 
 
 def _export_endpoint(embedded: EmbeddedArcadeDB) -> None:
@@ -360,21 +405,11 @@ def serve(host: str | None, port: int | None, demo: bool, demo_people: int, work
             console.print(f"[red]error:[/red] {error}", soft_wrap=True)
             sys.exit(1)
     else:
-        # Settings that cannot work (address, credentials, database, server version) end
-        # here with a message naming the setting, before uvicorn starts its workers.
         console.print(f"Connecting to {store_settings.neo4j_uri} ...")
-        _run(_check_store())
     try:
-        if demo:
-
-            async def prepare() -> None:
-                async with await Store.open() as store:
-                    if await _is_empty(store):
-                        await seed_store(store, generate_organisation(people=demo_people, seed=7))
-                    else:
-                        console.print("The store already has data; not seeding.")
-
-            _run(prepare())
+        # Settings that cannot work (address, credentials, database, server version) and a
+        # graph half written end here with a message, before uvicorn starts its workers.
+        _run(_prepare_store(demo=demo, demo_people=demo_people))
         base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0') else host}:{port}"
         if demo:
             _print_demo_tokens()

@@ -115,12 +115,7 @@ async def take_full_snapshot(store: Store, keeper: ReadModelKeeper, scope: Healt
     )
 
 
-async def snapshot_every(store: Store, keeper: ReadModelKeeper, hours: float) -> None:
-    """Take an organisation-wide snapshot every ``hours`` (the first one after ``hours``)."""
-    while True:
-        await asyncio.sleep(hours * 3600)
-        try:
-            await take_full_snapshot(store, keeper, HealthScope())
-            log.info("stored the scheduled network-health snapshot")
-        except StoreError as error:
-            log.warning("scheduled health snapshot skipped: %s", error)
+async def take_scheduled_snapshot(store: Store, keeper: ReadModelKeeper) -> None:
+    """The organisation-wide snapshot the app takes every ``SKILLWEAVE_HEALTH_SNAPSHOT_HOURS``."""
+    await take_full_snapshot(store, keeper, HealthScope())
+    log.info("stored the scheduled network-health snapshot")

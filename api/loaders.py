@@ -2,7 +2,7 @@
 
 Every profile read — people, teams, skills, mentorships, squads, communities —
 comes from the projection (:mod:`api.directory`), brought up to date once per
-request by :meth:`graph.projection.ReadModelKeeper.current` (one small query
+request by :meth:`readmodel.keeper.ReadModelKeeper.current` (one small query
 when nothing changed), and again after a write. Root fields load through
 DataLoaders, which bring the projection up to date on first use; the nested
 fields of what they return read that same projection synchronously

@@ -15,6 +15,7 @@ import strawberry
 
 from api.context import Info
 from api.errors import BadInput, NotFoundError
+from api.flow_process import flow_in_a_process
 from api.pagination import check_range, page_slice
 from api.permissions import Action, require
 from api.types import Person, Skill, SquadRole, skill_view
@@ -589,6 +590,7 @@ class MatchingMutations:
                 mode=mentoring.Mode(mode.value),
                 objective=assignment.Objective(objective.value),
                 time_limit=time_limit_seconds,
+                flow=flow_in_a_process,
             ),
         )
         result = plan.assignment

@@ -68,13 +68,16 @@ class Connection:
         self.writer.close()
         await self.writer.wait_closed()
 
-    async def post(self, body: bytes) -> tuple[int, bytes]:
-        """The status and body of the answer to one POST.
+    async def post(
+        self, body: bytes, *, headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
+        """The status and body of the answer to one POST (with any extra ``headers``).
 
         A connection the server closed while idle (uvicorn's keep-alive timeout is 5 s) is
         opened again and the request sent once more, as an HTTP client would.
         """
-        request = self.head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items()).encode()
+        request = self.head + extra + b"Content-Length: %d\r\n\r\n" % len(body) + body
         self.writer.write(request)
         line = await self.reader.readline()
         if not line:

@@ -10,6 +10,12 @@ everything, after a bulk write that touched ``ALL``).
 Because every write now updates the one ``GraphMeta`` node, concurrent writes
 take turns on it: the store retries the losers, which is also what keeps
 capacity checks honest.
+
+A bulk write too large for one transaction (:mod:`graph.organisation`) marks the
+graph incomplete on ``GraphMeta`` in its first transaction and complete again in
+its last, with the ``ALL`` record. In between, :func:`current_version` (and so
+every projection load and refresh) refuses with :class:`~graph.errors.GraphIncomplete`:
+half an organisation is never served.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph.store import Tx, run
+from graph.dialect import to_utc
+from graph.errors import GraphIncomplete
+from graph.store import Record, Tx, run
 
 ALL = "*"
 """Put in ``people`` when a write touched too many people to list (a seed, an import)."""
@@ -76,13 +84,138 @@ async def record_change(
     return int(rows[0]["version"])
 
 
-async def current_version(tx: Tx) -> Version:
-    """The graph's version now (an empty epoch and 0 before the first recorded change)."""
+@dataclass(frozen=True)
+class BulkWrite:
+    """A bulk write begun in batches whose last batch has not committed (yet, or ever)."""
+
+    kind: str
+    """``seed`` (into an empty store) or ``import`` (merged into what is there)."""
+    people: int
+    """How many people it writes."""
+    written: int
+    """How many of them the batches committed so far."""
+    started_at: dt.datetime | None
+    last_batch_at: dt.datetime | None
+
+    def describe(self) -> str:
+        """What an operator reads: what it was, how far it got, and what to do."""
+        when = f", begun {_moment(self.started_at)}" if self.started_at else ""
+        last = f", last batch committed {_moment(self.last_batch_at)}" if self.last_batch_at else ""
+        what = "seed" if self.kind == "seed" else "HRIS import"
+        remedy = (
+            "`skillweave seed` starts it over"
+            if self.kind == "seed"
+            else "run the import again (what it wrote already is left as is)"
+        )
+        return (
+            f"The skills graph holds an unfinished {what}: {self.written:,} of "
+            f"{self.people:,} people written{when}{last}. It is not served until it "
+            f"finishes. If it stopped, {remedy}."
+        )
+
+
+def _moment(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+_META = (
+    "MATCH (meta:GraphMeta {key: 'graph'}) RETURN meta.epoch AS epoch, meta.version AS version, "
+    "meta.complete AS complete, meta.bulk_kind AS kind, meta.bulk_people AS people, "
+    "meta.bulk_written AS written, meta.bulk_started_at AS started_at, "
+    "meta.bulk_batch_at AS batch_at"
+)
+
+
+def _bulk_of(row: Record) -> BulkWrite | None:
+    if row["complete"] is not False:  # True, or a graph written before the marker existed
+        return None
+    return BulkWrite(
+        kind=str(row["kind"] or "seed"),
+        people=int(row["people"] or 0),
+        written=int(row["written"] or 0),
+        started_at=to_utc(row["started_at"]),
+        last_batch_at=to_utc(row["batch_at"]),
+    )
+
+
+async def unfinished_bulk_write(tx: Tx) -> BulkWrite | None:
+    """The bulk write the graph is in the middle of, or None when it is complete."""
+    rows = await run(tx, _META)
+    return _bulk_of(rows[0]) if rows else None
+
+
+async def begin_bulk_write(tx: Tx, *, kind: str, people: int) -> str:
+    """Mark the graph incomplete: the first step of a bulk write in several transactions.
+
+    Returns the bulk write's id, which its batches and its end name: one begun later (a
+    seed started over) takes the marker, and the earlier one's next batch stops.
+    """
+    bulk_id = uuid.uuid4().hex
+    await run(
+        tx,
+        "MERGE (meta:GraphMeta {key: 'graph'}) ON CREATE SET meta.epoch = $epoch "
+        "SET meta.complete = false, meta.bulk_id = $id, meta.bulk_kind = $kind, "
+        "meta.bulk_people = $people, meta.bulk_written = 0, meta.bulk_started_at = datetime(), "
+        "meta.bulk_batch_at = null",
+        epoch=uuid.uuid4().hex,
+        id=bulk_id,
+        kind=kind,
+        people=people,
+    )
+    return bulk_id
+
+
+async def note_bulk_batch(tx: Tx, bulk_id: str, *, people: int) -> None:
+    """Count ``people`` more as written, in the transaction of the batch that writes them.
+
+    Raises:
+        GraphIncomplete: the marker is another bulk write's, or gone (the graph was wiped):
+            this one was overtaken and must stop; the batch rolls back.
+    """
     rows = await run(
         tx,
-        "MATCH (meta:GraphMeta {key: 'graph'}) RETURN meta.epoch AS epoch, meta.version AS version",
+        "MATCH (meta:GraphMeta {key: 'graph'}) WHERE meta.bulk_id = $id "
+        "SET meta.bulk_written = coalesce(meta.bulk_written, 0) + $people, "
+        "meta.bulk_batch_at = datetime() RETURN count(meta) AS n",
+        id=bulk_id,
+        people=people,
     )
-    if not rows or rows[0]["version"] is None:
+    if not rows or not rows[0]["n"]:
+        raise GraphIncomplete(
+            "Another bulk write (or a reset) has begun on this graph since this one did; "
+            "this one stops here."
+        )
+
+
+async def finish_bulk_write(tx: Tx, bulk_id: str | None = None) -> None:
+    """Mark the graph complete, in the bulk write's last transaction (with its ``ALL`` record).
+
+    ``bulk_id`` is checked as :func:`note_bulk_batch` does. A write in one transaction
+    calls this without one: an import run again over an interrupted import completes it.
+    """
+    if bulk_id is not None:
+        await note_bulk_batch(tx, bulk_id, people=0)
+    await run(
+        tx,
+        "MATCH (meta:GraphMeta {key: 'graph'}) SET meta.complete = true "
+        "REMOVE meta.bulk_id, meta.bulk_kind, meta.bulk_people, meta.bulk_written, "
+        "meta.bulk_started_at, meta.bulk_batch_at",
+    )
+
+
+async def current_version(tx: Tx) -> Version:
+    """The graph's version now (an empty epoch and 0 before the first recorded change).
+
+    Raises:
+        GraphIncomplete: a bulk write has begun and not finished; the graph is not servable.
+    """
+    rows = await run(tx, _META)
+    if not rows:
+        return Version()
+    bulk = _bulk_of(rows[0])
+    if bulk is not None:
+        raise GraphIncomplete(bulk.describe())
+    if rows[0]["version"] is None:
         return Version()
     return Version(str(rows[0]["epoch"] or ""), int(rows[0]["version"]))
 

@@ -6,7 +6,8 @@ The hierarchy, which the API maps onto GraphQL ``extensions.code`` values::
      ├── StoreUnavailable          the store cannot be reached (UNAVAILABLE)
      │    ├── StoreMisconfigured   it answers, but the settings do not fit it
      │    ├── EmbeddedStartError   the embedded store failed to start
-     │    └── DataFolderLocked     another process owns the embedded data folder
+     │    ├── DataFolderLocked     another process owns the embedded data folder
+     │    └── GraphIncomplete      a bulk write in batches has not finished: not servable
      ├── TransactionTooLarge       a write bigger than the server lets one transaction be
      │                             (PAYLOAD_TOO_LARGE)
      ├── NotFound                  an id that names nothing (NOT_FOUND)
@@ -51,12 +52,21 @@ class DataFolderLocked(StoreUnavailable):
     """Another process already serves the embedded store's data folder."""
 
 
+class GraphIncomplete(StoreUnavailable):
+    """The store holds a bulk write (a seed, an import) whose last batch has not committed.
+
+    Half an organisation is never served: every read of the graph's version refuses with
+    this until the bulk write finishes, or is started again (a seed) or run again (an
+    import). The message says which, and how far it got.
+    """
+
+
 class TransactionTooLarge(StoreError):
     """The server refused to hold this much in one transaction (Neo4j's transaction memory).
 
-    Never retried: the same write would fail the same way. Bulk writes (a seed, an HRIS
-    import) are one transaction so that a failure writes nothing; the message says which
-    server setting to raise.
+    Never retried: the same write would fail the same way. A bulk write (a seed, an HRIS
+    import) of up to :data:`graph.organisation.BATCH_PEOPLE` people is one transaction, so
+    that a failure writes nothing; the message says which server setting to raise.
     """
 
     code = "PAYLOAD_TOO_LARGE"

@@ -5,8 +5,9 @@ line number, and nothing written. :func:`detect_encoding` decides how its bytes 
 text (byte-order mark, else UTF-8, else Windows-1252) and refuses files that are not text.
 :func:`import_hris` then reads the file twice, streaming both times: a check that keeps
 only what rows are checked against (ids, managers, teams), and, when every row is good,
-a second read that builds the people to write in one transaction with ``MERGE``, so
-importing it again changes nothing. ``docs/hris-import.md`` documents the columns;
+a second read that builds the people to write with ``MERGE`` (in one transaction up to
+10,000 people, in marked batches beyond: :mod:`graph.organisation`), so importing it
+again changes nothing. ``docs/hris-import.md`` documents the columns;
 ``examples/hris/people.csv`` is a small working example.
 """
 
@@ -46,7 +47,7 @@ LIST_COLUMNS = ("languages", "skills", "learning_goals")
 
 LIST_SEPARATORS = (";", "|")
 MAX_ROWS = 200_000
-"""People one import takes at most (one transaction); larger files are refused early."""
+"""People one import takes at most; larger files are refused early."""
 MAX_LINE_LENGTH = 1 << 20
 """Characters of one line of the file; a longer line is a problem, read past, never held whole."""
 MAX_CYCLE_SHOWN = 10
@@ -734,7 +735,7 @@ async def import_hris(
 
     The file is read twice, streaming: first to check it (in memory that grows by about 150
     bytes a person, however long the rows), then, only when it is good and is to be
-    written, to build the people written in one transaction.
+    written, to build the people written (:func:`graph.organisation.write_organisation`).
 
     Raises:
         OSError: the file cannot be read.

@@ -1,8 +1,14 @@
-"""A whole organisation written in one transaction: the seed and the HRIS import share this.
+"""A whole organisation written at once: the seed and the HRIS import share this.
 
-Writing through :func:`write_organisation` means a failure anywhere (a bad
-row the checks missed, the store going away) rolls everything back, so the
-store never holds half an import.
+Up to :data:`BATCH_PEOPLE` people, :func:`write_organisation` writes in one
+transaction: a failure anywhere (a bad row the checks missed, the store going
+away) rolls everything back. A larger organisation would need a store with a
+heap to match (Neo4j holds a transaction in memory), so it is written in
+transactions of at most that many people, between two markers on the graph's
+``GraphMeta``: the first transaction marks the graph incomplete, the last
+records the ``*`` change and marks it complete. Until then no process serves
+the graph (:func:`graph.changes.current_version` refuses): half an
+organisation is never taken for a whole one.
 """
 
 from __future__ import annotations
@@ -12,11 +18,19 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.changes import ALL, record_change
+from graph.changes import (
+    ALL,
+    begin_bulk_write,
+    finish_bulk_write,
+    note_bulk_batch,
+    record_change,
+    unfinished_bulk_write,
+)
 from graph.dialect import limit
+from graph.errors import GraphIncomplete
 from graph.model import Community, Mentorship, Person, RoleProfile, Skill, Squad, Team
 from graph.offboarding import offboard_leavers
-from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, write_people
+from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, link_managers, write_people_nodes
 from graph.records import (
     GraphData,
     GroupRecord,
@@ -34,6 +48,12 @@ from graph.teams import upsert_teams
 
 Progress = Callable[[str, int], None]
 """Called with a stage name and how many items were just written."""
+
+BATCH_PEOPLE = 10_000
+"""The most people one transaction of a bulk write holds; no more than this, one transaction.
+
+10,000 people with their skills and goals are about 120,000 records: well inside a Neo4j
+heap of 1 GB, and on either store a batch commits in a few seconds."""
 
 
 @dataclass
@@ -62,15 +82,15 @@ class Organisation:
 
     @property
     def size(self) -> int:
-        """How many items there are to write, for a progress bar."""
+        """How many items there are to write, for a progress bar.
+
+        People count twice: once more for their manager links, made when everyone exists.
+        """
+        managers = len(self.people) if "manager_id" in self.person_fields else 0
         return (
-            len(self.skills)
-            + len(self.teams)
-            + len(self.people)
-            + len(self.mentorships)
-            + len(self.squads)
-            + len(self.communities)
-        )
+            len(self.skills) + len(self.teams) + len(self.people) + managers
+            + len(self.mentorships) + len(self.squads) + len(self.communities)
+        )  # fmt: skip
 
 
 def _mentorship_row(m: Mentorship) -> dict[str, Any]:
@@ -179,69 +199,65 @@ async def _write_targets(tx: Tx, targets: Sequence[tuple[str, str, dt.datetime]]
 
 
 async def _write_history(tx: Tx, history: Sequence[tuple[str, LevelChange]]) -> None:
-    await run(
-        tx,
-        "UNWIND $rows AS row MATCH (p:Person {id: row[0]}) MATCH (s:Skill {key: row[1]}) "
-        "CREATE (p)-[:LEVEL_CHANGE {level: row[2], at: row[3], source: row[4]}]->(s)",
-        rows=[[pid, c.skill, c.level, c.at, c.source] for pid, c in history],
-    )
+    for start in range(0, len(history), 5000):
+        await run(
+            tx,
+            "UNWIND $rows AS row MATCH (p:Person {id: row[0]}) MATCH (s:Skill {key: row[1]}) "
+            "CREATE (p)-[:LEVEL_CHANGE {level: row[2], at: row[3], source: row[4]}]->(s)",
+            rows=[
+                [pid, c.skill, c.level, c.at, c.source] for pid, c in history[start : start + 5000]
+            ],
+        )
 
 
 async def write_organisation(
-    store: Store, org: Organisation, *, create: bool = False, progress: Progress | None = None
+    store: Store,
+    org: Organisation,
+    *,
+    create: bool = False,
+    progress: Progress | None = None,
+    batch_people: int = BATCH_PEOPLE,
 ) -> dict[str, int]:
-    """Write ``org`` in one transaction and return what was written.
+    """Write ``org`` and return what was written: one transaction, or marked batches.
 
     Args:
         store: the store to write to.
         org: what to write.
         create: True when the store holds no people yet (a fresh seed); faster.
         progress: told after each stage and batch, for a progress bar.
+        batch_people: the most people per transaction. An organisation with no more is
+            written in one transaction; a larger one in transactions of this many people,
+            the graph marked incomplete until the last commits.
+
+    Raises:
+        GraphIncomplete: an import (``create`` False) over a seed that never finished: the
+            seed must be started over first.
     """
 
     def tick(stage: str, n: int) -> None:
         if progress:
             progress(stage, n)
 
+    if len(org.people) > batch_people:
+        return await _write_in_batches(store, org, create=create, tick=tick, size=batch_people)
+
     async def work(tx: Tx) -> dict[str, int]:
-        await upsert_skills(tx, org.skills)
-        await relate_skills(tx, org.related_skills)
-        tick("skills", len(org.skills))
-        await upsert_teams(tx, org.teams)
-        tick("teams", len(org.teams))
-        await upsert_roles(tx, org.roles)
-        counts = await write_people(
+        await _refuse_over_unfinished_seed(tx, create=create)
+        await _write_catalog(tx, org, tick)
+        counts = await write_people_nodes(
             tx,
             org.people,
             create=create,
             fields=org.person_fields,
             on_batch=lambda n: tick("people", n),
         )
-        for start in range(0, len(org.mentorships), 1000):
-            batch = org.mentorships[start : start + 1000]
-            await _write_mentorships(tx, batch)
-            tick("mentorships", len(batch))
-        if org.squads:
-            await _write_squads(tx, org.squads)
-        tick("squads", len(org.squads))
-        if org.communities:
-            await _write_communities(tx, org.communities)
-        tick("communities", len(org.communities))
-        if org.targets:
-            await _write_targets(tx, org.targets)
-        for start in range(0, len(org.history), 5000):
-            await _write_history(tx, org.history[start : start + 5000])
-        left = await offboard_leavers(tx, org.leavers)
-        await record_change(tx, people=[ALL])
-        return {
-            "skills": len(org.skills),
-            "teams": len(org.teams),
-            **counts,
-            "mentorships": len(org.mentorships),
-            "squads": len(org.squads),
-            "communities": len(org.communities),
-            "leavers": left,
-        }
+        if "manager_id" in org.person_fields:
+            counts["manager_links"] = await link_managers(tx, org.people, create=create)
+            tick("managers", len(org.people))
+        await _write_mentorships_in(tx, org.mentorships, tick)
+        await _write_targets(tx, org.targets)
+        await _write_history(tx, org.history)
+        return {**counts, **await _finish(tx, org, tick)}
 
     return await store.write(work)
 
@@ -260,6 +276,116 @@ async def delete_everything(store: Store, *, batch: int = 5000) -> None:
 
     while await store.write(delete_batch):
         pass
+
+
+async def _write_in_batches(
+    store: Store, org: Organisation, *, create: bool, tick: Progress, size: int
+) -> dict[str, int]:
+    """The bulk path: mark the graph incomplete, write in batches, mark it complete."""
+
+    async def begin(tx: Tx) -> str:
+        await _refuse_over_unfinished_seed(tx, create=create)
+        bulk_id = await begin_bulk_write(
+            tx, kind="seed" if create else "import", people=len(org.people)
+        )
+        await _write_catalog(tx, org, tick)
+        return bulk_id
+
+    async def people_batch(tx: Tx, batch: Sequence[Person]) -> dict[str, int]:
+        fields = org.person_fields
+        counts = await write_people_nodes(
+            tx, batch, create=create, fields=fields, on_batch=lambda n: tick("people", n)
+        )
+        await note_bulk_batch(tx, bulk_id, people=len(batch))
+        return counts
+
+    async def managers_batch(tx: Tx, batch: Sequence[Person]) -> int:
+        linked = await link_managers(tx, batch, create=create)
+        await note_bulk_batch(tx, bulk_id, people=0)
+        tick("managers", len(batch))
+        return linked
+
+    async def mentorships_batch(tx: Tx, batch: Sequence[Mentorship]) -> None:
+        await _write_mentorships_in(tx, batch, tick)
+        await note_bulk_batch(tx, bulk_id, people=0)
+
+    async def growth_batch(
+        tx: Tx,
+        targets: Sequence[tuple[str, str, dt.datetime]],
+        history: Sequence[tuple[str, LevelChange]],
+    ) -> None:
+        await _write_targets(tx, targets)
+        await _write_history(tx, history)
+        await note_bulk_batch(tx, bulk_id, people=0)
+
+    async def finish(tx: Tx) -> dict[str, int]:
+        return await _finish(tx, org, tick, bulk_id=bulk_id)
+
+    bulk_id = await store.write(begin)
+    counts: dict[str, int] = {}
+    for start in range(0, len(org.people), size):
+        written = await store.write(people_batch, org.people[start : start + size])
+        counts = {k: counts.get(k, 0) + v for k, v in written.items()}
+    if "manager_id" in org.person_fields:
+        for start in range(0, len(org.people), size):
+            linked = await store.write(managers_batch, org.people[start : start + size])
+            counts["manager_links"] += linked
+    for start in range(0, len(org.mentorships), size):
+        await store.write(mentorships_batch, org.mentorships[start : start + size])
+    for start in range(0, len(org.targets), size):
+        await store.write(growth_batch, org.targets[start : start + size], ())
+    for start in range(0, len(org.history), size):
+        await store.write(growth_batch, (), org.history[start : start + size])
+    return {**counts, **await store.write(finish)}
+
+
+async def _refuse_over_unfinished_seed(tx: Tx, *, create: bool) -> None:
+    """An import merged into half a seed would mark it complete: refuse it."""
+    if create:
+        return  # a seed writes into an emptied store (the caller wipes an unfinished one)
+    unfinished = await unfinished_bulk_write(tx)
+    if unfinished is not None and unfinished.kind == "seed":
+        raise GraphIncomplete(unfinished.describe())
+
+
+async def _write_catalog(tx: Tx, org: Organisation, tick: Progress) -> None:
+    """Skills, their relations and teams: what people link to."""
+    await upsert_skills(tx, org.skills)
+    await relate_skills(tx, org.related_skills)
+    tick("skills", len(org.skills))
+    await upsert_teams(tx, org.teams)
+    tick("teams", len(org.teams))
+    await upsert_roles(tx, org.roles)
+
+
+async def _write_mentorships_in(tx: Tx, items: Sequence[Mentorship], tick: Progress) -> None:
+    for start in range(0, len(items), 1000):
+        batch = items[start : start + 1000]
+        await _write_mentorships(tx, batch)
+        tick("mentorships", len(batch))
+
+
+async def _finish(
+    tx: Tx, org: Organisation, tick: Progress, *, bulk_id: str | None = None
+) -> dict[str, int]:
+    """The last steps, in the last transaction: groups, leavers, the change, the marker."""
+    if org.squads:
+        await _write_squads(tx, org.squads)
+    tick("squads", len(org.squads))
+    if org.communities:
+        await _write_communities(tx, org.communities)
+    tick("communities", len(org.communities))
+    left = await offboard_leavers(tx, org.leavers)
+    await record_change(tx, people=[ALL])
+    await finish_bulk_write(tx, bulk_id)
+    return {
+        "skills": len(org.skills),
+        "teams": len(org.teams),
+        "mentorships": len(org.mentorships),
+        "squads": len(org.squads),
+        "communities": len(org.communities),
+        "leavers": left,
+    }
 
 
 def graph_data(org: Organisation, *, version: Any = None) -> GraphData:

@@ -97,6 +97,15 @@ RETURN sum(linked) AS linked
 """
 
 
+_CREATE_MANAGER_LINKS = """
+UNWIND $rows AS row
+MATCH (p:Person {id: row.id}) MATCH (m:Person {id: row.manager})
+CREATE (p)-[:REPORTS_TO]->(m)
+RETURN count(*) AS linked
+"""
+"""Manager links of people just created: there is no old link to drop."""
+
+
 async def write_people(
     tx: Tx,
     people: Sequence[Person],
@@ -107,6 +116,10 @@ async def write_people(
     source: str = "import",
 ) -> dict[str, int]:
     """Write people with their team, manager, skills and goals, in batches, inside ``tx``.
+
+    Records the change (:func:`graph.changes.record_change`). A bulk write over several
+    transactions uses the two steps, :func:`write_people_nodes` and :func:`link_managers`,
+    and records its change once, at its end.
 
     Args:
         tx: the transaction; the caller decides what commits together.
@@ -122,6 +135,28 @@ async def write_people(
 
     Returns:
         Counts of people, team links, skills, goals and manager links written.
+    """
+    totals = await write_people_nodes(
+        tx, people, create=create, fields=fields, on_batch=on_batch, source=source
+    )
+    await record_change(tx, people=[p.id for p in people] if len(people) <= 1000 else [ALL])
+    if "manager_id" in fields:
+        totals["manager_links"] = await link_managers(tx, people, create=create)
+    return totals
+
+
+async def write_people_nodes(
+    tx: Tx,
+    people: Sequence[Person],
+    *,
+    create: bool = False,
+    fields: Collection[str] = PERSON_FIELDS,
+    on_batch: Callable[[int], None] | None = None,
+    source: str = "import",
+) -> dict[str, int]:
+    """People with their team, skills and goals (not their manager), recording no change.
+
+    Arguments as :func:`write_people`'s; ``manager_links`` is counted as 0.
     """
     totals = {
         "people": 0,
@@ -140,16 +175,22 @@ async def write_people(
         totals["learning_goals"] += int(counts["goals"] or 0)
         if on_batch:
             on_batch(len(batch))
-    await record_change(tx, people=[p.id for p in people] if len(people) <= 1000 else [ALL])
-    if "manager_id" not in fields:
-        return totals
-    with_manager = [
-        {"id": p.id, "manager": p.manager_id} for p in people if p.manager_id or not create
-    ]
-    for start in range(0, len(with_manager), BATCH_SIZE):
-        rows = await run(tx, _LINK_MANAGERS, rows=with_manager[start : start + BATCH_SIZE])
-        totals["manager_links"] += int(rows[0]["linked"] or 0) if rows else 0
     return totals
+
+
+async def link_managers(tx: Tx, people: Sequence[Person], *, create: bool = False) -> int:
+    """Link each person to their manager (replacing another), once everyone exists.
+
+    With ``create`` (people just created, nobody linked yet) only those with a manager are
+    sent, and nothing is dropped. Returns how many links were made.
+    """
+    statement = _CREATE_MANAGER_LINKS if create else _LINK_MANAGERS
+    rows = [{"id": p.id, "manager": p.manager_id} for p in people if p.manager_id or not create]
+    linked = 0
+    for start in range(0, len(rows), BATCH_SIZE):
+        answer = await run(tx, statement, rows=rows[start : start + BATCH_SIZE])
+        linked += int(answer[0]["linked"] or 0) if answer else 0
+    return linked
 
 
 _GET_PEOPLE = """

@@ -9,6 +9,7 @@ across functions, and a few mentorships, squads and communities.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import random
@@ -16,6 +17,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from graph.model import (
     Community,
@@ -162,6 +164,32 @@ def _keys(names: Sequence[str]) -> list[str]:
 def _level(rng: random.Random, tenure_months: int, core: bool) -> int:
     base = 1 + min(tenure_months, 72) / 24 + (0.8 if core else 0.0)
     return max(1, min(5, round(rng.gauss(base, 0.8))))
+
+
+class _Without(Sequence[Person]):
+    """``people`` without the ones at a few places, as a list comprehension would give them."""
+
+    def __init__(self, people: list[Person], places: set[int]) -> None:
+        self.people = people
+        self.skipped = sorted(places)
+
+    def __len__(self) -> int:
+        return len(self.people) - len(self.skipped)
+
+    @overload
+    def __getitem__(self, index: int) -> Person: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Person]: ...
+    def __getitem__(self, index: int | slice) -> Person | Sequence[Person]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        for place in self.skipped:  # few: the mentee, their manager, mentors at capacity
+            if place > index:
+                break
+            index += 1
+        return self.people[index]
 
 
 def _function_sizes(total: int) -> list[tuple[Function, int]]:
@@ -378,31 +406,38 @@ class _Generator:
                 for s in p.skills:
                     if s.level >= 4:
                         by_skill[s.skill].append(p)
+        # where each mentor stands in each skill's list, and the places of mentors now at
+        # capacity: a mentee's options are a view of the list without a few places, not a
+        # copy of it (a copy per mentee made 300,000 people a minute's work)
+        place = {skill: {m.id: i for i, m in enumerate(ms)} for skill, ms in by_skill.items()}
+        full: dict[str, list[int]] = defaultdict(list)
         load: dict[str, int] = defaultdict(int)
-        pairs: set[tuple[str, str]] = set()
         result: list[Mentorship] = []
         mentees = rng.sample(people, k=max(1, len(people) // 25)) if people else []
         statuses = (
             [MentorshipStatus.ACTIVE] * 5 + [MentorshipStatus.REQUESTED] * 2
             + [MentorshipStatus.ENDED] * 2 + [MentorshipStatus.DECLINED]
         )  # fmt: skip
-        for mentee in mentees:
+        for mentee in mentees:  # distinct: no pair can repeat
             if not mentee.goals:
                 continue
             goal = rng.choice(mentee.goals).skill
-            options = [
-                m for m in by_skill.get(goal, ())
-                if m.id != mentee.id and m.id != mentee.manager_id and (m.id, mentee.id) not in pairs
-            ]  # fmt: skip
+            candidates = by_skill.get(goal, [])
+            places = place.get(goal, {})
+            left_out = {places[i] for i in (mentee.id, mentee.manager_id) if i in places}
             status = rng.choice(statuses)
             if status is MentorshipStatus.ACTIVE:
-                options = [m for m in options if load[m.id] < m.mentoring_capacity]
+                left_out.update(full[goal])
+            options = _Without(candidates, left_out)
             if not options:
                 continue
             mentor = rng.choice(options)
-            pairs.add((mentor.id, mentee.id))
             if status is MentorshipStatus.ACTIVE:
                 load[mentor.id] += 1
+                if load[mentor.id] >= mentor.mentoring_capacity:
+                    for s in mentor.skills:
+                        if mentor.id in place.get(s.skill, {}):
+                            bisect.insort(full[s.skill], place[s.skill][mentor.id])
             if status is MentorshipStatus.REQUESTED:
                 requested = self.as_of - dt.timedelta(
                     days=rng.randint(0, 4), hours=rng.randint(0, 23)
@@ -467,10 +502,13 @@ class _Generator:
         if not people:
             return []
         result = []
+        # what draws each person to a topic: their goals and their strong skills
+        drawn_by = [
+            {g.skill for g in p.goals} | {s.skill for s in p.skills if s.level >= 4} for p in people
+        ]
         for i, (name, description, topics) in enumerate(COMMUNITIES):
             keys = set(_keys(topics))
-            interested = [p for p in people if keys & {g.skill for g in p.goals} or any(
-                s.skill in keys and s.level >= 4 for s in p.skills)]  # fmt: skip
+            interested = [p for p, drawn in zip(people, drawn_by, strict=True) if keys & drawn]
             members = rng.sample(interested, k=min(len(interested), max(2, len(people) // 40)))
             if not members:
                 continue

@@ -4,18 +4,31 @@ A pair is eligible when :func:`matching.scoring.score_pair` scores it: the mento
 with spare capacity, is not the mentee, shares no open mentorship with them, is neither above
 nor below them in their reporting line, and teaches them something. At 50,000 people that is
 about 300 million pairs (at 300,000, ten billion), too many to score on every question. So the
-pairs are reached through **tiers**: for each goal skill at each level mentees hold it, the
-mentors who earn credit on it, each with an upper bound on their score with *any* mentee
-wanting that skill at that level::
+pairs are reached through **tiers**, each a list of mentors with an upper bound on their score
+with *any* mentee of the tier, sorted by it:
 
-    bound = responsiveness × (credit on this goal + the most the mentor's bonuses can add)
+* a **goal tier** per goal skill, level the mentee holds it at, share of the mentee's learning
+  (rounded up to a short scale) and mentee class (shift class and first language)::
 
-A mentee's learning is a weighted mean of their goals' credits, so it never exceeds their best
-goal's credit, and no pair scores above the largest bound among its mentee's goal tiers. A
-question such as "which pairs score above this line?" reads each tier's sorted bounds down to
-the line, scores only those pairs exactly, and is exact for every pair: the ones not read are
-below the line by the bound. ``tests/matching/test_exact.py`` holds the bound above
-``score_pair`` for every pair of seeded organisations, and the exhaustive listing
+      bound = responsiveness × (share × credit on this goal + the most the bonuses can add
+                                with a mentee of this class)
+
+  exact in learning for a mentor who teaches only this one of the mentee's goals;
+* a **joint tier** per pair of goal skills, holding the mentors who teach both::
+
+      bound = responsiveness × (the larger credit of the two, to a mentee at level 0,
+                                + the most the bonuses can add)
+
+  a mentee's learning is a weighted mean of their goals' credits, so it never exceeds the best
+  goal's credit, and a mentor teaching several of a mentee's goals is in the joint tier of their
+  best goal and another.
+
+So every eligible pair is bounded by one of its mentee's tiers. A question such as "which pairs
+score above this line?" reads each tier's sorted bounds down to the line, sharpens each pair
+read with its exact learning and preference bonuses, scores the rest exactly, and is exact for
+every pair: the ones not read are below the line by their bound.
+``tests/matching/test_exact.py`` holds the bound above ``score_pair`` for every pair of seeded
+organisations, no pair above a pricing line missed, and the exhaustive listing
 (:meth:`EligiblePairs.every_pair`) equal to ``score_pair``'s eligible set.
 """
 
@@ -37,6 +50,12 @@ Ints = npt.NDArray[np.int64]
 
 CHUNK_PAIRS = 2_000_000
 """Pairs scored at once: bounds the memory of a question, not its answer."""
+_SHARE_SCALE = np.array([0.1, 0.125, 0.16, 0.2, 0.25, 0.32, 0.4, 0.5, 0.63, 0.8, 1.0])
+"""A goal's share of the learning, as a single-goal tier rounds it up."""
+_KEY_FLOOR = 2**40
+"""Keys of a view in points are kept above minus this (a hidden mentor is below any limit)."""
+_SLACK = 1e-12
+"""Relative margin on every bound, so float rounding never puts a bound below a score."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,8 @@ class _View:
     key: Floats
     start: Ints
     """Tier ``t`` is ``[start[t], start[t + 1])``."""
+    code: Ints | None = None
+    """For a view in whole points: ``tier × 2F + (F − key)``, ascending (F: ``_KEY_FLOOR``)."""
 
 
 def ranked(values: Floats) -> Floats:
@@ -107,8 +128,19 @@ class EligiblePairs:
         ]
         return np.unique(np.array(keys, dtype=np.int64))
 
-    def _bonus_bound(self) -> Floats:
-        """The most each mentor's reciprocity and preferences can add, with any mentee."""
+    def _mentee_classes(self) -> Ints:
+        """Each mentee's class: their shift class and first language, all the bonuses read.
+
+        Mentees of one class get the same shift-overlap and language bonus from any mentor, so
+        a tier per (goal, level, class) bounds those bonuses exactly instead of by their most.
+        """
+        ix = self.index
+        languages = len(ix._codes.get("language", {})) + 1
+        e = self.mentee_pos
+        return np.asarray(ix.shift_class[e] * languages + ix.first_language[e] + 1, np.int64)
+
+    def _reciprocity_bound(self) -> Floats:
+        """The most each mentor's reciprocity bonus can be, with any mentee."""
         ix, w = self.index, self.index.weights
         pos = self.mentor_pos
         most = np.zeros(len(pos))
@@ -116,11 +148,54 @@ class EligiblePairs:
             g = ix.goal_slot[pos, j]
             full = np.full(len(pos), MAX_LEVEL, dtype=np.int8)
             most += ix.goal_slot_share[pos, j] * ix._gain(full, full, ix.level[pos, g])
-        bound = max(0.0, w.reciprocity) * ix.shares_goals[pos] * most
-        overlap = ix._overlap.max(axis=1)[ix.shift_class[pos]] if ix._overlap.size else 0.0
-        bound += max(0.0, w.shift_overlap) * overlap
+        return np.asarray(max(0.0, w.reciprocity) * ix.shares_goals[pos] * most, np.float64)
+
+    def _class_bonus_bound(self, mentee_class: int) -> Floats:
+        """The most each mentor's bonuses can add with a mentee of ``mentee_class``.
+
+        Exact for shift overlap and language; reciprocity by :meth:`_reciprocity_bound`; team
+        and function by their weights (nearly every pair crosses both).
+        """
+        ix, w = self.index, self.index.weights
+        pos = self.mentor_pos
+        languages = len(ix._codes.get("language", {})) + 1
+        shift, language = divmod(mentee_class, languages)
+        bound = self._reciprocity.copy()
+        if ix._overlap.size:
+            bound += max(0.0, w.shift_overlap) * ix._overlap[shift, ix.shift_class[pos]]
+        spoken = {code: str(key) for key, code in ix._codes.get("language", {}).items()}
+        name = spoken.get(language - 1) if language else None
+        speaks = ix.speaks.get(name) if name is not None else None
+        if speaks is not None:
+            bound += max(0.0, w.shared_language) * speaks[pos]
+        bound += max(0.0, w.cross_team) + max(0.0, w.cross_function)
+        return bound * (1.0 + _SLACK)
+
+    def _most_bonus(self) -> Floats:
+        """The most each mentor's bonuses can add with any mentee."""
+        ix, w = self.index, self.index.weights
+        bound = self._reciprocity.copy()
+        if ix._overlap.size:
+            overlap = ix._overlap.max(axis=0)[ix.shift_class[self.mentor_pos]]
+            bound += max(0.0, w.shift_overlap) * overlap
         bound += max(0.0, w.shared_language) + max(0.0, w.cross_team) + max(0.0, w.cross_function)
-        return np.asarray(bound, dtype=np.float64)
+        return bound * (1.0 + _SLACK)
+
+    def _pair_bonus_bound(self, mentee: Ints, mentor: Ints) -> Floats:
+        """Per pair, the most reciprocity can add plus the exact preference bonuses."""
+        ix, w = self.index, self.index.weights
+        e, r = self.mentee_pos[mentee], self.mentor_pos[mentor]
+        bound = self._reciprocity[mentor].copy()
+        if ix._overlap.size:
+            bound += max(0.0, w.shift_overlap) * ix._overlap[ix.shift_class[e], ix.shift_class[r]]
+        first = ix.first_language[e]
+        for language, code in ix._codes.get("language", {}).items():
+            rows = np.flatnonzero(first == code)
+            if len(rows) and language in ix.speaks:
+                bound[rows] += max(0.0, w.shared_language) * ix.speaks[language][r[rows]]
+        bound += max(0.0, w.cross_team) * (ix.team[e] != ix.team[r])
+        bound += max(0.0, w.cross_function) * (ix.function[e] != ix.function[r])
+        return bound * (1.0 + _SLACK)
 
     def _build_tiers(self) -> None:
         ix = self.index
@@ -129,29 +204,77 @@ class EligiblePairs:
         share = ix.goal_slot_share[self.mentee_pos]
         own = ix.level[self.mentee_pos[:, None], goal].astype(np.int64)
         used = share > 0
-        codes = goal * (MAX_LEVEL + 1) + own
+        mentee_class = self._mentee_classes()
+        classes = int(mentee_class.max()) + 1 if len(mentee_class) else 1
+        # Shares rounded up to a short scale: a tier per share would multiply them by ~50.
+        share_code = np.searchsorted(_SHARE_SCALE, share, side="left")
+        shares = _SHARE_SCALE
+        codes = ((goal * (MAX_LEVEL + 1) + own) * classes + mentee_class[:, None]) * len(
+            shares
+        ) + share_code
         found, inverse = np.unique(codes[used], return_inverse=True)
-        self.goal_tier = np.full((len(self.mentees), slots), -1, dtype=np.int64)
-        self.goal_tier[used] = inverse
+        # One column per goal (its single tier), then one per pair of goals (their joint tier).
+        pairs = [(a, b) for a in range(slots) for b in range(a + 1, slots)]
+        self.goal_tier = np.full((len(self.mentees), slots + len(pairs)), -1, dtype=np.int64)
+        self.goal_tier[:, :slots][used] = inverse
+        skills = len(ix.skills)
+        joint = np.stack(
+            [np.minimum(goal[:, a], goal[:, b]) * skills + np.maximum(goal[:, a], goal[:, b])
+             for a, b in pairs], axis=1,
+        ) if pairs else np.zeros((len(self.mentees), 0), dtype=np.int64)  # fmt: skip
+        both = np.stack([used[:, a] & used[:, b] for a, b in pairs], axis=1) if pairs else joint > 0
+        joint_found, joint_inverse = np.unique(joint[both], return_inverse=True)
+        self.goal_tier[:, slots:][both] = len(found) + joint_inverse
         self.goal_share = np.where(used, share, 0.0)
-        bonus = self._bonus = self._bonus_bound()
+        self._reciprocity = self._reciprocity_bound()
         responsiveness = ix.responsiveness[self.mentor_pos]
+        bonus: dict[int, Floats] = {}
+        pools: dict[int, tuple[Ints, Floats]] = {}
+
+        def pool_of(g: int, level: int) -> tuple[Ints, Floats]:
+            if g * (MAX_LEVEL + 1) + level not in pools:
+                pool = self._column[np.unique(ix._teachers_of_goal(g))]
+                pool = pool[pool >= 0]
+                at = self.mentor_pos[pool]
+                gain = ix._gain(ix.level[at, g], ix.related_level[at, g], level) * (1.0 + _SLACK)
+                pools[g * (MAX_LEVEL + 1) + level] = pool[gain > 0], gain[gain > 0]
+            return pools[g * (MAX_LEVEL + 1) + level]
+
         mentors: list[Ints] = []
         bounds: list[Floats] = []
         for code in found.tolist():
-            g, level = divmod(code, MAX_LEVEL + 1)
-            pool = self._column[np.unique(ix._teachers_of_goal(g))]
-            pool = pool[pool >= 0]
-            at = self.mentor_pos[pool]
-            gain = ix._gain(ix.level[at, g], ix.related_level[at, g], level)
-            pool, gain = pool[gain > 0], gain[gain > 0]
+            rest, share_index = divmod(code, len(shares))
+            goal_level, mentee_class_code = divmod(rest, classes)
+            if mentee_class_code not in bonus:
+                bonus[mentee_class_code] = self._class_bonus_bound(mentee_class_code)
+            pool, gain = pool_of(*divmod(goal_level, MAX_LEVEL + 1))
             mentors.append(pool)
-            bounds.append(responsiveness[pool] * (gain + bonus[pool]))
+            credit = shares[share_index] * gain * (1.0 + _SLACK)
+            bounds.append(responsiveness[pool] * (credit + bonus[mentee_class_code][pool]))
+        most = self._most_bonus()
+        for code in joint_found.tolist():
+            g, h = divmod(code, skills)
+            first, first_gain = pool_of(g, 0)
+            second, second_gain = pool_of(h, 0)
+            pool, at_first, at_second = np.intersect1d(
+                first, second, assume_unique=True, return_indices=True
+            )
+            gain = np.maximum(first_gain[at_first], second_gain[at_second])
+            mentors.append(pool)
+            bounds.append(responsiveness[pool] * (gain + most[pool]))
         sizes = np.array([len(m) for m in mentors], dtype=np.int64)
         self._tier_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self._tier_mentor = np.concatenate(mentors) if mentors else np.zeros(0, np.int64)
         self._tier_bound = np.concatenate(bounds) if bounds else np.zeros(0)
         self._tier_of_entry = np.repeat(np.arange(len(sizes)), sizes)
+        # Learning by table: a goal's credit is a function of three small levels.
+        people = len(ix.ids)
+        self._goal_at = [np.where(used[:, j], goal[:, j], 0) * people for j in range(slots)]
+        self._goal_own = [np.where(used[:, j], own[:, j], 0) for j in range(slots)]
+        self._goal_share = [self.goal_share[:, j].copy() for j in range(slots)]
+        levels = np.arange(MAX_LEVEL + 1, dtype=np.int8)
+        held, related, mine = np.meshgrid(levels, levels, levels, indexing="ij")
+        self._gain_table = ix._gain(held.ravel(), related.ravel(), mine.ravel().astype(np.int64))
 
     def view(self, scale: float = 1.0, offset: Floats | None = None) -> _View:
         """Tiers sorted by ``scale × bound − offset[mentor]``; ``inf`` in ``offset`` hides one."""
@@ -160,10 +283,18 @@ class EligiblePairs:
             if cached is not None:
                 return cached
         key = scale * self._tier_bound
-        if offset is not None:
-            key = key - offset[self._tier_mentor]
-        order = np.lexsort((-key, self._tier_of_entry))
-        made = _View(self._tier_mentor[order], key[order], self._tier_start)
+        code = None
+        if offset is None:
+            order = np.lexsort((-key, self._tier_of_entry))
+        else:
+            # In points (scale ≥ 1): whole points, rounded up so each stays a bound, then one
+            # integer sort by (tier, descending key) instead of a lexsort per round.
+            key = np.ceil(key - offset[self._tier_mentor])
+            whole = np.clip(key, -_KEY_FLOOR, _KEY_FLOOR - 1).astype(np.int64)
+            code = self._tier_of_entry * (2 * _KEY_FLOOR) + (_KEY_FLOOR - whole)
+            order = np.argsort(code)
+            code = code[order]
+        made = _View(self._tier_mentor[order], key[order], self._tier_start, code)
         if offset is None:
             self._views[(scale, 0)] = made
         return made
@@ -192,6 +323,13 @@ class EligiblePairs:
         ``limit`` is per row given.
         """
         tiers = self.goal_tier[rows]
+        if view.code is not None:
+            # Whole points: a key is above the limit when it is at least its floor plus one.
+            lowest = np.floor(np.clip(limit, -_KEY_FLOOR - 1.0, float(_KEY_FLOOR))) + 1
+            last = _KEY_FLOOR - lowest.astype(np.int64)
+            at = np.maximum(tiers, 0)
+            ends = np.searchsorted(view.code, at * (2 * _KEY_FLOOR) + last[:, None], side="right")
+            return np.where(tiers >= 0, ends - view.start[at], 0)
         depth = np.zeros(tiers.shape, dtype=np.int64)
         flat_rows, flat_slots = np.nonzero(tiers >= 0)
         which = tiers[flat_rows, flat_slots]
@@ -205,8 +343,14 @@ class EligiblePairs:
             depth[r, s] = np.searchsorted(keys, -limit[r], side="left")
         return depth
 
-    def gather(self, view: _View, rows: Ints, depth: Ints) -> tuple[Ints, Ints]:
-        """The first ``depth`` mentors of each row's goal tiers, each (row, mentor) once."""
+    def gather(
+        self, view: _View, rows: Ints, depth: Ints, *, once: bool = True
+    ) -> tuple[Ints, Ints]:
+        """The first ``depth`` mentors of each row's goal tiers, each (row, mentor) once.
+
+        ``once=False`` leaves in the repeats (a mentor reached through two goals), in row order:
+        cheaper when most pairs are then dropped anyway.
+        """
         tiers = self.goal_tier[rows]
         has = depth > 0
         counts = depth[has]
@@ -215,8 +359,12 @@ class EligiblePairs:
         total = int(counts.sum())
         within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         mentor = view.mentor[np.repeat(starts, counts) + within]
+        return self._once(owner, mentor) if once else (owner, mentor)
+
+    def _once(self, mentee: Ints, mentor: Ints) -> tuple[Ints, Ints]:
+        """Each (mentee, mentor) pair once, sorted by mentee then mentor."""
         n = max(1, len(self.mentors))
-        keys = np.sort(owner * n + mentor)
+        keys = np.sort(mentee * n + mentor)
         if len(keys):
             keys = keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
         return keys // n, keys % n
@@ -224,17 +372,17 @@ class EligiblePairs:
     def learning(self, mentee: Ints, mentor: Ints) -> Floats:
         """The learning part of each pair's score: cheap next to the whole score."""
         ix = self.index
-        e, r = self.mentee_pos[mentee], self.mentor_pos[mentor]
+        r = self.mentor_pos[mentor]
+        # Column-major levels: skill g of person r is at g × people + r.
+        level, related = ix.level.T.ravel(), ix.related_level.T.ravel()
+        side = MAX_LEVEL + 1
         total = np.zeros(len(mentee))
-        for j in range(self.goal_tier.shape[1]):
-            share = self.goal_share[mentee, j]
-            used = share > 0
-            if not used.any():
-                continue
-            g = ix.goal_slot[e[used], j]
-            own = ix.level[e[used], g].astype(np.int64)
-            gain = ix._gain(ix.level[r[used], g], ix.related_level[r[used], g], own)
-            total[used] += share[used] * gain
+        for j in range(len(self._goal_at)):
+            at = self._goal_at[j][mentee] + r
+            code = (level[at].astype(np.int64) * side + related[at]) * side
+            total += (
+                self._goal_share[j][mentee] * self._gain_table[code + self._goal_own[j][mentee]]
+            )
         return total
 
     def score(self, mentee: Ints, mentor: Ints) -> PairChunk:
@@ -278,16 +426,14 @@ class EligiblePairs:
         while start < len(rows):
             base = int(work[start - 1]) if start else 0
             stop = max(int(np.searchsorted(work, base + CHUNK_PAIRS)), start + 1)
-            mentee, mentor = self.gather(view, rows[start:stop], depth[start:stop])
+            mentee, mentor = self.gather(view, rows[start:stop], depth[start:stop], once=False)
             start = stop
-            bound = (
-                scale
-                * responsiveness[mentor]
-                * (self.learning(mentee, mentor) + self._bonus[mentor])
-            )
+            learning = self.learning(mentee, mentor) * (1.0 + _SLACK)
+            bonus = self._pair_bonus_bound(mentee, mentor)
+            bound = scale * responsiveness[mentor] * (learning + bonus)
             hopeful = bound - spare[mentor] > limit[mentee]
             if hopeful.any():
-                yield self.score(mentee[hopeful], mentor[hopeful])
+                yield self.score(*self._once(mentee[hopeful], mentor[hopeful]))
 
     def every_pair(self, rows: Ints | None = None) -> Iterator[PairChunk]:
         """Every eligible pair (of ``rows``, default all), scored: for checks and reasons."""
@@ -338,23 +484,26 @@ class EligiblePairs:
         best = np.where(tiers >= 0, first[np.maximum(tiers, 0)], -np.inf).max(axis=1)
         return np.asarray(best, dtype=np.float64)
 
-    def ranked_list(self, row: int, depth: int) -> tuple[PairChunk, float]:
-        """The mentee's pairs from the first ``depth`` mentors of each goal tier, and a floor.
+    def ranked_lists(self, rows: Ints, depth: Ints) -> tuple[PairChunk, Floats]:
+        """Each mentee's pairs from the first ``depth`` mentors of each of their tiers, and floors.
 
-        Every eligible mentor of this mentee missing from the answer scores at most the floor
-        (``-inf`` once the tiers are read to the end).
+        Pairs come by row. Every eligible mentor of a mentee missing from the answer scores at
+        most its floor (``-inf`` once the tiers are read to the end).
         """
         view = self.view()
-        tiers = self.goal_tier[row]
-        used = tiers[tiers >= 0]
-        sizes = view.start[used + 1] - view.start[used]
-        take = np.minimum(sizes, depth)
-        rows = np.array([row])
-        full_depth = np.zeros((1, len(tiers)), dtype=np.int64)
-        full_depth[0, tiers >= 0] = take
-        mentee, mentor = self.gather(view, rows, full_depth)
+        if not len(view.key):
+            nothing = np.zeros(0, np.int64)
+            return PairChunk(nothing, nothing, np.zeros(0), np.zeros(0)), np.full(
+                len(rows), -np.inf
+            )
+        tiers = self.goal_tier[rows]
+        at = np.maximum(tiers, 0)
+        sizes = np.where(tiers >= 0, view.start[at + 1] - view.start[at], 0)
+        take = np.minimum(sizes, depth[:, None])
+        mentee, mentor = self.gather(view, rows, take)
         more = take < sizes
-        floor = (
-            float(view.key[view.start[used[more]] + take[more]].max()) if more.any() else -np.inf
+        next_key = np.where(
+            more, view.key[np.minimum(view.start[at] + take, len(view.key) - 1)], -np.inf
         )
-        return self.score(mentee, mentor), floor
+        floors = next_key.max(axis=1) if next_key.shape[1] else np.full(len(rows), -np.inf)
+        return self.score(mentee, mentor), np.asarray(floors, dtype=np.float64)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -235,17 +235,23 @@ def dual_prices(
     return u.astype(np.int64), v.astype(np.int64)
 
 
+FlowSolver = Callable[..., npt.NDArray[np.bool_]]
+"""Something that answers as :func:`flow_assignment` does (the service runs it in a process
+of its own: OR-Tools holds the GIL while it solves)."""
+
+
 def solve_exact(
     pairs: PairSource,
     *,
     objective: Objective = Objective.SCORE,
     warm: tuple[Ints, Ints] | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    flow: FlowSolver = flow_assignment,
 ) -> ExactPlan:
     """The OPTIMAL plan over every eligible pair of ``pairs``, certified within ``time_limit``.
 
     ``warm`` (mentee rows, mentor columns) seeds the first network; without it the first
-    round prices every pair against zero duals.
+    round prices every pair against zero duals. ``flow`` solves each round's network.
     """
     started = time.perf_counter()
     rows, capacity = len(pairs.mentees), pairs.capacity
@@ -269,7 +275,7 @@ def solve_exact(
     deadline = started + time_limit
     while True:
         own = points(score)
-        chosen = flow_assignment(rows, capacity, mentee, mentor, own, objective=objective)
+        chosen = flow(rows, capacity, mentee, mentor, own, objective=objective)
         weight = own + big_m
         u, v = dual_prices(rows, capacity, mentee, mentor, weight, chosen)
         rounds += 1

@@ -29,7 +29,13 @@ from matching.assignment import (
 )
 from matching.candidate_table import CandidateTable
 from matching.eligible import EligiblePairs
-from matching.exact import DEFAULT_TIME_LIMIT, Certificate, solve_exact
+from matching.exact import (
+    DEFAULT_TIME_LIMIT,
+    Certificate,
+    FlowSolver,
+    flow_assignment,
+    solve_exact,
+)
 from matching.mentor_index import CandidateFilter, Ints
 from matching.profiles import Profile, Profiles
 from matching.scoring import PairScore, score_pair
@@ -163,6 +169,7 @@ def plan_assignment(
     objective: Objective = Objective.SCORE,
     per_goal: int = SHORTLIST_PER_GOAL,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    flow: FlowSolver = flow_assignment,
 ) -> AssignmentPlan:
     """Assign mentors to the mentees of ``scope`` within every mentor's spare capacity.
 
@@ -181,7 +188,7 @@ def plan_assignment(
         mentor_of = stable_assignment(pairs)
     else:
         warm = (table.mentee, pairs.columns(table.mentors)[table.mentor])
-        plan = solve_exact(pairs, objective=objective, warm=warm, time_limit=time_limit)
+        plan = solve_exact(pairs, objective=objective, warm=warm, time_limit=time_limit, flow=flow)
         mentor_of, certificate = plan.mentor_of, plan.certificate
     result = _assignment(pairs, mentor_of, capacities)
     explanations: dict[tuple[str, str], PairScore] = {}

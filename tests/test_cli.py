@@ -85,3 +85,38 @@ def test_health_prints_snapshots_and_exports_csv(runner: CliRunner, tmp_path: Pa
     assert {"people", "reach.isolated", "load.gini", "brokers.count"} <= set(names)
     bad = runner.invoke(cli, ["health", "--team", "nope"])
     assert bad.exit_code == 1 and "No team with id 'nope'" in bad.output
+
+
+def test_seed_starts_an_unfinished_seed_over(runner: CliRunner, tmp_path: Path) -> None:
+    import asyncio
+
+    from graph.embedded import EmbeddedArcadeDB
+    from graph.organisation import write_organisation
+    from graph.schema import ensure_schema
+    from graph.seed import generate_organisation
+    from graph.store import Store
+    from tests.graph.test_transactions import crash_in_people_batch
+
+    async def interrupted_seed() -> None:
+        embedded = EmbeddedArcadeDB(tmp_path / "data")
+        async with await Store.connect(embedded.start(), embedded=embedded) as store:
+            await ensure_schema(store)
+            with pytest.raises(RuntimeError, match="crash in batch 2"):
+                await write_organisation(
+                    store,
+                    generate_organisation(people=90, seed=3),
+                    create=True,
+                    progress=crash_in_people_batch(2),
+                    batch_people=40,
+                )
+
+    asyncio.run(interrupted_seed())
+    health = runner.invoke(cli, ["health"])
+    assert health.exit_code == 1
+    assert "unfinished seed: 40 of 90 people written" in " ".join(health.output.split())
+    seeded = runner.invoke(cli, ["seed", "--people", "60"])
+    assert seeded.exit_code == 0, seeded.output
+    said = " ".join(seeded.output.split())
+    assert "did not finish (40 of 90 people written): starting it over" in said
+    assert "Seeded 60 people" in seeded.output
+    assert runner.invoke(cli, ["health"]).exit_code == 0

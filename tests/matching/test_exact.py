@@ -139,6 +139,28 @@ def test_the_pairs_are_exactly_score_pairs_and_the_bounds_hold(people: int, seed
     assert {k for k, s in theirs.items() if s > line} <= above
 
 
+@pytest.mark.parametrize(("people", "seed"), SEEDS)
+def test_pricing_with_mentor_prices_misses_no_pair_above_its_line(people: int, seed: int) -> None:
+    # As a pricing pass asks: in points, each mentor with a price (some hidden), each mentee
+    # with their own line. Every pair above its line must come back, however the tiers bound it.
+    projection = organisation(people, seed)
+    pairs = problem(projection)
+    every = brute_force(projection, pairs)
+    rng = np.random.default_rng(seed)
+    for _ in range(3):
+        price = rng.uniform(0, 400_000, len(pairs.mentors)).round()
+        price[rng.random(len(price)) < 0.1] = 0.0
+        line = rng.uniform(0, 900_000, len(pairs.mentees)).round()
+        found = {
+            (e, r)
+            for c in pairs.above(line, scale=1e6, offset=price)
+            for e, r in zip(c.mentee.tolist(), c.mentor.tolist(), strict=True)
+        }
+        worth = 1e6 * every.score - price[every.mentor] > line[every.mentee]
+        wanted = set(zip(every.mentee[worth].tolist(), every.mentor[worth].tolist(), strict=True))
+        assert wanted and wanted <= found
+
+
 @pytest.mark.parametrize("objective", list(Objective))
 @pytest.mark.parametrize(("people", "seed"), SEEDS)
 def test_optimal_equals_networkx_over_every_eligible_pair(
