@@ -34,7 +34,7 @@ from graph.changes import unfinished_bulk_write
 from graph.embedded import EmbeddedArcadeDB
 from graph.errors import GraphIncomplete, StoreError
 from graph.hris import MAX_ROWS, ImportReport, count_rows, import_hris
-from graph.organisation import delete_everything, write_organisation
+from graph.organisation import delete_everything, install_bundled_catalog, write_organisation
 from graph.seed import generate_organisation
 from graph.settings import StoreSettings
 from graph.store import Store
@@ -264,6 +264,12 @@ def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) 
                 return await import_hris(
                     store, path, check=True, create_skills=create_skills, max_rows=max_rows
                 )
+            installed = await store.write(install_bundled_catalog)
+            if any(installed.values()):
+                console.print(
+                    f"A new store: wrote the bundled {installed['skills']} skills and "
+                    f"{installed['roles']} role profiles first."
+                )
             rows = min(max_rows, count_rows(path))
             with _progress(rows, "Importing people") as advance:
 
@@ -339,6 +345,7 @@ async def _prepare_store(*, demo: bool, demo_people: int) -> None:
         if unfinished is not None:
             raise GraphIncomplete(unfinished.describe())
         if not demo:
+            await store.write(install_bundled_catalog)
             return
         if await _is_empty(store):
             await seed_store(store, demo_people, 7)

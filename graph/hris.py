@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
+import difflib
 import io
 import re
 import sys
@@ -28,6 +30,7 @@ from graph.errors import InvalidInput
 from graph.model import JobRole, LearningGoal, Person, Skill, SkillLevel, Team
 from graph.organisation import Organisation, Progress, write_organisation
 from graph.people import PERSON_FIELDS
+from graph.roles import role_id
 from graph.skills import SkillCatalog, load_catalog, skill_key, unknown_skill_message
 from graph.store import Store, Tx, run
 from graph.teams import team_id
@@ -36,7 +39,7 @@ REQUIRED_COLUMNS = ("employee_id", "name", "team", "function", "site")
 OPTIONAL_COLUMNS = (
     "title", "role", "shift", "timezone", "languages", "tenure_months", "manager_id",
     "mentoring_capacity", "open_to_mentoring", "open_to_being_mentored", "share_goals", "skills",
-    "learning_goals", "status",
+    "learning_goals", "status", "target_role",
 )  # fmt: skip
 STATUSES = {"active": False, "leaver": True, "left": True}
 """The ``status`` column's words, and whether each means the person has left."""
@@ -398,8 +401,13 @@ class _Parser:
         create_skills: bool,
         encoding: Encoding,
         keep_people: bool,
+        roles: Mapping[str, str] | None = None,
     ) -> None:
         self.catalog = catalog
+        self.roles = roles or {}
+        """Role id to name, the roles a ``target_role`` cell may name."""
+        self.targets: list[tuple[str, str]] = []
+        """Employee id and the role they grow towards, for rows that name one."""
         self.existing = managers
         self.create_skills = create_skills
         self.encoding = encoding
@@ -438,6 +446,21 @@ class _Parser:
             if not name:
                 name, value = value, ""
             yield self.skill(name.strip(), column, line, report), value.strip()
+
+    def target_role(self, cell: str) -> str | None:
+        """The id of the role ``cell`` names (by name or id, any case); None when empty."""
+        if not cell.strip():
+            return None
+        found = role_id(cell)
+        if found in self.roles:
+            return found
+        close = difflib.get_close_matches(found, list(self.roles), n=3, cutoff=0.6)
+        hint = (
+            f"; did you mean {' or '.join(repr(self.roles[c]) for c in close)}?"
+            if close
+            else f"; the roles are {', '.join(sorted(self.roles.values())) or 'not set up yet'}"
+        )
+        raise _RowProblem(f"target_role {cell.strip()!r} is not a role{hint}")
 
     def team(self, row: Mapping[str, str], line: int) -> Team:
         name = row["team"].strip()
@@ -523,10 +546,13 @@ class _Parser:
             skills=tuple(SkillLevel(k, v) for k, v in sorted(skills.items())),
             goals=tuple(LearningGoal(k, v) for k, v in sorted(goals.items())),
         )
+        target = self.target_role(row.get("target_role", ""))
         if person.manager_id:
             self.managers[employee_id] = sys.intern(person.manager_id)
         if self.keep_people:
             self.people.append(person)
+            if target is not None:
+                self.targets.append((employee_id, target))
 
     def manager_of(self, person_id: str) -> str | None:
         """Whom ``person_id`` reports to once the file is imported."""
@@ -599,6 +625,7 @@ def parse_hris(
     max_rows: int = MAX_ROWS,
     encoding: Encoding = UTF_8,
     keep_people: bool = True,
+    roles: Mapping[str, str] | None = None,
 ) -> tuple[Organisation, ImportReport]:
     """Check an HRIS CSV and turn its good rows into an :class:`Organisation`.
 
@@ -616,6 +643,7 @@ def parse_hris(
         encoding: how the text was decoded, for messages and the check for mis-read text.
         keep_people: build the people to write; False for a check in bounded memory (the
             organisation returned then has no people).
+        roles: role id to name, the roles ``target_role`` may name.
     """
     report = ImportReport(path=path, encoding=encoding.label)
     stream = io.StringIO(text) if isinstance(text, str) else text
@@ -650,6 +678,7 @@ def parse_hris(
         create_skills=create_skills,
         encoding=encoding,
         keep_people=keep_people,
+        roles=roles,
     )
     line = reader.line_num
     while True:
@@ -702,6 +731,7 @@ def parse_hris(
     report.errors.sort(key=lambda e: e.line)
     report.created_skills = sorted(s.name for s in parser.new_skills.values())
     given = {COLUMN_TO_PROPERTY.get(c, c) for c in header}
+    now = dt.datetime.now(dt.UTC)  # when the targets the file sets were set
     fields = [p for p in PERSON_FIELDS if p in given or p in ("function", "site")]
     org = Organisation(
         skills=list(parser.new_skills.values()),
@@ -709,17 +739,25 @@ def parse_hris(
         people=parser.people,
         person_fields=fields,
         leavers=tuple(parser.leavers),
+        targets=[(pid, role, now) for pid, role in parser.targets],
     )
     return org, report
 
 
-async def _existing(tx: Tx) -> tuple[SkillCatalog, dict[str, str | None]]:
+async def _existing(
+    tx: Tx,
+) -> tuple[SkillCatalog, dict[str, str | None], dict[str, str]]:
     catalog = await load_catalog(tx)
     rows = await run(
         tx,
         "MATCH (p:Person) RETURN p.id AS id, [(p)-[:REPORTS_TO]->(m:Person) | m.id] AS managers",
     )
-    return catalog, {r["id"]: next(iter(r["managers"]), None) for r in rows}
+    roles = await run(tx, "MATCH (r:Role) RETURN r.id AS id, r.name AS name")
+    return (
+        catalog,
+        {r["id"]: next(iter(r["managers"]), None) for r in rows},
+        {r["id"]: r["name"] for r in roles},
+    )
 
 
 async def import_hris(
@@ -740,7 +778,7 @@ async def import_hris(
     Raises:
         OSError: the file cannot be read.
     """
-    catalog, managers = await store.read(_existing)
+    catalog, managers, roles = await store.read(_existing)
     try:
         encoding = detect_encoding(path)
     except NotTextFile as problem:
@@ -759,6 +797,7 @@ async def import_hris(
                 max_rows=max_rows,
                 encoding=encoding,
                 keep_people=keep_people,
+                roles=roles,
             )
 
     _, report = read(keep_people=False)

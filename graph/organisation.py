@@ -41,8 +41,8 @@ from graph.records import (
     TeamRecord,
     read_person,
 )
-from graph.roles import upsert_roles
-from graph.skills import relate_skills, upsert_skills
+from graph.roles import load_role_profiles, upsert_roles
+from graph.skills import load_taxonomy, relate_skills, upsert_skills
 from graph.store import Store, Tx, run
 from graph.teams import upsert_teams
 
@@ -192,6 +192,7 @@ async def _write_targets(tx: Tx, targets: Sequence[tuple[str, str, dt.datetime]]
         await run(
             tx,
             "UNWIND $rows AS row MATCH (p:Person {id: row[0]}) MATCH (r:Role {id: row[1]}) "
+            "WITH p, r, row, [(p)-[same:TARGETS]->(r) | same] AS same WHERE size(same) = 0 "
             "CALL (p) { MATCH (p)-[old:TARGETS]->(:Role) DELETE old RETURN count(*) AS dropped } "
             "CREATE (p)-[:TARGETS {since: row[2]}]->(r)",
             rows=[list(t) for t in targets[start : start + 1000]],
@@ -260,6 +261,32 @@ async def write_organisation(
         return {**counts, **await _finish(tx, org, tick)}
 
     return await store.write(work)
+
+
+async def install_bundled_catalog(tx: Tx) -> dict[str, int]:
+    """Write the bundled skill taxonomy and role profiles into a store that has none.
+
+    A new organisation's store starts empty: without skills an HRIS import would find no
+    skill its file names, and without roles nobody could choose a path. Each part is
+    written only when the store has none of it, so HR's own skills and edited roles are
+    never overwritten. Returns how many skills and roles were written.
+    """
+    written = {"skills": 0, "roles": 0}
+    found = await run(
+        tx,
+        "OPTIONAL MATCH (s:Skill) WITH count(s) AS skills "
+        "OPTIONAL MATCH (r:Role) RETURN skills, count(r) AS roles",
+    )
+    if not found[0]["skills"]:
+        taxonomy = load_taxonomy()
+        await upsert_skills(tx, taxonomy.skills)
+        await relate_skills(tx, taxonomy.related)
+        written["skills"] = len(taxonomy.skills)
+    if not found[0]["roles"]:
+        written["roles"] = await upsert_roles(tx, load_role_profiles())
+    if any(written.values()):
+        await record_change(tx, people=[ALL])
+    return written
 
 
 async def delete_everything(store: Store, *, batch: int = 5000) -> None:

@@ -10,6 +10,8 @@ import pytest
 from graph import people
 from graph.hris import import_hris
 from graph.model import JobRole, LearningGoal, SkillLevel
+from graph.organisation import install_bundled_catalog
+from graph.roles import load_role_profiles
 from graph.store import Store
 from graph.teams import team_id
 from tests.conftest import graph_snapshot
@@ -280,3 +282,60 @@ async def test_teams_in_any_script_import_apart_and_twice_the_same(
     for path in files:
         assert (await import_hris(taxonomy_store, path)).ok
     assert await graph_snapshot(taxonomy_store) == before
+
+
+async def _targets(store: Store) -> dict[str, tuple[str, object]]:
+    rows = await store.query(
+        "MATCH (p:Person)-[t:TARGETS]->(r:Role) RETURN p.id AS id, r.id AS role, t.since AS since"
+    )
+    return {r["id"]: (r["role"], r["since"]) for r in rows}
+
+
+async def test_a_new_store_gets_the_bundled_catalog_once_and_edits_are_kept(store: Store) -> None:
+    written = await store.write(install_bundled_catalog)
+    assert written["skills"] > 100 and written["roles"] == len(load_role_profiles())
+    await store.query("MATCH (r:Role {id: 'team lead'}) SET r.name = 'Team Lead (edited)'")
+    assert await store.write(install_bundled_catalog) == {"skills": 0, "roles": 0}
+    rows = await store.query("MATCH (r:Role {id: 'team lead'}) RETURN r.name AS name")
+    assert rows == [{"name": "Team Lead (edited)"}], "HR's edit is not overwritten"
+
+
+async def test_target_roles_import_keep_their_date_and_a_wrong_one_writes_nothing(
+    store: Store, tmp_path: Path
+) -> None:
+    await store.write(install_bundled_catalog)
+    good = tmp_path / "targets.csv"
+    good.write_text(
+        "employee_id,name,team,function,site,target_role\n"
+        "E1,Ana Cruz,Voice 1,voice,Manila,Team Lead\n"
+        "E2,Ben Ong,Voice 1,voice,Manila,qa analyst\n"
+        "E3,Cy Lim,Voice 1,voice,Manila,\n"
+    )
+    report = await import_hris(store, good)
+    assert report.ok, report.errors
+    first = await _targets(store)
+    assert {pid: role for pid, (role, _) in first.items()} == {
+        "E1": "team lead",
+        "E2": "qa analyst",
+    }
+    good.write_text(
+        "employee_id,name,team,function,site,target_role\n"
+        "E1,Ana Cruz,Voice 1,voice,Manila,TEAM LEAD\n"  # the same role: progress keeps its start
+        "E2,Ben Ong,Voice 1,voice,Manila,Trainer\n"  # another role: a new start
+    )
+    assert (await import_hris(store, good)).ok
+    second = await _targets(store)
+    assert second["E1"] == first["E1"]
+    assert second["E2"][0] == "trainer" and second["E2"][1] != first["E2"][1]
+
+    before = await graph_snapshot(store)
+    bad = tmp_path / "bad-target.csv"
+    bad.write_text(
+        "employee_id,name,team,function,site,target_role\n"
+        "E1,Ana Cruz,Voice 1,voice,Manila,Trainer\n"
+        "E2,Ben Ong,Voice 1,voice,Manila,Team Leed\n"
+    )
+    report = await import_hris(store, bad)
+    assert [(e.line, e.employee_id) for e in report.errors] == [(3, "E2")]
+    assert "did you mean 'Team Lead'" in report.errors[0].reason
+    assert await graph_snapshot(store) == before, "a bad row writes nothing"
