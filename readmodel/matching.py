@@ -145,9 +145,11 @@ def _build_population(model: ReadModel) -> Population:
         for gid in ids
         if (g := _group(model, kind, gid)) is not None
     ]
-    return Population(
+    population = Population(
         model.profiles.by_id, (_mentorship(m, now) for m in model.mentorships.values()), groups
     )
+    population.table  # built with the model, not on HR's first request  # noqa: B018
+    return population
 
 
 def _apply_population(population: Population, model: ReadModel, changes: ChangeSet) -> bool:
@@ -176,7 +178,7 @@ def _apply_population(population: Population, model: ReadModel, changes: ChangeS
     if arrived_or_left:
         population.people_changed()
     elif changes.people:
-        population.profiles_changed()
+        population.profiles_changed(changes.people)
     return True
 
 

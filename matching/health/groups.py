@@ -116,27 +116,34 @@ def _since(dates: Sequence[dt.datetime], known: bool, now: dt.datetime, window: 
 def _kind_health(
     population: Population,
     groups: list[GroupRecord],
-    admitted: set[str],
+    admitted: list[bool],
     now: dt.datetime,
 ) -> GroupKindHealth:
-    people = population.people
+    table = population.table
+    row = table.row
+    function_names = table.functions.values
     summaries: list[GroupSummary] = []
     joined: list[dt.datetime] = []
     created: list[dt.datetime] = []
     any_joined = False
     for group in groups:
         any_joined = any_joined or bool(group.joined_at)
-        if not admitted.intersection(group.members):
+        rows = [r for pid in group.members if (r := row.get(pid)) is not None]
+        if not any(admitted[r] for r in rows):
             continue
-        joined.extend(d for pid, d in group.joined_at.items() if pid in admitted)
+        joined.extend(
+            d
+            for pid, d in group.joined_at.items()
+            if (r := row.get(pid)) is not None and admitted[r]
+        )
         if group.created_at is not None:
             created.append(group.created_at)
-        functions = Counter(people[pid].function for pid in group.members)
+        functions = Counter(table.function[rows].tolist())
         summaries.append(
             GroupSummary(
                 group.id,
                 len(group.members),
-                dict(sorted(functions.items())),
+                dict(sorted((str(function_names[f]), n) for f, n in functions.items())),
                 group.created_at,
                 _inactive(group, now),
             )
@@ -157,7 +164,7 @@ def group_health(
     """Size, function mix, growth and inactivity of the squads and communities in ``scope``."""
     population = views.population
     now = as_of or dt.datetime.now(dt.UTC)
-    admitted = {p.id for p in population.in_scope(scope)}
+    admitted = population.table.mask(scope).tolist()
     return GroupHealth(
         squads=_kind_health(population, population.squads(), admitted, now),
         communities=_kind_health(population, population.communities(), admitted, now),

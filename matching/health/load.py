@@ -17,9 +17,10 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+import numpy as np
 
 from matching.health._stats import days, gini, median, share
 from matching.health.scope import ORGANISATION, HealthScope
@@ -69,31 +70,32 @@ def mentor_load(
 ) -> MentorLoad:
     """Load on the mentors in ``scope``; request ages are measured at ``as_of`` (default now)."""
     population = views.population
+    table = population.table
     now = as_of or dt.datetime.now(dt.UTC)
-    people = {p.id: p for p in population.in_scope(scope)}
-    active: Counter[str] = Counter()
+    admitted = table.mask(scope)
+    active = np.zeros(len(admitted), np.int64)
     pending = 0
     ages: list[float] = []
     for m in population.mentorships:
-        if m.mentor not in people:
+        row = table.row.get(m.mentor)
+        if row is None or not admitted[row]:
             continue
         if m.status == "active":
-            active[m.mentor] += 1
+            active[row] += 1
         elif m.status == "requested":
             pending += 1
             if m.requested_at is not None:
                 ages.append(days(m.requested_at, now))
-    mentors = [
-        p for p in people.values() if (p.open_to_mentoring and p.capacity > 0) or active[p.id]
-    ]
-    loads = [active[p.id] for p in mentors]
+    mentors = admitted & (table.offers_mentoring | (active > 0))
+    loads = active[mentors]
+    levels, counts = np.unique(loads, return_counts=True)
     return MentorLoad(
-        mentors=len(mentors),
-        capacity=sum(p.capacity for p in mentors),
-        active=sum(loads),
-        distribution=dict(sorted(Counter(loads).items())),
-        over_capacity=tuple(p.id for p in mentors if active[p.id] > p.capacity),
-        gini=gini(loads),
+        mentors=int(mentors.sum()),
+        capacity=int(table.capacity[mentors].sum()),
+        active=int(loads.sum()),
+        distribution=dict(zip(levels.tolist(), counts.tolist(), strict=True)),
+        over_capacity=table.ids_at(mentors & (active > table.capacity)),
+        gini=gini(loads.tolist()),
         pending=pending,
         pending_ages=tuple(sorted(ages, reverse=True)),
     )

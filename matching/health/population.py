@@ -20,8 +20,10 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from matching.health.scope import HealthScope
+from matching.health.table import PeopleTable
 from matching.profiles import Profile
 
 Node = tuple[str, str]
@@ -29,8 +31,6 @@ Node = tuple[str, str]
 
 FORMED = frozenset({"active", "ended"})
 """Mentorship statuses in which two people actually worked together."""
-EXPERT_LEVEL = 4
-"""The level from which someone can teach a skill, in every health metric."""
 TIE_WEIGHTS: Mapping[str, float] = {"mentors": 2.0, "in_squad": 1.0, "in_community": 0.5}
 """How strongly each kind of tie pulls two people together."""
 
@@ -130,15 +130,20 @@ class Population:
     def people_changed(self) -> None:
         """Someone joined or left: list people again."""
         self.ids = sorted(self.people)
+        for name in ("table", "tie_rows"):
+            self.__dict__.pop(name, None)
         self._changed()
 
-    def profiles_changed(self) -> None:
-        """Someone's profile changed (site, team or function may have): scope again."""
+    def profiles_changed(self, changed: Iterable[str]) -> None:
+        """The profiles of ``changed`` people changed (site, team or function may have)."""
         self._scoped.clear()
+        table = self.__dict__.get("table")
+        if table is not None:
+            table.update(self.people, changed)
 
     def _changed(self) -> None:
         self._scoped.clear()
-        for name in ("mentorships", "groups", "tie_graph", "ties"):
+        for name in ("mentorships", "groups", "tie_graph", "ties", "tie_rows"):
             self.__dict__.pop(name, None)
 
     # -- read by the metrics -------------------------------------------------------------
@@ -205,6 +210,19 @@ class Population:
     def communities(self) -> list[GroupRecord]:
         """Every community, by id."""
         return [c for (kind, _), c in self.groups.items() if kind == "community"]
+
+    @functools.cached_property
+    def table(self) -> PeopleTable:
+        """Everyone's attributes as columns, for metrics over whole scopes."""
+        return PeopleTable(self.people, self.ids)
+
+    @functools.cached_property
+    def tie_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """:attr:`ties` as two arrays of :attr:`table` rows (pairs with someone gone left out)."""
+        row = self.table.row
+        pairs = [(row[a], row[b]) for a, b in self.ties if a in row and b in row]
+        found = np.array(pairs, np.int64).reshape(-1, 2)
+        return found[:, 0], found[:, 1]
 
     @functools.cached_property
     def tie_graph(self) -> nx.Graph:

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from matching.health._stats import share
-from matching.health.population import EXPERT_LEVEL
 from matching.health.scope import ORGANISATION, HealthScope
+from matching.health.table import EXPERT_LEVEL
 from matching.views import Views
 
 
@@ -54,35 +56,39 @@ class Reach:
 def learning_reach(views: Views, scope: HealthScope = ORGANISATION) -> Reach:
     """Who in ``scope`` has no learning tie, and who has goals nobody is serving."""
     population = views.population
-    people = population.in_scope(scope)
-    active_squads = {q.id: q for q in population.squads() if q.status != "archived"}
-    tied: set[str] = set()
-    covered: set[str] = set()
+    table = population.table
+    admitted = table.mask(scope)
+    people = population.people
+    tied = np.zeros(len(admitted), np.bool_)
+    covered = np.zeros(len(admitted), np.bool_)
     for m in population.mentorships:
         if m.status != "active":
             continue
-        tied.update((m.mentor, m.mentee))
-        mentee = population.people.get(m.mentee)
-        mentor = population.people.get(m.mentor)
+        tied[table.rows_of((m.mentor, m.mentee))] = True
+        mentee = people.get(m.mentee)
+        mentor = people.get(m.mentor)
         if mentee is None:
             continue
         if any(skill in mentee.goals for skill in m.focus) or (
             mentor is not None
             and any(mentor.skills.get(goal, 0) >= EXPERT_LEVEL for goal in mentee.goals)
         ):
-            covered.add(mentee.id)
-    isolated: list[str] = []
-    uncovered: list[str] = []
-    with_goals = 0
-    for p in people:
-        squads = [active_squads[q] for q in p.squads if q in active_squads]
-        if p.id not in tied and not squads and not p.communities:
-            isolated.append(p.id)
-        if not p.goals:
+            covered[table.row[mentee.id]] = True
+    for squad in population.squads():
+        if squad.status == "archived":
             continue
-        with_goals += 1
-        if p.id in covered:
-            continue
-        if not any(skill in p.goals for q in squads for skill in q.skills):
-            uncovered.append(p.id)
-    return Reach(len(people), tuple(isolated), with_goals, tuple(uncovered))
+        for pid in squad.members:
+            row = table.row.get(pid)
+            if row is None:
+                continue
+            tied[row] = True  # a squad that is not archived is a learning tie
+            if not covered[row] and any(skill in people[pid].goals for skill in squad.skills):
+                covered[row] = True
+    isolated = admitted & ~tied & ~table.has_community
+    with_goals = admitted & table.has_goals
+    return Reach(
+        int(admitted.sum()),
+        table.ids_at(isolated),
+        int(with_goals.sum()),
+        table.ids_at(with_goals & ~covered),
+    )

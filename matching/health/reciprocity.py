@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from matching.health._stats import share
-from matching.health.population import EXPERT_LEVEL, FORMED
+from matching.health.population import FORMED
 from matching.health.scope import ORGANISATION, HealthScope
+from matching.health.table import EXPERT_LEVEL
 from matching.views import Views
 
 
@@ -40,13 +41,16 @@ def peer_reciprocity(views: Views, scope: HealthScope = ORGANISATION) -> Recipro
     """Which mentoring pairs in ``scope`` teach both ways."""
     population = views.population
     people = population.people
-    admitted = {p.id for p in population.in_scope(scope)}
+    table = population.table
+    admitted = table.mask(scope).tolist()
+    row = table.row
     directions: dict[tuple[str, str], set[str]] = {}
     exchanges: set[tuple[str, str]] = set()
     for m in population.mentorships:
         if m.status not in FORMED or m.mentor == m.mentee:
             continue
-        if m.mentor not in admitted or m.mentee not in admitted:
+        a, b = row.get(m.mentor), row.get(m.mentee)
+        if a is None or b is None or not (admitted[a] and admitted[b]):
             continue
         pair = (min(m.mentor, m.mentee), max(m.mentor, m.mentee))
         directions.setdefault(pair, set()).add(m.mentor)

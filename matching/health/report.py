@@ -67,7 +67,7 @@ def network_health(
     return NetworkHealth(
         scope=scope,
         as_of=now,
-        people=len(views.population.in_scope(scope)),
+        people=int(views.population.table.mask(scope).sum()),
         reach=learning_reach(views, scope),
         load=mentor_load(views, scope, as_of=now),
         skills=skill_health(views, scope, bus_factor=bus_factor),

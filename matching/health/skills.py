@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from itertools import chain
 
 from matching.health._stats import share
-from matching.health.population import EXPERT_LEVEL
 from matching.health.scope import ORGANISATION, HealthScope
+from matching.health.table import EXPERT_LEVEL
 from matching.views import Views
 
 DEFAULT_BUS_FACTOR = 2
@@ -71,11 +71,18 @@ def skill_health(
     bus_factor: int = DEFAULT_BUS_FACTOR,
 ) -> SkillHealth:
     """Supply, demand, bus factor and unteachable skills among the people in ``scope``."""
-    people = views.population.in_scope(scope)
-    # One count over everyone at a time (Counter's C loop), not an update per person.
-    holders = Counter(chain.from_iterable(p.skills for p in people))
-    supply = Counter(k for p in people for k, level in p.skills.items() if level >= EXPERT_LEVEL)
-    demand = Counter(chain.from_iterable(p.goals for p in people))
+    population = views.population
+    if scope.everyone:  # kept by the table as profiles change
+        table = population.table
+        holders, supply, demand = table.holders, table.experts, table.demand
+    else:
+        people = population.in_scope(scope)
+        # One count over everyone at a time (Counter's C loop), not an update per person.
+        holders = Counter(chain.from_iterable(p.skills for p in people))
+        supply = Counter(
+            k for p in people for k, level in p.skills.items() if level >= EXPERT_LEVEL
+        )
+        demand = Counter(chain.from_iterable(p.goals for p in people))
     balances = sorted(
         (SkillBalance(k, holders[k], supply[k], demand[k]) for k in holders.keys() | demand.keys()),
         key=lambda b: (-b.gap, -b.demand, b.skill),

@@ -16,8 +16,9 @@ Definitions:
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 from matching.health._stats import share
 from matching.health.scope import ORGANISATION, HealthScope
@@ -84,35 +85,36 @@ class TieMix:
 def tie_mix(views: Views, scope: HealthScope = ORGANISATION) -> TieMix:
     """Cross-team, cross-function and cross-site shares of ties, and silo teams, in ``scope``."""
     population = views.population
-    people = population.people
-    admitted = {p.id for p in population.in_scope(scope)}
-    members: Counter[str] = Counter()
-    for pid in admitted:
-        team = people[pid].team
-        if team is not None:
-            members[team] += 1
-    inside: Counter[str] = Counter()
-    outside: Counter[str] = Counter()
-    within = cross_team = cross_function = cross_site = cross_scope = 0
-    for a_id, b_id in population.ties:
-        a, b = people[a_id], people[b_id]
-        a_in, b_in = a_id in admitted, b_id in admitted
-        if a.team is not None and a.team == b.team:
-            if a_in or b_in:
-                inside[a.team] += 1
-        else:
-            for p, p_in in ((a, a_in), (b, b_in)):
-                if p_in and p.team is not None:
-                    outside[p.team] += 1
-        if a_in and b_in:
-            within += 1
-            cross_team += a.team != b.team
-            cross_function += a.function != b.function
-            cross_site += a.site != b.site
-        elif a_in or b_in:
-            cross_scope += 1
-    teams = tuple(
-        TeamTies(team, count, inside[team], outside[team])
-        for team, count in sorted(members.items())
+    table = population.table
+    admitted = table.mask(scope)
+    a, b = population.tie_rows
+    a_in, b_in = admitted[a], admitted[b]
+    team_a, team_b = table.team[a], table.team[b]
+    same_team = (team_a != 0) & (team_a == team_b)  # code 0: no team
+    teams = len(table.teams.values)
+
+    def per_team(codes: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, minlength=teams)
+
+    members = per_team(table.team[admitted])
+    inside = per_team(team_a[same_team & (a_in | b_in)])
+    outside = per_team(team_a[~same_team & a_in]) + per_team(team_b[~same_team & b_in])
+    both = a_in & b_in
+    within = int(both.sum())
+    cross_team = int((team_a != team_b)[both].sum())
+    cross_function = int((table.function[a] != table.function[b])[both].sum())
+    cross_site = int((table.site[a] != table.site[b])[both].sum())
+    cross_scope = int((a_in ^ b_in).sum())
+    names = table.teams.values
+    present = [c for c in np.flatnonzero(members).tolist() if c != 0]
+    return TieMix(
+        within,
+        cross_team,
+        cross_function,
+        cross_site,
+        cross_scope,
+        tuple(
+            TeamTies(str(names[c]), int(members[c]), int(inside[c]), int(outside[c]))
+            for c in sorted(present, key=lambda c: str(names[c]))
+        ),
     )
-    return TieMix(within, cross_team, cross_function, cross_site, cross_scope, teams)
