@@ -12,16 +12,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from graph.model import JobRole
 from graph.records import GroupRecord, PersonRecord, RoleRecord
 from graph.squads import MAX_SQUAD_SIZE
 from matching import mentoring
 from matching import paths as rules
+from matching.mentor_index import MentorIndex
 from matching.mentoring import Scope
 from matching.paths import Bench, GapSkill, RoleNeeds, Step
 from matching.scoring import PairScore
+from readmodel.matching import MENTOR_INDEX
 from readmodel.store import ReadModel
+from readmodel.views import ChangeSet, ViewSpec, register
 
 MENTORS_PER_STEP = 3
 """Mentors suggested for each step of a journey."""
@@ -125,20 +129,74 @@ def _community_for(model: ReadModel, person: PersonRecord, skill: str) -> GroupR
     return min(found, key=lambda t: t[:2])[2] if found else None
 
 
-def _people_mask(model: ReadModel, scope: Scope, *, job_roles: frozenset[str] | None = None,
-                 not_job_role: str | None = None) -> np.ndarray:  # fmt: skip
+@dataclass
+class JobRoles:
+    """Each person's job role as a code, by mentor-index position: scopes and holders as masks."""
+
+    index: MentorIndex
+    """The index whose positions ``column`` follows (a rebuilt index rebuilds this)."""
+    codes: dict[str, int]
+    column: npt.NDArray[np.int64]
+
+    def code(self, job_role: str) -> int:
+        """The code of a job role, given one on first sight."""
+        return self.codes.setdefault(job_role, len(self.codes))
+
+
+def _build_job_roles(model: ReadModel) -> JobRoles:
+    index = model.mentor_index
+    view = JobRoles(index, {}, np.zeros(len(index.ids), dtype=np.int64))
+    for i, pid in enumerate(index.ids):
+        view.column[i] = view.code(model.people[pid].role)
+    return view
+
+
+def _apply_job_roles(view: JobRoles, model: ReadModel, changes: ChangeSet) -> bool:
+    if view.index is not model.mentor_index:
+        return False
+    for pid in changes.people:
+        i = view.index.pos.get(pid)
+        person = model.people.get(pid)
+        if i is None or person is None:
+            return False
+        view.column[i] = view.code(person.role)
+    return True
+
+
+JOB_ROLES: ViewSpec[JobRoles] = register(
+    ViewSpec(
+        "job roles",
+        build=_build_job_roles,
+        apply=_apply_job_roles,
+        depends_on=frozenset({"people"}),
+        describe=lambda view: {
+            pid: next(j for j, c in view.codes.items() if c == view.column[i])
+            for i, pid in enumerate(view.index.ids)
+        },
+        after=(MENTOR_INDEX,),  # type: ignore[arg-type]
+    )
+)
+
+
+def _people_mask(
+    model: ReadModel,
+    scope: Scope,
+    *,
+    job_roles: frozenset[str] | None = None,
+    not_job_role: str | None = None,
+) -> npt.NDArray[np.bool_]:
     """One flag per mentor-index position: in ``scope``, holding (or not) the job roles."""
     index = model.mentor_index
-    profiles = index.profiles.by_id
-    people = model.people
-    flags = np.zeros(len(index.ids), dtype=bool)
-    for i, pid in enumerate(index.ids):
-        job = people[pid].role
-        if job_roles is not None and job not in job_roles:
-            continue
-        if not_job_role is not None and job == not_job_role:
-            continue
-        flags[i] = scope.admits(profiles[pid])
+    jobs = model.view(JOB_ROLES)
+    flags = np.ones(len(index.ids), dtype=bool)
+    for kind, value in (("site", scope.site), ("function", scope.function), ("team", scope.team)):
+        if value is not None:
+            column, values = index.coded(kind)
+            flags &= column == (values.index(value) if value in values else -1)
+    if job_roles is not None:
+        flags &= np.isin(jobs.column, [jobs.codes[j] for j in job_roles if j in jobs.codes])
+    if not_job_role is not None and not_job_role in jobs.codes:
+        flags &= jobs.column != jobs.codes[not_job_role]
     return flags
 
 
