@@ -326,10 +326,13 @@ class MentorIndex:
         learning = np.zeros(cand.shape)
         reciprocity = np.zeros(cand.shape)
         for j in range(self.goal_slot.shape[1]):
-            g = goal_slot[:, j : j + 1]
-            learning += goal_share[:, j : j + 1] * self._gain(
-                self.level[cand, g], self.related_level[cand, g], self.level[e, g].astype(np.int64)
-            )
+            if goal_share[:, j].any():  # an empty slot adds 0 (one goal asked: most slots)
+                g = goal_slot[:, j : j + 1]
+                learning += goal_share[:, j : j + 1] * self._gain(
+                    self.level[cand, g],
+                    self.related_level[cand, g],
+                    self.level[e, g].astype(np.int64),
+                )
             g = self.goal_slot[cand, j]
             reciprocity += self.goal_slot_share[cand, j] * self._gain(
                 self.level[e, g], self.related_level[e, g], self.level[cand, g].astype(np.int64)
