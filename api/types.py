@@ -10,6 +10,7 @@ public check :mod:`api.permissions` first.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -20,6 +21,9 @@ from graph import model
 from graph.records import LevelChange, RoleRecord
 from readmodel import directory
 from readmodel.store import ReadModel
+
+if TYPE_CHECKING:
+    from api.paths import GrowthPath
 
 # The domain's enums are the GraphQL enums: registered once, named as in graph.model.
 strawberry.enum(model.JobRole, description="What a person does at work.")
@@ -263,6 +267,19 @@ class Person:
             return None
         role, since = found
         return TargetRole(role=Role.of(info, role), since=since)
+
+    @strawberry.field(
+        description="The person's growth path to `role` (by id or name; their target role when "
+        "left out, null when they have none): readiness, gap, the journey with mentors, squads "
+        "and communities per step, progress since the target. Visible to the person, HR and "
+        "admins. See docs/paths.md."
+    )
+    async def path(
+        self, info: Info, role: str | None = None
+    ) -> Annotated[GrowthPath, strawberry.lazy("api.paths")] | None:
+        from api.paths import path_of
+
+        return await path_of(info, self.record.id, role)
 
     @strawberry.field(
         description="Every recorded change of a skill level, oldest first (level 0: removed). "

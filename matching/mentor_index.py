@@ -162,24 +162,27 @@ class MentorIndex:
         self.goal_slot = np.pad(self.goal_slot, extra)
         self.goal_slot_share = np.pad(self.goal_slot_share, extra)
 
+    def coded(self, kind: str) -> tuple[Ints, list[object]]:
+        """Each person's code for ``kind`` (``site``, ``function``, ``team``) and the values by code."""
+        codes = self._codes.get(kind, {})
+        values: list[object] = [None] * len(codes)
+        for value, code in codes.items():
+            values[code] = value
+        column = {"site": self.site, "function": self.function, "team": self.team}[kind]
+        return column, values
+
     def _code(self, kind: str, value: object) -> int:
         codes = self._codes.setdefault(kind, {})
         return codes.setdefault(value, len(codes))
 
     def _fill(self, i: int, p: Profile, *, related: bool = True) -> None:
-        w = self.weights
         self.level[i] = 0
         for key, level in p.skills.items():
             self.level[i, self.skill_pos[key]] = level
         if related:
             row = self.level[i]
             self.related_level[i] = [int(row[r].max()) if len(r) else 0 for r in self._related_pos]
-        self.goal_slot[i] = 0
-        self.goal_slot_share[i] = 0.0
-        total = sum(w.goal_weight(priority) for priority in p.goals.values())
-        for j, (key, priority) in enumerate(sorted(p.goals.items())):
-            self.goal_slot[i, j] = self.skill_pos[key]
-            self.goal_slot_share[i, j] = w.goal_weight(priority) / total
+        self.goal_slot[i], self.goal_slot_share[i] = self._goal_slots(p)
         self.responsiveness[i] = (p.answered + 2) / (p.answered + p.expired + 2)
         self.shares_goals[i] = 1.0 if p.shares_goals else 0.0
         self.spare[i] = p.spare
@@ -195,6 +198,17 @@ class MentorIndex:
                 self.speaks[language] = np.zeros(len(self.ids), dtype=bool)
         for language, column in self.speaks.items():
             column[i] = language in p.languages
+
+    def _goal_slots(self, p: Profile) -> tuple[Ints, Floats]:
+        """A person's goal skills (positions) and their shares, padded to the index's slots."""
+        w = self.weights
+        slots = np.zeros(self.goal_slot.shape[1], dtype=np.int64)
+        shares = np.zeros(self.goal_slot.shape[1], dtype=np.float64)
+        total = sum(w.goal_weight(priority) for priority in p.goals.values())
+        for j, (key, priority) in enumerate(sorted(p.goals.items())):
+            slots[j] = self.skill_pos[key]
+            shares[j] = w.goal_weight(priority) / total
+        return slots, shares
 
     def _build_overlap(self) -> None:
         classes = sorted(self._codes.get("shift_class", {}).items(), key=lambda kv: kv[1])
@@ -295,21 +309,30 @@ class MentorIndex:
         )
         return np.maximum(direct, via)
 
-    def pair_scores(self, mentees: Ints, cand: Ints) -> tuple[Floats, Floats, Floats]:
+    def pair_scores(
+        self, mentees: Ints, cand: Ints, *, goals: tuple[Ints, Floats] | None = None
+    ) -> tuple[Floats, Floats, Floats]:
         """Learning, reciprocity and score of mentee ``mentees[i]`` with mentor ``cand[i, j]``.
 
         Hard constraints are not checked here. Goals are read through fixed slots per
-        person (``goal_slot``), so a whole batch of mentees is a few array operations.
+        person (``goal_slot``), so a whole batch of mentees is a few array operations;
+        ``goals`` gives the mentees' goal slots and shares instead (one row per mentee).
         """
         w = self.weights
         e = mentees[:, None]
+        goal_slot, goal_share = (
+            (self.goal_slot[mentees], self.goal_slot_share[mentees]) if goals is None else goals
+        )
         learning = np.zeros(cand.shape)
         reciprocity = np.zeros(cand.shape)
         for j in range(self.goal_slot.shape[1]):
-            g = self.goal_slot[e, j]
-            learning += self.goal_slot_share[e, j] * self._gain(
-                self.level[cand, g], self.related_level[cand, g], self.level[e, g].astype(np.int64)
-            )
+            if goal_share[:, j].any():  # an empty slot adds 0 (one goal asked: most slots)
+                g = goal_slot[:, j : j + 1]
+                learning += goal_share[:, j : j + 1] * self._gain(
+                    self.level[cand, g],
+                    self.related_level[cand, g],
+                    self.level[e, g].astype(np.int64),
+                )
             g = self.goal_slot[cand, j]
             reciprocity += self.goal_slot_share[cand, j] * self._gain(
                 self.level[e, g], self.related_level[e, g], self.level[cand, g].astype(np.int64)
@@ -361,7 +384,9 @@ class MentorIndex:
     ) -> tuple[Ints, Floats]:
         """Eligible mentors of ``mentee`` (positions) and their scores, unordered.
 
-        ``among`` limits the candidates (sorted positions), e.g. to a :meth:`shortlist`.
+        The mentee's goals are read from ``mentee`` (the profile held, or one with fewer
+        goals, as a growth path asks for one skill at a time). ``among`` limits the
+        candidates (sorted positions), e.g. to a :meth:`shortlist`.
         """
         cand = self.candidates(mentee) if among is None else among
         keep = ~np.isin(cand, np.fromiter(self._blocked(mentee), dtype=np.int64))
@@ -369,7 +394,10 @@ class MentorIndex:
         if filters is not None:
             keep &= self._filter_mask(cand, filters)
         cand = cand[keep]
-        learning, _, score = self.pair_scores(np.array([self.pos[mentee.id]]), cand[None, :])
+        slots, shares = self._goal_slots(mentee)
+        learning, _, score = self.pair_scores(
+            np.array([self.pos[mentee.id]]), cand[None, :], goals=(slots[None, :], shares[None, :])
+        )
         useful = learning[0] > 0
         return cand[useful], score[0][useful]
 

@@ -10,6 +10,7 @@ and feeds the GREEDY baseline.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import math
 from collections.abc import Callable
@@ -92,11 +93,20 @@ def suggest_mentors(
     *,
     first: int = 10,
     filters: CandidateFilter | None = None,
+    goal: str | None = None,
 ) -> list[PairScore]:
-    """The ``first`` best mentors for ``mentee_id``, best first, each with its explanation."""
+    """The ``first`` best mentors for ``mentee_id``, best first, each with its explanation.
+
+    With ``goal`` (a skill key), mentors for that one skill, as if it were the mentee's only
+    goal: the same score, hard constraints and explanation (a growth path's steps).
+    """
     index = views.mentor_index
     profiles = index.profiles
     mentee = profiles[mentee_id]
+    if goal is not None:
+        if goal not in index.skill_pos:
+            return []  # a skill nobody holds or wants: nobody teaches it
+        mentee = dataclasses.replace(mentee, goals={goal: 1})
     found: list[PairScore] = []
     for mentor_id, _ in index.top(mentee, first, filters=filters):
         scored = score_pair(profiles[mentor_id], mentee, profiles, index.weights)

@@ -87,6 +87,9 @@ FIELDS: dict[str, Rule] = {
     "community": Rule(Action.READ_DIRECTORY, '{ community(id: "$COMMUNITY") { name } }'),
     "roles": Rule(Action.READ_DIRECTORY, "{ roles { id } }"),
     "role": Rule(Action.READ_DIRECTORY, '{ role(name: "team lead") { id } }'),
+    "benchStrength": Rule(Action.READ_BENCH, '{ benchStrength(role: "team lead") { overall { total } } }'),
+    "successors": Rule(Action.READ_BENCH, "{ successors { lead { id } } }"),
+    "promotionTrap": Rule(Action.READ_BENCH, "{ promotionTrap { readiness coaches { explanation } } }"),
     # mutations
     "assignMentors": Rule(Action.ASSIGN_MENTORS, "mutation { assignMentors { pairCount } }"),
     "takeHealthSnapshot": Rule(Action.READ_NETWORK_HEALTH, "mutation { takeHealthSnapshot { id } }"),
@@ -191,7 +194,7 @@ async def test_each_field_allows_or_refuses_each_role_as_the_rules_say(
 
 PRIVATE = {
     "Person": "id learningGoals { priority } mentorships { id } mentors { id } mentees { id } "
-    "targetRole { since } skillHistory { level }",
+    "targetRole { since } skillHistory { level } path { readiness gap { weight } }",
     "Mentorship": "id message feedback { rating } mentor { id } mentee { id }",
 }
 ROOT_ARGUMENTS = {
@@ -265,6 +268,7 @@ def leaks(data: Any, caller: str) -> list[str]:
                 "mentees",
                 "targetRole",
                 "skillHistory",
+                "path",
             ):
                 if data.get(private):
                     out.append(f"{data['id']}.{private}")
