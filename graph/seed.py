@@ -151,6 +151,25 @@ COMMUNITIES = (
 
 TEAM_SIZE = 12
 
+TITLES = {
+    JobRole.AGENT: "Agent", JobRole.SENIOR_AGENT: "Senior Agent", JobRole.TEAM_LEAD: "Team Lead",
+    JobRole.QA_ANALYST: "QA Analyst", JobRole.TRAINER: "Trainer", JobRole.WFM_ANALYST: "WFM Analyst",
+    JobRole.DATA_ANALYST: "Data Analyst", JobRole.IT_SUPPORT: "IT Support Specialist",
+    JobRole.MANAGER: "Operations Manager",
+}  # fmt: skip
+"""The job title of each role. A senior in a function without a senior role (QA, WFM, …)
+is its role's title with "Senior" before it; a senior agent's role already says so."""
+
+
+def job_title(role: JobRole, *, senior: bool) -> str:
+    """The title of someone in ``role``, never with "Senior" twice.
+
+    >>> job_title(JobRole.SENIOR_AGENT, senior=True), job_title(JobRole.QA_ANALYST, senior=True)
+    ('Senior Agent', 'Senior QA Analyst')
+    """
+    title = TITLES[role]
+    return f"Senior {title}" if senior and not title.startswith("Senior ") else title
+
 
 @functools.cache
 def _key(name: str) -> str:
@@ -296,7 +315,7 @@ class _Generator:
             self.teams.append(manager_team)
             manager = self.person(
                 site=site, function=FUNCTIONS[0], team=manager_team, role=JobRole.MANAGER,
-                title="Operations Manager", manager=None, tenure=rng.randint(48, 120), extra_core=LEAD_SKILLS,
+                title=TITLES[JobRole.MANAGER], manager=None, tenure=rng.randint(48, 120), extra_core=LEAD_SKILLS,
             )  # fmt: skip
             self.people.append(manager)
             remaining = site_total - 1
@@ -311,7 +330,7 @@ class _Generator:
                     self.teams.append(team)
                     lead = self.person(
                         site=site, function=function, team=team, role=JobRole.TEAM_LEAD,
-                        title="Team Lead", manager=manager.id, tenure=rng.randint(24, 96),
+                        title=TITLES[JobRole.TEAM_LEAD], manager=manager.id, tenure=rng.randint(24, 96),
                         extra_core=LEAD_SKILLS,
                     )  # fmt: skip
                     self.people.append(lead)
@@ -319,7 +338,7 @@ class _Generator:
                         tenure = int(rng.expovariate(1 / 20)) + 1
                         senior = tenure > 30 and rng.random() < 0.5
                         role = function.senior_role if senior else function.role
-                        title = ("Senior " if senior else "") + role.value.replace("_", " ").title()
+                        title = job_title(role, senior=senior)
                         self.people.append(
                             self.person(
                                 site=site,
@@ -341,7 +360,7 @@ class _Generator:
                             function=FUNCTIONS[0],
                             team=team,
                             role=JobRole.AGENT,
-                            title="Agent",
+                            title=TITLES[JobRole.AGENT],
                             manager=manager.id,
                             tenure=int(rng.expovariate(1 / 20)) + 1,
                         )

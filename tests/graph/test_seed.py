@@ -83,3 +83,17 @@ async def test_the_read_model_of_a_seed_equals_its_export(store: Store) -> None:
     await write_organisation(store, org, create=True)
     exported = ReadModel.build(await store.read(export_graph))
     assert exported.differences(ReadModel.build(graph_data(org))) == []
+
+
+@pytest.mark.parametrize(("people", "seed"), [(60, 1), (500, 7), (2000, 3)])
+def test_generated_titles_never_repeat_a_word(people: int, seed: int) -> None:
+    org = generate_organisation(people=people, seed=seed)
+    titles = Counter(p.title for p in org.people)
+    for title in titles:
+        words = title.lower().split()
+        assert len(words) == len(set(words)), f"{title!r} repeats a word"
+    assert "Senior Agent" in titles and "Agent" in titles and "Team Lead" in titles
+    # acronyms stay upper case
+    assert not {"Qa Analyst", "Wfm Analyst", "It Support"} & set(titles)
+    seniors = [p for p in org.people if p.role is JobRole.SENIOR_AGENT]
+    assert seniors and {p.title for p in seniors} == {"Senior Agent"}
