@@ -15,7 +15,6 @@ from starlette.requests import Request
 
 from api.auth import Role, Tokens
 from api.health import scope_name
-from api.health_worker import compute_heavy
 from graph import snapshots
 from graph.changes import current_version
 from graph.errors import StoreError
@@ -24,6 +23,8 @@ from graph.organisation import Organisation, graph_data
 from graph.people import first_learner
 from graph.seed import organisation_on
 from graph.store import Store, Tx
+from matching.health.brokers import brokers_of
+from matching.health.clusters import clusters_of
 from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
@@ -31,6 +32,11 @@ from readmodel.store import ReadModel
 from web.demo import DemoUnavailable, DemoUser, DemoUsers
 
 HISTORY_WEEKS = 12
+
+HISTORY_HEAVY_PEOPLE = 5_000
+"""Up to this many people the demo's history has brokers and clusters too (a second for the
+default 500 people); above, its snapshots are light, brokers and clusters NaN (at 10,000
+people they would add over a minute to the first start)."""
 
 _PICKS = {
     Role.AGENT: (JobRole.AGENT, True),
@@ -83,18 +89,24 @@ def demo_history(
 ) -> list[tuple[dt.datetime, Mapping[str, float]]]:
     """Organisation-wide metrics once a week for ``weeks`` weeks before ``now``, oldest first.
 
-    Each is every metric of a full snapshot (brokers and clusters included), computed on
-    :func:`graph.seed.organisation_on` the day it is dated: the mentorships, squads and
-    communities the seed's own dates say existed then.
+    Each is every metric of a full snapshot (brokers and clusters included up to
+    :data:`HISTORY_HEAVY_PEOPLE` people), computed on :func:`graph.seed.organisation_on` the
+    day it is dated: the mentorships, squads and communities the seed's own dates say
+    existed then.
     """
     found: list[tuple[dt.datetime, Mapping[str, float]]] = []
     scope = HealthScope()
     for week in range(weeks, 0, -1):
         when = now - dt.timedelta(weeks=week)
         model = ReadModel.build(graph_data(organisation_on(org, when)))
-        heavy = compute_heavy(model.population.snapshot(), scope, version=None)
         report = network_health(model, scope, heavy=False, as_of=when)
-        report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)
+        if len(org.people) <= HISTORY_HEAVY_PEOPLE:
+            population = model.population
+            report = dataclasses.replace(
+                report,
+                brokers=brokers_of(population, scope),
+                clusters=clusters_of(population, scope),
+            )
         found.append((when, flatten(report)))
     return found
 
