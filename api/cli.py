@@ -7,6 +7,7 @@ shows a progress bar (rich).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import math
 import os
@@ -24,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from api.auth import Role, Tokens
-from api.demo import demo_people
+from api.demo import HISTORY_WEEKS, demo_people, save_demo_history
 from api.errors import ApiError
 from api.health import DEFINITIONS, check_scope, scope_name, version_number
 from api.health_http import metrics_csv
@@ -77,17 +78,27 @@ async def _is_empty(store: Store) -> bool:
     return await store.read(people.count_people) == 0
 
 
-async def seed_store(store: Store, people_count: int, seed: int) -> dict[str, int]:
+async def seed_store(
+    store: Store, people_count: int, seed: int, *, demo: bool = False
+) -> dict[str, int]:
     """Generate an organisation and write it into an empty store, with a progress bar.
+
+    ``demo``: the organisation a few months into a mentoring programme, with twelve weekly
+    back-dated network-health snapshots (:func:`api.demo.save_demo_history`), as
+    ``serve --demo`` seeds it.
 
     Returns what was written, with the seconds each step took (``generate_s``, ``write_s``).
     """
     started = time.perf_counter()
     with console.status(f"Generating {people_count:,} people ..."):
-        org = generate_organisation(people=people_count, seed=seed)
+        org = generate_organisation(people=people_count, seed=seed, programme=demo)
     generated = time.perf_counter()
     with _progress(org.size, "Seeding") as advance:
         written = await write_organisation(store, org, create=True, progress=advance)
+    if demo:
+        with console.status(f"Computing {HISTORY_WEEKS} weeks of network-health history ..."):
+            today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+            written["snapshots"] = await save_demo_history(store, org, now=today)
     return {
         **written,
         "generate_s": round(generated - started),
@@ -307,8 +318,6 @@ def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) 
 )
 def token(person_id: str, role: str, hours: float | None) -> None:
     """Print a bearer token for development (signed with the configured secret)."""
-    import datetime as dt
-
     try:
         tokens = Tokens.from_settings(AppSettings())
     except (RuntimeError, ValueError) as error:
@@ -348,7 +357,7 @@ async def _prepare_store(*, demo: bool, demo_people: int) -> None:
             await store.write(install_bundled_catalog)
             return
         if await _is_empty(store):
-            await seed_store(store, demo_people, 7)
+            await seed_store(store, demo_people, 7, demo=True)
         else:
             console.print("The store already has data; not seeding.")
 

@@ -5,11 +5,18 @@ organisation: sites with their shifts and languages, nine functions, teams of
 about twelve with a lead, a manager per site and function group, skills whose
 levels grow with tenure and differ by function, learning goals that reach
 across functions, and a few mentorships, squads and communities.
+
+``programme=True`` (what ``serve --demo`` seeds) makes it an organisation
+:data:`PROGRAMME_DAYS` into a mentoring programme instead: about a third of the
+people with goals in an active mentorship, others ended with feedback, pending,
+expired or declined, dated over those weeks; squads and communities with members.
+The people are the same either way.
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import functools
 import random
@@ -151,6 +158,51 @@ COMMUNITIES = (
 
 TEAM_SIZE = 12
 
+PROGRAMME_DAYS = 98
+"""How long the demo's mentoring programme has run: fourteen weeks, so twelve weekly health
+snapshots all fall inside it."""
+
+PROGRAMME_SHARES = (
+    (MentorshipStatus.ACTIVE, 0.36), (MentorshipStatus.ENDED, 0.14),
+    (MentorshipStatus.REQUESTED, 0.04), (MentorshipStatus.EXPIRED, 0.04),
+    (MentorshipStatus.DECLINED, 0.03),
+)  # fmt: skip
+"""Of the people with goals open to being mentored, the share whose (one) mentorship has
+each status; the rest never asked. A few lose theirs when no mentor with room fits."""
+
+REQUEST_MESSAGES = (
+    "Could you help me get better at {skill}?",
+    "I'd love to learn {skill} from you, a session a week if you can.",
+    "My lead suggested I ask you about {skill}.",
+    "I'm working towards {skill}: would you mentor me?",
+)
+FEEDBACK_COMMENTS = (
+    "Practical sessions, I use what we covered every shift.",
+    "Helped me a lot with real calls.",
+    "Good tips; hard to find time on our shifts.",
+    "Clear explanations and lots of patience.",
+    "We met less often than planned.",
+)
+
+TITLES = {
+    JobRole.AGENT: "Agent", JobRole.SENIOR_AGENT: "Senior Agent", JobRole.TEAM_LEAD: "Team Lead",
+    JobRole.QA_ANALYST: "QA Analyst", JobRole.TRAINER: "Trainer", JobRole.WFM_ANALYST: "WFM Analyst",
+    JobRole.DATA_ANALYST: "Data Analyst", JobRole.IT_SUPPORT: "IT Support Specialist",
+    JobRole.MANAGER: "Operations Manager",
+}  # fmt: skip
+"""The job title of each role. A senior in a function without a senior role (QA, WFM, …)
+is its role's title with "Senior" before it; a senior agent's role already says so."""
+
+
+def job_title(role: JobRole, *, senior: bool) -> str:
+    """The title of someone in ``role``, never with "Senior" twice.
+
+    >>> job_title(JobRole.SENIOR_AGENT, senior=True), job_title(JobRole.QA_ANALYST, senior=True)
+    ('Senior Agent', 'Senior QA Analyst')
+    """
+    title = TITLES[role]
+    return f"Senior {title}" if senior and not title.startswith("Senior ") else title
+
 
 @functools.cache
 def _key(name: str) -> str:
@@ -198,8 +250,9 @@ def _function_sizes(total: int) -> list[tuple[Function, int]]:
 
 
 class _Generator:
-    def __init__(self, people: int, seed: int, as_of: dt.datetime) -> None:
+    def __init__(self, people: int, seed: int, as_of: dt.datetime, *, programme: bool) -> None:
         self.rng = random.Random(seed)
+        self.programme = programme
         self.as_of = as_of
         self.total = people
         self.taxonomy = load_taxonomy()
@@ -296,7 +349,7 @@ class _Generator:
             self.teams.append(manager_team)
             manager = self.person(
                 site=site, function=FUNCTIONS[0], team=manager_team, role=JobRole.MANAGER,
-                title="Operations Manager", manager=None, tenure=rng.randint(48, 120), extra_core=LEAD_SKILLS,
+                title=TITLES[JobRole.MANAGER], manager=None, tenure=rng.randint(48, 120), extra_core=LEAD_SKILLS,
             )  # fmt: skip
             self.people.append(manager)
             remaining = site_total - 1
@@ -311,7 +364,7 @@ class _Generator:
                     self.teams.append(team)
                     lead = self.person(
                         site=site, function=function, team=team, role=JobRole.TEAM_LEAD,
-                        title="Team Lead", manager=manager.id, tenure=rng.randint(24, 96),
+                        title=TITLES[JobRole.TEAM_LEAD], manager=manager.id, tenure=rng.randint(24, 96),
                         extra_core=LEAD_SKILLS,
                     )  # fmt: skip
                     self.people.append(lead)
@@ -319,7 +372,7 @@ class _Generator:
                         tenure = int(rng.expovariate(1 / 20)) + 1
                         senior = tenure > 30 and rng.random() < 0.5
                         role = function.senior_role if senior else function.role
-                        title = ("Senior " if senior else "") + role.value.replace("_", " ").title()
+                        title = job_title(role, senior=senior)
                         self.people.append(
                             self.person(
                                 site=site,
@@ -341,7 +394,7 @@ class _Generator:
                             function=FUNCTIONS[0],
                             team=team,
                             role=JobRole.AGENT,
-                            title="Agent",
+                            title=TITLES[JobRole.AGENT],
                             manager=manager.id,
                             tenure=int(rng.expovariate(1 / 20)) + 1,
                         )
@@ -351,7 +404,7 @@ class _Generator:
             related_skills=self.taxonomy.related,
             teams=self.teams,
             people=self.people[: self.total],
-            mentorships=self.mentorships(),
+            mentorships=self.programme_mentorships() if self.programme else self.mentorships(),
             squads=self.squads(),
             communities=self.communities(),
             roles=load_role_profiles(),
@@ -467,7 +520,89 @@ class _Generator:
             )
         return result
 
+    def programme_mentorships(self) -> list[Mentorship]:
+        """Mentorships of a programme :data:`PROGRAMME_DAYS` old, in :data:`PROGRAMME_SHARES`.
+
+        One per mentee, with a mentor holding one of their goals at level 4 or more who is
+        open to mentoring, is not their manager, and (while active) has room.
+        """
+        rng = self.rng
+        people = self.people[: self.total]
+        by_skill: dict[str, list[Person]] = defaultdict(list)
+        for p in people:
+            if p.open_to_mentoring:
+                for s in p.skills:
+                    if s.level >= 4:
+                        by_skill[s.skill].append(p)
+        load: dict[str, int] = defaultdict(int)
+        learners = [p for p in people if p.goals and p.open_to_being_mentored]
+        order = rng.sample(learners, k=len(learners))
+        plan: list[MentorshipStatus] = []
+        for status, share in PROGRAMME_SHARES:
+            plan += [status] * round(share * len(order))
+        names = {s.key: s.name for s in self.taxonomy.skills}
+        day = dt.timedelta(days=1)
+        result: list[Mentorship] = []
+        for mentee, status in zip(order, plan, strict=False):
+            chosen: tuple[str, Person] | None = None
+            for goal in rng.sample([g.skill for g in mentee.goals], k=len(mentee.goals)):
+                candidates = by_skill.get(goal, [])
+                for _ in range(min(len(candidates), 30)):  # draws, not a scan: 100,000 people
+                    mentor = rng.choice(candidates)
+                    if mentor.id in (mentee.id, mentee.manager_id):
+                        continue
+                    full = load[mentor.id] >= mentor.mentoring_capacity
+                    if status is MentorshipStatus.ACTIVE and full:
+                        continue
+                    chosen = (goal, mentor)
+                    break
+                if chosen is not None:
+                    break
+            if chosen is None:
+                continue
+            goal, mentor = chosen
+            if status is MentorshipStatus.ACTIVE:
+                load[mentor.id] += 1
+            hours = dt.timedelta(hours=rng.randint(8, 20))
+            if status is MentorshipStatus.REQUESTED:
+                requested = self.as_of - day * rng.randint(1, 5) + hours
+            elif status is MentorshipStatus.ENDED:
+                requested = self.as_of - day * rng.randint(50, PROGRAMME_DAYS - 1) + hours
+            elif status is MentorshipStatus.ACTIVE:
+                requested = self.as_of - day * rng.randint(4, PROGRAMME_DAYS - 1) + hours
+            else:  # declined, or expired: a week unanswered, over before today
+                requested = self.as_of - day * rng.randint(9, PROGRAMME_DAYS - 1) + hours
+            responded = requested + day * rng.randint(0, 3)
+            answered = status in (
+                MentorshipStatus.ACTIVE, MentorshipStatus.ENDED, MentorshipStatus.DECLINED
+            )  # fmt: skip
+            ended = responded + day * rng.randint(21, 42)
+            result.append(
+                Mentorship(
+                    id=f"mnt-seed-{len(result) + 1:05d}",
+                    mentor_id=mentor.id,
+                    mentee_id=mentee.id,
+                    status=status,
+                    focus_skills=(goal,),
+                    message=rng.choice(REQUEST_MESSAGES).format(skill=names.get(goal, goal)),
+                    requested_at=requested,
+                    responded_at=responded if answered else None,
+                    ended_at=ended if status is MentorshipStatus.ENDED else None,
+                    expires_at=requested + day * 7
+                    if status in (MentorshipStatus.REQUESTED, MentorshipStatus.EXPIRED)
+                    else None,
+                    feedback=Feedback(
+                        rng.choice((5, 5, 4, 4, 4, 3, 2)), rng.choice(FEEDBACK_COMMENTS), mentee.id
+                    )
+                    if status is MentorshipStatus.ENDED
+                    else None,
+                )
+            )
+        return result
+
     def squads(self) -> list[Squad]:
+        if self.programme:
+            return self.programme_squads()
         rng = self.rng
         people = self.people[: self.total]
         by_site: dict[str, list[Person]] = defaultdict(list)
@@ -496,6 +631,65 @@ class _Generator:
                 )
         return squads
 
+    def programme_squads(self) -> list[Squad]:
+        """About one squad for twenty people, formed during the programme around a topic.
+
+        Members are drawn from the site's people who want one of the focus skills, with one
+        who holds one at level 4 or more to lead, so a squad covers some of its members' goals.
+        """
+        rng = self.rng
+        by_site: dict[str, list[Person]] = defaultdict(list)
+        for p in self.people[: self.total]:
+            by_site[p.site].append(p)
+        squads: list[Squad] = []
+        for site, members in sorted(by_site.items()):
+            if len(members) < 4:
+                continue
+            wanting: dict[str, list[Person]] = defaultdict(list)
+            teaching: dict[str, list[Person]] = defaultdict(list)
+            for p in members:
+                for g in p.goals:
+                    wanting[g.skill].append(p)
+                for s in p.skills:
+                    if s.level >= 4:
+                        teaching[s.skill].append(p)
+            for n in range(max(1, len(members) // 20)):
+                _, _, topics = rng.choice(COMMUNITIES)
+                focus = sorted(set(_keys(topics)))
+                size = rng.randint(4, 6)
+                group: dict[str, Person] = {}
+                leads = [p for k in focus for p in teaching[k]]
+                if leads:
+                    lead = rng.choice(leads)
+                    group[lead.id] = lead
+                learners = [p for k in focus for p in wanting[k]]
+                for _ in range(min(len(learners), 3 * size)):  # draws, not a scan
+                    if len(group) >= size:
+                        break
+                    p = rng.choice(learners)
+                    group.setdefault(p.id, p)
+                while len(group) < size:
+                    p = rng.choice(members)
+                    group.setdefault(p.id, p)
+                squads.append(
+                    Squad(
+                        id=f"sqd-seed-{len(squads) + 1:04d}",
+                        name=f"{site} squad {n + 1}",
+                        purpose=f"Cross-functional learning on {', '.join(topics)}.",
+                        status=SquadStatus.ACTIVE if rng.random() < 0.9 else SquadStatus.ARCHIVED,
+                        focus_skills=tuple(focus),
+                        members=tuple(
+                            SquadMember(p.id, SquadRole.LEAD if i == 0 else SquadRole.MEMBER)
+                            for i, p in enumerate(group.values())
+                        ),
+                        created_at=self.as_of
+                        - dt.timedelta(
+                            days=rng.randint(1, PROGRAMME_DAYS - 1), hours=rng.randint(0, 23)
+                        ),
+                    )
+                )
+        return squads
+
     def communities(self) -> list[Community]:
         rng = self.rng
         people = self.people[: self.total]
@@ -509,7 +703,8 @@ class _Generator:
         for i, (name, description, topics) in enumerate(COMMUNITIES):
             keys = set(_keys(topics))
             interested = [p for p, drawn in zip(people, drawn_by, strict=True) if keys & drawn]
-            members = rng.sample(interested, k=min(len(interested), max(2, len(people) // 40)))
+            share = len(people) // 40 if not self.programme else round(len(interested) * 0.6)
+            members = rng.sample(interested, k=min(len(interested), max(2, share)))
             if not members:
                 continue
             moderators = [members[0].id]
@@ -521,27 +716,73 @@ class _Generator:
                     topic_skills=tuple(sorted(keys)),
                     member_ids=tuple(sorted(p.id for p in members)),
                     moderator_ids=tuple(moderators),
-                    created_at=self.as_of - dt.timedelta(days=rng.randint(30, 365)),
+                    created_at=self.as_of - dt.timedelta(days=rng.randint(30, 365))
+                    if not self.programme or i % 3
+                    else self.as_of - dt.timedelta(days=rng.randint(7, PROGRAMME_DAYS)),
                 )
             )
         return result
 
 
 def generate_organisation(
-    *, people: int, seed: int = 7, as_of: dt.date | None = None
+    *, people: int, seed: int = 7, as_of: dt.date | None = None, programme: bool = False
 ) -> Organisation:
     """A synthetic BPO of ``people`` people; the same arguments give the same organisation.
 
     Timestamps (requests, squads, communities) are placed before ``as_of``,
     midnight UTC of that day, by default today: so demo data always has
     fresh pending requests, and the same arguments on the same day give the
-    same graph.
+    same graph. ``programme``: a mentoring programme :data:`PROGRAMME_DAYS` old, as the
+    demo shows (see the module's docstring); the people are the same.
     """
     if people < 1:
         raise ValueError("people must be at least 1")
     day = as_of or dt.datetime.now(dt.UTC).date()
     midnight = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
-    return _Generator(people, seed, midnight).build()
+    return _Generator(people, seed, midnight, programme=programme).build()
+
+
+def organisation_on(org: Organisation, when: dt.datetime) -> Organisation:
+    """``org`` as its own dates say it stood at ``when``: for the demo's back-dated history.
+
+    A mentorship requested later is left out; one answered later was a request then, one
+    ended later was active (without its feedback), a request that expired later was still
+    pending. A squad or community created later is left out (members join a seeded group when
+    it is created). What carries no date is taken as it is now: people, their skills and
+    goals, and a squad's archived status.
+
+    A request pending at ``when`` keeps no ``expires_at``: the read model reads a request
+    past its expiry *by the clock* as expired, and at ``when`` it had not expired yet.
+    """
+    R = MentorshipStatus
+    mentorships = []
+    for m in org.mentorships:
+        if m.requested_at is None or m.requested_at > when:
+            continue
+        answered = m.responded_at is not None and m.responded_at <= when
+        if m.status is R.EXPIRED and m.expires_at is not None and m.expires_at <= when:
+            then = m
+        elif m.status in (R.REQUESTED, R.EXPIRED) or not answered:
+            then = dataclasses.replace(
+                m, status=R.REQUESTED, responded_at=None, ended_at=None, feedback=None
+            )
+        elif m.status is R.ENDED and (m.ended_at is None or m.ended_at > when):
+            then = dataclasses.replace(m, status=R.ACTIVE, ended_at=None, feedback=None)
+        else:
+            then = m
+        if then.status is R.REQUESTED:
+            then = dataclasses.replace(then, expires_at=None)
+        mentorships.append(then)
+
+    def existed(created: dt.datetime | None) -> bool:
+        return created is None or created <= when
+
+    return dataclasses.replace(
+        org,
+        mentorships=mentorships,
+        squads=[q for q in org.squads if existed(q.created_at)],
+        communities=[c for c in org.communities if existed(c.created_at)],
+    )
 
 
 FIRST_NAMES = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 import re
 import signal
@@ -14,6 +16,11 @@ from pathlib import Path
 import httpx
 
 from tests.test_cli import CliRunner, cli
+
+HEALTH = """{
+  networkHealth { metrics { name value } }
+  networkHealthHistory { takenAt metrics(names: ["reach.isolated_share"]) { name value } }
+}"""
 
 
 def free_port() -> int:
@@ -64,6 +71,22 @@ def test_serve_demo_seeds_prints_tokens_and_stops_cleanly(tmp_path: Path) -> Non
             headers={"Authorization": f"Bearer {tokens['hr']}"},
         ).json()
         assert me["data"]["people"]["totalCount"] == 120
+        # HR's dashboard on first start: a live programme, with twelve weeks of history
+        health = httpx.post(
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": HEALTH},
+            headers={"Authorization": f"Bearer {tokens['hr']}"},
+            timeout=60,
+        ).json()["data"]
+        now = {m["name"]: m["value"] for m in health["networkHealth"]["metrics"]}
+        assert now["reach.isolated_share"] < 0.45 and now["reach.goal_coverage"] > 0.2, now
+        taken = [dt.datetime.fromisoformat(s["takenAt"]) for s in health["networkHealthHistory"]]
+        assert len(taken) == 12
+        assert {b - a for a, b in itertools.pairwise(taken)} == {dt.timedelta(weeks=1)}
+        assert dt.datetime.now(dt.UTC) - dt.timedelta(weeks=13) < taken[0]
+        assert taken[-1] < dt.datetime.now(dt.UTC) - dt.timedelta(days=6)
+        shares = [s["metrics"][0]["value"] for s in health["networkHealthHistory"]]
+        assert shares[0] > shares[-1] >= now["reach.isolated_share"], "fewer isolated as it runs"
         # the pages' address is printed, and their sign-in offers the demo people
         assert f"Web app: http://localhost:{port}/app/" in output
         assert "<form" in httpx.get(f"http://127.0.0.1:{port}/app/").text

@@ -18,7 +18,7 @@ const ME = `{
 
 const SUGGESTIONS = `query Suggestions($filter: MentorFilter) {
   mentorSuggestions(first: 10, filter: $filter) {
-    score explanation
+    score responsiveness
     mentor { id name title site shift languages team { name } }
     matchedSkills { teacherLevel learnerLevel skill { key name } via { name } }
     taughtBack { teacherLevel learnerLevel skill { key name } }
@@ -146,17 +146,35 @@ function requestForm(suggestion) {
   return form;
 }
 
+// One short sentence, then each skill once in its bullet, then the preferences once.
+// (The API's `explanation` says all of it in one long sentence; the card splits it.)
+function summary(s, first) {
+  const goals = s.matchedSkills.length;
+  let sentence = `${first} can help with ${goals === 1 ? "one of your goals" : `${goals} of your goals`}`;
+  if (s.taughtBack.length) sentence += ", and you can help them back";
+  sentence += ".";
+  if (s.responsiveness < 1) sentence += ` Answers ${Math.round(s.responsiveness * 100)}% of requests.`;
+  return sentence;
+}
+
+const yourLevel = (level) => (level ? `you are at ${level}` : "new to you");
+
 function suggestionCard(s) {
   const m = s.mentor;
+  const first = m.name.split(" ")[0];
   const card = h("li", { class: "suggestion", dataset: { mentorId: m.id } },
     h("header", {}, h("strong", { class: "mentor-name" }, m.name), h("span", { class: "score", title: "Match score" }, s.score.toFixed(2))),
     h("div", { class: "hint" }, [m.title, m.team?.name, m.site, m.shift].filter(Boolean).join(" · ")),
-    h("p", { class: "explanation" }, s.explanation),
-    h("ul", {},
-      s.matchedSkills.map((x) => h("li", {}, `${x.skill.name}: ${m.name.split(" ")[0]} is at ${x.teacherLevel}, you are at ${x.learnerLevel}${x.via ? ` (via ${x.via.name})` : ""}`)),
-      s.taughtBack.map((x) => h("li", {}, `You can teach back ${x.skill.name} (you ${x.teacherLevel}, them ${x.learnerLevel})`)),
+    h("p", { class: "explanation" }, summary(s, first)),
+    h("ul", { class: "facts" },
+      s.matchedSkills.map((x) => h("li", {}, h("strong", {}, x.skill.name),
+        `: ${first} at ${x.teacherLevel}${x.via ? ` (via ${x.via.name})` : ""}, ${yourLevel(x.learnerLevel)}`)),
+      s.taughtBack.map((x) => h("li", { class: "back" }, "You teach back ", h("strong", {}, x.skill.name),
+        `: you at ${x.teacherLevel}, ${first} at ${x.learnerLevel}`)),
     ),
-    s.preferences.length ? h("p", { class: "hint" }, s.preferences.map((p) => p.detail).join(" · ")) : null,
+    s.preferences.length
+      ? h("p", { class: "hint preferences" }, s.preferences.map((p) => p.detail).join(" · "))
+      : null,
   );
   const button = h("button", { type: "button", class: "request", onclick: () => {
     if (!card.querySelector("form")) card.append(requestForm(s));
