@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ParamSpec, TypeVar
 
@@ -15,6 +17,7 @@ from graph.skills import SkillCatalog
 from graph.store import Store, Work
 from readmodel import directory
 from readmodel.keeper import ReadModelKeeper
+from readmodel.store import ReadModel
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -52,3 +55,14 @@ class Context:
 
 
 Info = StrawberryInfo[Context, Any]
+
+
+async def off_the_loop(info: Info, work: Callable[[ReadModel], T]) -> tuple[ReadModel, T]:
+    """``work(projection)`` in a worker thread, with the projection it read.
+
+    The matcher's work grows with the organisation; on the event loop it would hold every
+    other request (``/healthz`` too) for as long as it runs.
+    """
+    await info.context.loaders.projection()  # nested fields read the request's projection
+    async with info.context.keeper.lease() as projection:
+        return projection, await asyncio.to_thread(work, projection)

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import enum
-from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import strawberry
 
-from api.context import Info
+from api.context import Info, off_the_loop
 from api.errors import BadInput, NotFoundError
 from api.flow_process import flow_in_a_process
 from api.pagination import check_range, page_slice
@@ -388,17 +387,6 @@ async def _projection(info: Info) -> ReadModel:
     return await info.context.loaders.projection()
 
 
-async def _off_the_loop(info: Info, work: Callable[[ReadModel], T]) -> tuple[ReadModel, T]:
-    """``work(projection)`` in a worker thread, with the projection it read.
-
-    The matcher's work grows with the organisation; on the event loop it would hold every
-    other request (``/healthz`` too) for as long as it runs.
-    """
-    await _projection(info)  # nested fields of the answer read the request's projection
-    async with info.context.keeper.lease() as projection:
-        return projection, await asyncio.to_thread(work, projection)
-
-
 async def _skill_keys(info: Info, names: list[str]) -> list[str]:
     catalog = await info.context.catalog()
     return list(dict.fromkeys(catalog.require(n).key for n in names))
@@ -441,7 +429,7 @@ class MatchingQueries:
                 language=filter.language,
                 teaches=teaches,
             )
-        projection, found = await _off_the_loop(
+        projection, found = await off_the_loop(
             info, lambda p: mentoring.suggest_mentors(p, subject, first=first, filters=filters)
         )
         return [MentorSuggestion.of(projection, pair) for pair in found]
@@ -516,7 +504,7 @@ class MatchingQueries:
         require(info.context.principal, Action.READ_GOALS, subject)
         check_range("first", first, 1, MAX_SUGGESTIONS)
         _ensure_person(await _projection(info), subject)
-        projection, found = await _off_the_loop(
+        projection, found = await off_the_loop(
             info, lambda p: communities.recommend_communities(p, subject, first=first)
         )
         return [
@@ -541,7 +529,7 @@ class MatchingQueries:
         require(info.context.principal, Action.MANAGE_COMMUNITIES)
         check_range("minSize", min_size, 2, 1000)
         check_range("first", first, 1, MAX_SUGGESTIONS)
-        projection, found = await _off_the_loop(
+        projection, found = await off_the_loop(
             info, lambda p: communities.emerging_communities(p, min_size=min_size)[:first]
         )
         return [
@@ -582,7 +570,7 @@ class MatchingMutations:
         require(info.context.principal, Action.ASSIGN_MENTORS)
         check_range("timeLimitSeconds", time_limit_seconds, 1, MAX_TIME_LIMIT_SECONDS)
         where = scope or AssignmentScope()
-        projection, plan = await _off_the_loop(
+        projection, plan = await off_the_loop(
             info,
             lambda p: mentoring.plan_assignment(
                 p,

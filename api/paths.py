@@ -14,10 +14,10 @@ import enum
 
 import strawberry
 
-from api.context import Info
+from api.context import Info, off_the_loop
 from api.errors import BadInput, NotFoundError
 from api.inputs import RoleInput
-from api.matching import MentorSuggestion, _off_the_loop, person_of, skill_of
+from api.matching import MentorSuggestion, person_of, skill_of
 from api.pagination import page_slice
 from api.permissions import Action, require
 from api.types import Community, Person, Role, Skill, Squad
@@ -175,9 +175,7 @@ async def path_of(info: Info, person_id: str, role: str | None) -> GrowthPath | 
         chosen = projection.roles[person.target_role]
     else:
         return None
-    projection, found = await _off_the_loop(
-        info, lambda p: growth.growth_path(p, person_id, chosen)
-    )
+    projection, found = await off_the_loop(info, lambda p: growth.growth_path(p, person_id, chosen))
     return _growth_path(info, projection, found)
 
 
@@ -296,7 +294,7 @@ class PathQueries:
         projection = await info.context.loaders.projection()
         chosen = find_role(projection, role)
         where = _scope(projection, scope)
-        projection, found = await _off_the_loop(info, lambda p: growth.bench(p, chosen, where))
+        projection, found = await off_the_loop(info, lambda p: growth.bench(p, chosen, where))
         return BenchStrength(
             role=Role.of(info, chosen),
             overall=BenchCounts.of("", found.overall),
@@ -321,7 +319,7 @@ class PathQueries:
             raise BadInput(f"`perLead` must be from 1 to {MAX_SUCCESSORS}, not {per_lead}.")
         projection = await info.context.loaders.projection()
         where = _scope(projection, scope)
-        projection, found = await _off_the_loop(
+        projection, found = await off_the_loop(
             info, lambda p: growth.successions(p, where, first=per_lead)
         )
         return [
@@ -372,7 +370,7 @@ class PathQueries:
                 for t in page
             ]
 
-        projection, found = await _off_the_loop(info, work)
+        projection, found = await off_the_loop(info, work)
         return [
             PromotionTrap(
                 person=person_of(projection, t.person),
