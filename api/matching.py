@@ -17,6 +17,7 @@ from api.errors import BadInput, NotFoundError
 from api.flow_process import flow_in_a_process
 from api.pagination import check_range, page_slice
 from api.permissions import Action, require
+from api.roles import find_role
 from api.types import Person, Skill, SquadRole, skill_view
 from graph import mentorships
 from matching import assignment, communities, mentoring, squads
@@ -24,7 +25,9 @@ from matching.exact import Certificate
 from matching.mentor_index import CandidateFilter
 from matching.scoring import PairScore
 from matching.scoring import SkillMatch as SkillMatchRecord
+from matching.views import Views
 from readmodel import directory
+from readmodel import paths as growth
 from readmodel.store import ReadModel
 
 T = TypeVar("T")
@@ -566,21 +569,39 @@ class MatchingMutations:
                 "run out it returns its best plan with `certificate.certified: false`."
             ),
         ] = 60,
+        role: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Run a pipeline programme toward this role (name or id): the "
+                "mentees are the people in scope whose target role it is, and their goals for "
+                "this run are their gap to it, weighted by the role (docs/paths.md)."
+            ),
+        ] = None,
     ) -> AssignmentResult:
         require(info.context.principal, Action.ASSIGN_MENTORS)
         check_range("timeLimitSeconds", time_limit_seconds, 1, MAX_TIME_LIMIT_SECONDS)
         where = scope or AssignmentScope()
-        projection, plan = await off_the_loop(
-            info,
-            lambda p: mentoring.plan_assignment(
-                p,
+        chosen = None
+        if role is not None:
+            chosen = find_role(await info.context.loaders.projection(), role)
+
+        def work(p: ReadModel) -> mentoring.AssignmentPlan:
+            views: Views = p
+            only = None
+            if chosen is not None:
+                views = programme = growth.programme(p, chosen)
+                only = programme.participants
+            return mentoring.plan_assignment(
+                views,
                 mentoring.Scope(site=where.site, function=where.function, team=where.team),
                 mode=mentoring.Mode(mode.value),
                 objective=assignment.Objective(objective.value),
                 time_limit=time_limit_seconds,
                 flow=flow_in_a_process,
-            ),
-        )
+                only=only,
+            )
+
+        projection, plan = await off_the_loop(info, work)
         result = plan.assignment
         ids: list[str] = []
         if commit and result.pairs:
@@ -595,7 +616,9 @@ class MatchingMutations:
                     for p in result.pairs
                 ],
                 ttl=info.context.settings.request_ttl,
-                message="Suggested by the organisation-wide mentor assignment.",
+                message="Suggested by the organisation-wide mentor assignment."
+                if chosen is None
+                else f"Suggested by the {chosen.name} pipeline programme.",
             )
         buckets: dict[int, int] = {}
         for n in result.load.values():

@@ -20,10 +20,11 @@ from api.inputs import RoleInput
 from api.matching import MentorSuggestion, person_of, skill_of
 from api.pagination import page_slice
 from api.permissions import Action, require
+from api.roles import find_role
 from api.types import Community, Person, Role, Skill, Squad
 from graph import roles
 from graph.model import RoleProfile, RoleRequirement
-from graph.records import GroupRecord, RoleRecord
+from graph.records import GroupRecord
 from matching import mentoring
 from matching import paths as rules
 from matching.mentoring import Scope
@@ -44,17 +45,6 @@ async def person_or_error(info: Info, person_id: str) -> Person:
     if found is None:
         raise NotFoundError(f"No person with id {person_id!r}.")
     return Person.of(found)
-
-
-def find_role(projection: ReadModel, name: str) -> RoleRecord:
-    """The role named ``name`` (any case, its id or name), or NOT_FOUND with close names."""
-    found = projection.roles.get(roles.role_id(name))
-    if found is not None:
-        return found
-    names = {roles.role_id(r.name): r.name for r in projection.roles.values()}
-    close = difflib.get_close_matches(roles.role_id(name), list(names), n=3, cutoff=0.6)
-    hint = f" Did you mean {' or '.join(repr(names[c]) for c in close)}?" if close else ""
-    raise NotFoundError(f"No role {name!r}.{hint}")
 
 
 def _percent(value: float) -> float:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -115,12 +115,18 @@ def suggest_mentors(
     return found
 
 
-def eligible_mentees(profiles: Profiles, scope: Scope) -> list[Profile]:
-    """People in scope who want to learn something and have no mentor yet."""
+def eligible_mentees(
+    profiles: Profiles, scope: Scope, only: Collection[str] | None = None
+) -> list[Profile]:
+    """People in scope who want to learn something and have no mentor yet (of ``only``)."""
     return [
         p
         for pid, p in sorted(profiles.items())
-        if p.goals and p.open_to_being_mentored and not p.mentored and scope.admits(p)
+        if p.goals
+        and p.open_to_being_mentored
+        and not p.mentored
+        and scope.admits(p)
+        and (only is None or pid in only)
     ]
 
 
@@ -131,11 +137,12 @@ def candidate_table(
     per_goal: int = SHORTLIST_PER_GOAL,
     batch: int = 2000,
     progress: Callable[[int], None] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[list[str], dict[str, int], CandidateTable]:
-    """Mentees, mentor capacities and scored candidate pairs (as arrays) for ``scope``."""
+    """Mentees (of ``only``, when given), mentor capacities and scored candidate pairs."""
     index = views.mentor_index
     profiles = index.profiles
-    mentees = eligible_mentees(profiles, scope)
+    mentees = eligible_mentees(profiles, scope, only)
     capacities = {pid: p.spare for pid, p in profiles.items() if p.spare > 0 and scope.admits(p)}
     mentor_ids = sorted(capacities)
     mentor_of_position = np.full(len(index.ids), -1, dtype=np.int64)
@@ -180,15 +187,18 @@ def plan_assignment(
     per_goal: int = SHORTLIST_PER_GOAL,
     time_limit: float = DEFAULT_TIME_LIMIT,
     flow: FlowSolver = flow_assignment,
+    only: Collection[str] | None = None,
 ) -> AssignmentPlan:
     """Assign mentors to the mentees of ``scope`` within every mentor's spare capacity.
+
+    ``only`` limits the mentees to these people (a programme's participants).
 
     OPTIMAL and STABLE consider every eligible pair; OPTIMAL returns its best plan
     uncertified when ``time_limit`` seconds run out first.
     """
     profiles = views.profiles
     index = views.mentor_index
-    mentees, capacities, table = candidate_table(views, scope, per_goal=per_goal)
+    mentees, capacities, table = candidate_table(views, scope, per_goal=per_goal, only=only)
     pairs = EligiblePairs(index, [profiles[m] for m in mentees], capacities)
     certificate = None
     if mode is Mode.GREEDY:

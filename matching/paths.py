@@ -149,6 +149,16 @@ def gap(levels: Mapping[str, int], role: RoleNeeds) -> list[GapSkill]:
     return sorted(found, key=_order)
 
 
+def programme_goals(gaps: Iterable[GapSkill]) -> dict[str, int]:
+    """A pipeline programme's learning goals for one person: their gap, prioritised by weight.
+
+    Weight 3 or more is a high-priority goal (1), weight 2 medium (2), weight 1 low (3): the
+    matcher then favours the skills the role counts most, as it favours a person's own
+    high-priority goals.
+    """
+    return {g.skill: 1 if g.weight >= 3 else 2 if g.weight == 2 else 3 for g in gaps}
+
+
 def _order(g: GapSkill) -> tuple[int, int, str]:
     return (-g.weight, g.required - g.current, g.skill)
 

@@ -9,7 +9,8 @@ and picks each step's mentors through the matcher's own suggestion path
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,9 +20,11 @@ from graph.records import GroupRecord, PersonRecord, RoleRecord
 from graph.squads import MAX_SQUAD_SIZE
 from matching import mentoring
 from matching import paths as rules
+from matching.health.population import Population
 from matching.mentor_index import MentorIndex
 from matching.mentoring import Scope
 from matching.paths import Bench, GapSkill, RoleNeeds, Step
+from matching.profiles import Profiles
 from matching.scoring import PairScore
 from readmodel.matching import MENTOR_INDEX
 from readmodel.store import ReadModel
@@ -273,3 +276,49 @@ def promotion_traps(model: ReadModel, scope: Scope) -> list[Trap]:
             )
     found.sort(key=lambda t: (round(t.readiness, 9), t.person))
     return found
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The matcher's views for a pipeline programme toward one role.
+
+    Its participants are the people whose target role it is and who fall short of it; for
+    this run their learning goals are their gap (:func:`matching.paths.programme_goals`),
+    everyone else is as they are. The assignment solvers run on these views unchanged, so
+    a programme's plan is certified exactly as a plain one.
+    """
+
+    role: RoleRecord
+    participants: frozenset[str]
+    profiles: Profiles
+    mentor_index: MentorIndex
+    version: Any
+    population: Population
+
+
+def programme(model: ReadModel, role: RoleRecord) -> Programme:
+    """Views in which the people targeting ``role`` want to learn their gap to it.
+
+    Builds a mentor index of its own: about as long as the read model's first load of the
+    index (seconds at 50,000 people), once per programme run.
+    """
+    needs = role_needs(role)
+    base = model.profiles
+    profiles = Profiles(base.related, base.skill_names)
+    participants: set[str] = set()
+    for pid, profile in base.items():
+        person = model.people.get(pid)
+        if person is not None and person.target_role == role.id:
+            gaps = rules.gap(person.skills, needs)
+            if gaps:
+                profile = replace(profile, goals=rules.programme_goals(gaps))
+                participants.add(pid)
+        profiles.put(profile)
+    return Programme(
+        role=role,
+        participants=frozenset(participants),
+        profiles=profiles,
+        mentor_index=MentorIndex(profiles, model.mentor_index.weights),
+        version=model.version,
+        population=model.population,
+    )

@@ -210,3 +210,33 @@ async def test_successors_and_the_promotion_trap(paths_org: Store, api: Api) -> 
     assert lead["coaches"][0]["explanation"].startswith("Can teach you Coaching (level 5")
     scoped = api.ok('{ promotionTrap(scope: {site: "Manila"}) { person { id } } }', as_=ADMIN)
     assert scoped["promotionTrap"] == [{"person": {"id": "lead"}}]
+
+
+async def test_a_pipeline_programme_assigns_the_people_targeting_the_role(
+    paths_org: Store, api: Api
+) -> None:
+    api.ok('mutation { setTargetRole(role: "Desk Lead", personId: "ana") { id } }', as_=HR)
+    # Ben wants empathy, which Mia teaches, but he is not in the programme
+    api.ok('mutation { addLearningGoal(skill: "empathy", personId: "ben") { id } }', as_=ADMIN)
+    run = """mutation($role: String, $commit: Boolean!) {
+      assignMentors(role: $role, commit: $commit) {
+        mentees pairs { mentee { id } mentor { id } matchedSkills { skill { key } } }
+        certificate { certified } mentorshipIds } }"""
+    plain = api.ok(run, {"role": None, "commit": False}, as_=HR)["assignMentors"]
+    assert plain["mentees"] > 1, "others in the organisation have goals of their own"
+    found = api.ok(run, {"role": "desk lead", "commit": True}, as_=HR)["assignMentors"]
+    assert found["mentees"] == 1 and found["certificate"]["certified"]
+    assert [p["mentee"]["id"] for p in found["pairs"]] == ["ana"]
+    gap = {"de escalation", "sql", "zendesk", "empathy"}
+    assert {m["skill"]["key"] for m in found["pairs"][0]["matchedSkills"]} <= gap
+    asked = api.ok(
+        """query($p: ID!) { person(id: $p) { mentorships { message mentor { id } } } }""",
+        {"p": "ana"},
+        as_=HR,
+    )["person"]["mentorships"]
+    assert [m["message"] for m in asked] == ["Suggested by the Desk Lead pipeline programme."]
+    error = api.error(run, {"role": "Desk Leed", "commit": False}, as_=HR)
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert "Did you mean 'Desk Lead'" in error["message"]
+    error = api.error(run, {"role": "desk lead", "commit": False}, as_=AGENT)
+    assert error["extensions"]["code"] == "FORBIDDEN"
