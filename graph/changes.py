@@ -52,13 +52,15 @@ class ChangeSet:
     people: frozenset[str] = field(default_factory=frozenset)
     squads: frozenset[str] = field(default_factory=frozenset)
     communities: frozenset[str] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+    """Role profiles saved or deleted."""
     everything: bool = False
     """True when the projection must reload everything (a bulk write, or it fell behind)."""
 
     @property
     def empty(self) -> bool:
         """Nothing changed."""
-        return not (self.everything or self.people or self.squads or self.communities)
+        return not (self.everything or self.people or self.squads or self.communities or self.roles)
 
 
 async def record_change(
@@ -67,6 +69,7 @@ async def record_change(
     people: Iterable[str] = (),
     squads: Iterable[str] = (),
     communities: Iterable[str] = (),
+    roles: Iterable[str] = (),
 ) -> int:
     """Bump the graph version and log what this transaction touched; returns the new version."""
     rows = await run(
@@ -74,11 +77,12 @@ async def record_change(
         "MERGE (meta:GraphMeta {key: 'graph'}) ON CREATE SET meta.epoch = $epoch "
         "SET meta.version = coalesce(meta.version, 0) + 1 "
         "CREATE (:Change {version: meta.version, at: datetime(), people: $people, "
-        "squads: $squads, communities: $communities}) "
+        "squads: $squads, communities: $communities, roles: $roles}) "
         "RETURN meta.version AS version",
         people=sorted(set(people)),
         squads=sorted(set(squads)),
         communities=sorted(set(communities)),
+        roles=sorted(set(roles)),
         epoch=uuid.uuid4().hex,
     )
     return int(rows[0]["version"])
@@ -234,7 +238,7 @@ async def changes_since(tx: Tx, version: Version) -> ChangeSet:
         tx,
         "MATCH (c:Change) WHERE c.version > $since "
         "RETURN c.version AS version, c.people AS people, c.squads AS squads, "
-        "c.communities AS communities",
+        "c.communities AS communities, c.roles AS roles",
         since=version.number,
     )
     seen = {int(r["version"]) for r in rows}
@@ -245,6 +249,7 @@ async def changes_since(tx: Tx, version: Version) -> ChangeSet:
         people=frozenset(people - {ALL}),
         squads=frozenset(s for r in rows for s in r["squads"] or ()),
         communities=frozenset(c for r in rows for c in r["communities"] or ()),
+        roles=frozenset(q for r in rows for q in r["roles"] or ()),
         everything=ALL in people or not complete,
     )
 

@@ -72,7 +72,7 @@ RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, m.status AS status,
 
 
 _ROLES = """
-MATCH (r:Role)
+MATCH (r:Role) {where}
 RETURN r.id AS id, r.name AS name, r.job_role AS job_role,
   [(r)-[q:REQUIRES]->(s:Skill) | [s.key, q.level, q.weight]] AS requires
 """
@@ -92,8 +92,9 @@ async def export_graph(
     people: Collection[str] | None = None,
     squads: Collection[str] | None = None,
     communities: Collection[str] | None = None,
+    roles: Collection[str] | None = None,
 ) -> GraphData:
-    """Everything (no arguments), or the named people, squads and communities."""
+    """Everything (no arguments), or the named people, squads, communities and roles."""
     whole = people is None
     data = GraphData(version=await current_version(tx))
     if whole:
@@ -115,7 +116,9 @@ async def export_graph(
             data.teams[row["id"]] = TeamRecord(
                 row["id"], row["name"] or "", row["function"] or "", row["site"] or ""
             )
-        for row in await run(tx, _ROLES):
+    if whole or roles:
+        where = "" if whole else "WHERE r.id IN $roles"
+        for row in await run(tx, _ROLES.format(where=where), roles=sorted(roles or ())):
             data.roles[row["id"]] = RoleRecord(
                 row["id"],
                 row["name"] or "",

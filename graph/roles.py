@@ -6,8 +6,8 @@ their job role (a Team Lead's ``role`` is ``team_lead``) and may choose a target
 (``(Person)-[:TARGETS {since}]->(Role)``). The roles Skillweave ships with are in
 ``graph/data/roles.json``, named with the taxonomy's skills.
 
-Roles change rarely, as the taxonomy does: a role edit records ``*`` in the change log and
-each process reloads its read model whole. Setting a target names only the person.
+A role edit names the role in the change log, and each process reloads that role alone;
+setting a target names only the person.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from importlib import resources
 from typing import Any
 
 from graph import validation
-from graph.changes import ALL, record_change
+from graph.changes import record_change
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.locks import lock
 from graph.model import MAX_WEIGHT, MIN_WEIGHT, JobRole, RoleProfile, RoleRequirement
@@ -101,7 +101,7 @@ async def upsert_roles(tx: Tx, roles: Iterable[RoleProfile]) -> int:
     if not rows:
         return 0
     found = await run(tx, _WRITE_ROLES, rows=rows)
-    await record_change(tx, people=[ALL])
+    await record_change(tx, roles=[r["id"] for r in rows])
     return int(found[0]["roles"]) if found else 0
 
 
@@ -131,7 +131,7 @@ async def save_role(tx: Tx, role: RoleProfile) -> RoleProfile:
                 f"Job role {role.job_role.value!r} already belongs to the role {taken[0]['name']!r}."
             )
     await run(tx, _WRITE_ROLES, rows=[_row(role)])
-    await record_change(tx, people=[ALL])
+    await record_change(tx, roles=[role.id])
     return role
 
 
@@ -158,7 +158,7 @@ async def delete_role(tx: Tx, id: str) -> None:
             "Move their targets to another role (and their job roles) first."
         )
     await run(tx, "MATCH (r:Role {id: $id}) DETACH DELETE r", id=id)
-    await record_change(tx, people=[ALL])
+    await record_change(tx, roles=[id])
 
 
 async def set_target_role(tx: Tx, person_id: str, role: str | None) -> bool:

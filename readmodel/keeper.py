@@ -157,11 +157,16 @@ class ReadModelKeeper:
             people=changes.people,
             squads=changes.squads,
             communities=changes.communities,
+            roles=changes.roles,
         )
         data.version = changes.version
         await self._drained.wait()  # a worker thread may be reading it: change it after
         self.model.apply(
-            data, people=changes.people, squads=changes.squads, communities=changes.communities
+            data,
+            people=changes.people,
+            squads=changes.squads,
+            communities=changes.communities,
+            roles=changes.roles,
         )
         self.partial_loads += 1
         return self.model

@@ -164,15 +164,22 @@ class ReadModel:
         people: Iterable[str] = (),
         squads: Iterable[str] = (),
         communities: Iterable[str] = (),
+        roles: Iterable[str] = (),
         everything: bool = False,
     ) -> ChangeSet:
-        """Swap what is known of ``people``, ``squads`` and ``communities`` for ``data``.
+        """Swap what is known of ``people``, ``squads``, ``communities`` and ``roles`` for ``data``.
 
-        ``data`` holds the fresh copies of exactly those records (a person or group it
+        ``data`` holds the fresh copies of exactly those records (a person, group or role it
         lacks is gone) and every mentorship any of those people is in. Views follow the
         change, lowest first; with ``everything`` (a full load) they are all dropped.
         """
         named = set(people)
+        named_roles = set(roles)
+        for rid in named_roles:
+            self.roles.pop(rid, None)
+        for rid, role in data.roles.items():
+            if everything or rid in named_roles:
+                self.roles[rid] = role
         before: dict[str, PersonRecord | None] = {}
         old_mentorships: dict[str, MentorshipRecord | None] = {}
         named_groups = {"squad": set(squads), "community": set(communities)}
@@ -223,6 +230,7 @@ class ReadModel:
             squads=frozenset(groups["squad"]),
             communities=frozenset(groups["community"]),
             mentorships=frozenset(old_mentorships),
+            roles=frozenset(named_roles),
             before=before,
             before_mentorships=old_mentorships,
         )

@@ -21,10 +21,12 @@ if TYPE_CHECKING:
 
 V = TypeVar("V")
 
-Kind = Literal["people", "mentorships", "groups", "skills", "teams"]
+Kind = Literal["people", "mentorships", "groups", "skills", "teams", "roles"]
 """The kinds of record a view can depend on."""
 
-EVERY_KIND: frozenset[Kind] = frozenset({"people", "mentorships", "groups", "skills", "teams"})
+EVERY_KIND: frozenset[Kind] = frozenset(
+    {"people", "mentorships", "groups", "skills", "teams", "roles"}
+)
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class ChangeSet:
     """Communities whose record, membership or moderators changed."""
     mentorships: frozenset[str] = frozenset()
     """Mentorships added, replaced or removed."""
+    roles: frozenset[str] = frozenset()
+    """Role profiles saved or deleted."""
     before: Mapping[str, PersonRecord | None] = field(default_factory=dict)
     before_mentorships: Mapping[str, MentorshipRecord | None] = field(default_factory=dict)
 
@@ -52,6 +56,7 @@ class ChangeSet:
             ("people" in kinds and self.people)
             or ("mentorships" in kinds and self.mentorships)
             or ("groups" in kinds and (self.squads or self.communities))
+            or ("roles" in kinds and self.roles)
         )
 
 

@@ -6,9 +6,9 @@ import gc
 
 import pytest
 
-from graph import communities, mentorships, people, squads
+from graph import communities, mentorships, people, roles, squads
 from graph.export import export_graph
-from graph.model import SquadMember
+from graph.model import JobRole, RoleProfile, RoleRequirement, SquadMember
 from graph.organisation import write_organisation
 from graph.seed import generate_organisation
 from graph.store import Store
@@ -104,3 +104,28 @@ async def test_a_frozen_model_is_left_out_of_garbage_collections(store: Store) -
     plain = ReadModelKeeper(store)
     loaded = await plain.current()
     assert id(loaded.people) in {id(o) for o in gc.get_objects()}
+
+
+async def test_a_role_edit_reloads_that_role_alone(store: Store) -> None:
+    await write_organisation(store, generate_organisation(people=120, seed=5), create=True)
+    keeper = ReadModelKeeper(store)
+    model = await keeper.current()
+    team_lead = model.roles["team lead"]
+    edited = RoleProfile(
+        "",
+        "Team Lead",
+        (RoleRequirement("coaching", 5, 3), RoleRequirement("sql", 2, 1)),
+        JobRole.TEAM_LEAD,
+    )
+    await store.write(roles.save_role, edited)
+    await store.write(
+        roles.save_role, RoleProfile("", "Peer Coach", (RoleRequirement("sql", 3, 2),))
+    )
+    await store.write(roles.delete_role, "knowledge manager")
+    model = await keeper.current()
+    assert (keeper.full_loads, keeper.partial_loads) == (1, 1), "no whole reload for a role"
+    assert model.roles["team lead"] != team_lead
+    assert model.roles["team lead"].requires == (("coaching", 5, 3), ("sql", 2, 1))
+    assert "peer coach" in model.roles and "knowledge manager" not in model.roles
+    fresh = ReadModel.build(await store.read(export_graph))
+    assert model.differences(fresh) == []
