@@ -35,7 +35,7 @@ from graph.changes import unfinished_bulk_write
 from graph.embedded import EmbeddedArcadeDB
 from graph.errors import GraphIncomplete, StoreError
 from graph.hris import MAX_ROWS, ImportReport, count_rows, import_hris
-from graph.organisation import delete_everything, install_bundled_catalog, write_organisation
+from graph.organisation import delete_everything, ensure_bundled_catalog, write_organisation
 from graph.seed import generate_organisation
 from graph.settings import StoreSettings
 from graph.store import Store
@@ -43,6 +43,7 @@ from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
 from readmodel.keeper import ReadModelKeeper
+from readmodel.paths import with_bench
 
 console = Console(stderr=True)
 T = TypeVar("T")
@@ -195,7 +196,7 @@ def health(
                 raise click.ClickException(str(error)) from error
             with console.status("Computing every metric (brokers and clusters take longest) ..."):
                 report = network_health(projection, scope, heavy=True)
-            values = flatten(report)
+            values = with_bench(flatten(report), projection, scope)
             if snapshot:
                 await store.write(
                     snapshots.save_snapshot,
@@ -275,7 +276,7 @@ def import_command(path: Path, check: bool, create_skills: bool, max_rows: int) 
                 return await import_hris(
                     store, path, check=True, create_skills=create_skills, max_rows=max_rows
                 )
-            installed = await store.write(install_bundled_catalog)
+            installed = await ensure_bundled_catalog(store)
             if any(installed.values()):
                 console.print(
                     f"A new store: wrote the bundled {installed['skills']} skills and "
@@ -354,7 +355,7 @@ async def _prepare_store(*, demo: bool, demo_people: int) -> None:
         if unfinished is not None:
             raise GraphIncomplete(unfinished.describe())
         if not demo:
-            await store.write(install_bundled_catalog)
+            await ensure_bundled_catalog(store)
             return
         if await _is_empty(store):
             await seed_store(store, demo_people, 7, demo=True)

@@ -28,6 +28,7 @@ from matching.health.clusters import clusters_of
 from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
+from readmodel.paths import with_bench
 from readmodel.store import ReadModel
 from web.demo import DemoUnavailable, DemoUser, DemoUsers
 
@@ -107,7 +108,7 @@ def demo_history(
                 brokers=brokers_of(population, scope),
                 clusters=clusters_of(population, scope),
             )
-        found.append((when, flatten(report)))
+        found.append((when, with_bench(flatten(report), model, scope)))
     return found
 
 

@@ -30,10 +30,16 @@ from matching.health.report import NetworkHealth, network_health
 from matching.health.scope import HealthScope
 from matching.health.ties import TeamTies
 from readmodel import directory
+from readmodel.paths import bench_definition, with_bench
 from readmodel.store import ReadModel
 
 MAX_LIST = 500
 DEFINITIONS = {c.name: c.definition for c in COLUMNS}
+
+
+def definition_of(name: str) -> str | None:
+    """What a metric column means: a health column, or a role's bench column; None if neither."""
+    return DEFINITIONS.get(name) or bench_definition(name)
 
 
 @strawberry.input(description="Whose health: everyone, or the people of a site, team or function.")
@@ -80,7 +86,7 @@ def pick_metrics(metrics: list[HealthMetric], names: list[str] | None) -> list[H
         return metrics
     by_name = {m.name: m for m in metrics}
     for name in names:
-        if name not in DEFINITIONS:
+        if definition_of(name) is None:
             close = difflib.get_close_matches(name, list(DEFINITIONS), n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise BadInput(f"There is no metric named {name!r}.{hint}")
@@ -93,7 +99,7 @@ def metrics_of(values: dict[str, float | int]) -> list[HealthMetric]:
         HealthMetric(
             name=name,
             value=None if isinstance(v, float) and math.isnan(v) else float(v),
-            definition=DEFINITIONS.get(name, ""),
+            definition=definition_of(name) or "",
         )
         for name, v in values.items()
     ]
@@ -434,7 +440,7 @@ class HealthQueries:
             scope=scope_name(where),
             as_of=report.as_of,
             people=report.people,
-            all_metrics=metrics_of(flatten(report)),
+            all_metrics=metrics_of(with_bench(flatten(report), projection, where)),
             heavy_status=status,
             load_distribution=[
                 LoadLevel(active=k, mentors=v) for k, v in sorted(report.load.distribution.items())
@@ -481,7 +487,9 @@ class HealthMutations:
         require(info.context.principal, Action.READ_NETWORK_HEALTH)
         where = to_scope(scope)
         projection, report, _, status = await current_report(info, where, fresh=True)
-        values = flatten(report if status == "ready" else light(report))
+        values = with_bench(
+            flatten(report if status == "ready" else light(report)), projection, where
+        )
         saved = await info.context.store.write(
             snapshots.save_snapshot,
             scope=scope_name(where),

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import Principal
 from api.errors import ApiError
-from api.health import DEFINITIONS, light, report_for, scope_name, version_number
+from api.health import definition_of, light, report_for, scope_name, version_number
 from api.health_worker import HeavyMetrics, compute_heavy
 from api.permissions import Action, allowed
 from graph import snapshots
@@ -27,6 +27,7 @@ from matching.health.columns import flatten
 from matching.health.report import network_health
 from matching.health.scope import HealthScope
 from readmodel.keeper import ReadModelKeeper
+from readmodel.paths import with_bench
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def metrics_csv(values: dict[str, float | int]) -> str:
     writer.writerow(["metric", "value", "definition"])
     for name, value in values.items():
         shown = "" if isinstance(value, float) and math.isnan(value) else value
-        writer.writerow([name, shown, DEFINITIONS.get(name, "")])
+        writer.writerow([name, shown, definition_of(name) or ""])
     return out.getvalue()
 
 
@@ -90,7 +91,7 @@ async def health_csv(request: Request) -> Response:
         return _error(503, "UNAVAILABLE", str(error))
     except ApiError as error:
         return _error(400, error.code, str(error))
-    values = flatten(report if status == "ready" else light(report))
+    values = with_bench(flatten(report if status == "ready" else light(report)), projection, scope)
     name = scope_name(scope).replace(":", "-").replace(",", "_").replace("/", "_")
     day = dt.date.today().isoformat()
     return Response(
@@ -110,7 +111,7 @@ async def take_full_snapshot(store: Store, keeper: ReadModelKeeper, scope: Healt
     await store.write(
         snapshots.save_snapshot,
         scope=scope_name(scope),
-        metrics=flatten(report),
+        metrics=with_bench(flatten(report), projection, scope),
         version=version_number(projection),
     )
 

@@ -27,7 +27,7 @@ from graph.changes import (
     unfinished_bulk_write,
 )
 from graph.dialect import limit
-from graph.errors import GraphIncomplete
+from graph.errors import Conflict, GraphIncomplete
 from graph.model import Community, Mentorship, Person, RoleProfile, Skill, Squad, Team
 from graph.offboarding import offboard_leavers
 from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, link_managers, write_people_nodes
@@ -287,6 +287,21 @@ async def install_bundled_catalog(tx: Tx) -> dict[str, int]:
     if any(written.values()):
         await record_change(tx, people=[ALL])
     return written
+
+
+async def ensure_bundled_catalog(store: Store) -> dict[str, int]:
+    """:func:`install_bundled_catalog` in its own transaction, safe when processes race.
+
+    Two processes starting on one new store both find it empty; the second to commit
+    breaks a uniqueness constraint. It then finds the catalog written and writes nothing.
+    """
+    for attempt in range(3):
+        try:
+            return await store.write(install_bundled_catalog)
+        except Conflict:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 async def delete_everything(store: Store, *, batch: int = 5000) -> None:

@@ -9,6 +9,7 @@ and picks each step's mentors through the matcher's own suggestion path
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -21,6 +22,7 @@ from graph.squads import MAX_SQUAD_SIZE
 from matching import mentoring
 from matching import paths as rules
 from matching.health.population import Population
+from matching.health.scope import HealthScope
 from matching.mentor_index import MentorIndex
 from matching.mentoring import Scope
 from matching.paths import Bench, GapSkill, RoleNeeds, Step
@@ -322,3 +324,44 @@ def programme(model: ReadModel, role: RoleRecord) -> Programme:
         version=model.version,
         population=model.population,
     )
+
+
+BENCH_COLUMN_PREFIX = "bench."
+BENCH_COLUMN_DEFINITIONS = {
+    "ready_now": "People in scope who do not hold the role and are at least 90 % ready for it",
+    "ready_soon": "People in scope who do not hold the role and are 70–90 % ready for it",
+}
+"""What each per-role bench column counts (``docs/paths.md``); one column of each per role."""
+
+
+def bench_column(role_id: str, bucket: str) -> str:
+    """A bench column's name: ``bench.team_lead.ready_now``."""
+    return f"{BENCH_COLUMN_PREFIX}{role_id.replace(' ', '_')}.{bucket}"
+
+
+def bench_definition(name: str) -> str | None:
+    """The definition of a bench column, or None when ``name`` is not one."""
+    if not name.startswith(BENCH_COLUMN_PREFIX):
+        return None
+    role, _, bucket = name[len(BENCH_COLUMN_PREFIX) :].rpartition(".")
+    found = BENCH_COLUMN_DEFINITIONS.get(bucket)
+    if not role or found is None:
+        return None
+    return f"{found} (role profile `{role.replace('_', ' ')}`)."
+
+
+def with_bench(
+    values: Mapping[str, float], model: ReadModel, scope: HealthScope
+) -> dict[str, float]:
+    """Health ``values`` followed by each role's bench in ``scope``, for snapshots and CSV.
+
+    Role profiles are HR's to edit, so these columns follow the roles there are: a trend
+    chart of a role starts with the first snapshot taken after the role existed.
+    """
+    found = dict(values)
+    where = Scope(site=scope.site, function=scope.function, team=scope.team)
+    for role_id in sorted(model.roles):
+        counts = bench(model, model.roles[role_id], where).overall
+        found[bench_column(role_id, "ready_now")] = counts.ready_now
+        found[bench_column(role_id, "ready_soon")] = counts.ready_soon
+    return found

@@ -7,11 +7,14 @@ de-escalation, and required lower: a prerequisite.
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
+import httpx
 import pytest
 
-from api.auth import Role
+from api.auth import Role, Tokens
 from graph import communities, people, roles, squads
 from graph.model import RoleProfile, RoleRequirement, SquadMember
 from graph.roles import load_role_profiles
@@ -240,3 +243,38 @@ async def test_a_pipeline_programme_assigns_the_people_targeting_the_role(
     assert "Did you mean 'Desk Lead'" in error["message"]
     error = api.error(run, {"role": "desk lead", "commit": False}, as_=AGENT)
     assert error["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_bench_counts_are_snapshot_and_csv_columns_with_a_trend(
+    paths_org: Store, api: Api, client: httpx.Client, tokens: Tokens
+) -> None:
+    snapshot = """mutation { takeHealthSnapshot { metrics(names: ["bench.desk_lead.ready_now",
+      "bench.desk_lead.ready_soon"]) { name value definition } } }"""
+    bench = api.ok(BENCH, {"role": "desk lead"}, as_=HR)["benchStrength"]["overall"]
+    first = api.ok(snapshot, as_=HR)["takeHealthSnapshot"]["metrics"]
+    assert [(m["name"], m["value"]) for m in first] == [
+        ("bench.desk_lead.ready_now", bench["readyNow"]),
+        ("bench.desk_lead.ready_soon", bench["readySoon"]),
+    ]
+    assert "at least 90 % ready" in first[0]["definition"]
+    # Mia (de-escalation 5, empathy 4) learns SQL and Zendesk: ready now for Desk Lead
+    for skill in ("sql", "zendesk"):
+        await paths_org.write(people.set_skill, "mia", skill, 3)
+    second = api.ok(snapshot, as_=HR)["takeHealthSnapshot"]["metrics"]
+    assert second[0]["value"] == first[0]["value"] + 1
+    history = api.ok(
+        """{ networkHealthHistory { metrics(names: ["bench.desk_lead.ready_now"]) { value } } }""",
+        as_=HR,
+    )["networkHealthHistory"]
+    assert [h["metrics"][0]["value"] for h in history] == [first[0]["value"], second[0]["value"]]
+    error = api.error(
+        """mutation { takeHealthSnapshot { metrics(names: ["bench.desk_lead.ready_later"]) {
+          value } } }""",
+        as_=HR,
+    )
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    headers = {"Authorization": f"Bearer {tokens.mint(*HR)}"}
+    rows = list(csv.DictReader(io.StringIO(client.get("/health.csv", headers=headers).text)))
+    found = {r["metric"]: r for r in rows}
+    assert float(found["bench.desk_lead.ready_now"]["value"]) == second[0]["value"]
+    assert "role profile `desk lead`" in found["bench.desk_lead.ready_now"]["definition"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import unicodedata
 from pathlib import Path
 
 import pytest
 
 from graph import people
+from graph.embedded import BoltEndpoint
 from graph.hris import import_hris
 from graph.model import JobRole, LearningGoal, SkillLevel
-from graph.organisation import install_bundled_catalog
+from graph.organisation import ensure_bundled_catalog, install_bundled_catalog
 from graph.roles import load_role_profiles
 from graph.store import Store
 from graph.teams import team_id
@@ -339,3 +341,18 @@ async def test_target_roles_import_keep_their_date_and_a_wrong_one_writes_nothin
     assert [(e.line, e.employee_id) for e in report.errors] == [(3, "E2")]
     assert "did you mean 'Team Lead'" in report.errors[0].reason
     assert await graph_snapshot(store) == before, "a bad row writes nothing"
+
+
+async def test_two_processes_starting_on_a_new_store_install_the_catalog_once(
+    store: Store, endpoint: BoltEndpoint
+) -> None:
+    other = await Store.connect(endpoint)
+    try:
+        first, second = await asyncio.gather(
+            ensure_bundled_catalog(store), ensure_bundled_catalog(other)
+        )
+    finally:
+        await other.close()
+    assert first["roles"] + second["roles"] == len(load_role_profiles())
+    rows = await store.query("MATCH (r:Role) RETURN count(r) AS n")
+    assert rows == [{"n": len(load_role_profiles())}]
