@@ -17,6 +17,7 @@ from api.health import HealthMutations
 from api.idempotency import IdempotencyKeyArg, keyed_id, once
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
 from api.matching import MatchingMutations
+from api.notifications import NotificationMutations
 from api.paths import PathMutations, person_or_error
 from api.permissions import Action, require
 from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
@@ -67,7 +68,7 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation(MatchingMutations, HealthMutations, PathMutations):
+class Mutation(MatchingMutations, HealthMutations, PathMutations, NotificationMutations):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,

@@ -18,6 +18,7 @@ import people (bulk)      -        -          -     any
 manage role profiles      -        -          any   any
 choose a target role      self     self       any   any
 read growth paths         self     self       any   any
+read notifications        self     self       self  self
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
@@ -64,6 +65,7 @@ class Action(enum.Enum):
     MANAGE_ROLES = "manage role profiles"
     SET_TARGET_ROLE = "choose a target role"
     READ_PATHS = "read growth paths"
+    READ_NOTIFICATIONS = "read notifications"
 
 
 _ = Scope.NONE
@@ -88,6 +90,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.MANAGE_ROLES:        {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
     Action.SET_TARGET_ROLE:     {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_PATHS:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.READ_NOTIFICATIONS:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: SELF},
 }  # fmt: skip
 
 
