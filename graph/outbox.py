@@ -2,8 +2,9 @@
 
 A write that should tell someone something (a mentor that a request came in, a mentee that
 it was accepted) calls :func:`emit` inside its own transaction, after :func:`record_change`.
-Each event is an ``Event`` node per recipient, numbered from one counter
-(``GraphMeta {key: 'outbox'}``) bumped in that transaction:
+Each event is an ``Event`` node per recipient, numbered from one counter bumped in that
+transaction: ``event_sequence`` on the graph's ``GraphMeta`` node, which
+:func:`~graph.changes.record_change` has just locked in the same transaction. So:
 
 - a rolled-back write leaves no event, and an acknowledged one has its events stored;
 - the counter is write-locked until the transaction ends, so numbers are handed out in commit
@@ -87,8 +88,8 @@ async def emit(
 ) -> list[Event]:
     """Write one event of ``kind`` for each recipient in ``tx``; returns them, numbered.
 
-    Call it after the write's :func:`~graph.changes.record_change`, so every write takes the
-    graph's counter before the outbox's (the same order everywhere, no deadlock).
+    Call it after the write's :func:`~graph.changes.record_change`: both bump the graph's
+    ``GraphMeta`` node, which the write then holds until it ends.
     """
     return await emit_many(tx, [(kind, recipient, payload or {}) for recipient in recipients])
 
@@ -97,11 +98,16 @@ async def emit_many(tx: Tx, events: Sequence[tuple[EventKind, str, Payload]]) ->
     """Write several events, each with its own kind, recipient and payload, in ``tx``."""
     if not events:
         return []
+    # The graph's own meta node: every emitting write has locked it already (record_change),
+    # and it exists before any write races for it (a counter node of its own, made by the
+    # first emit, was created twice by racing first emits).
     rows = await run(
         tx,
-        "MERGE (c:GraphMeta {key: 'outbox'}) SET c.sequence = coalesce(c.sequence, 0) + $n "
-        "RETURN c.sequence AS last",
+        "MERGE (meta:GraphMeta {key: 'graph'}) ON CREATE SET meta.epoch = $epoch "
+        "SET meta.event_sequence = coalesce(meta.event_sequence, 0) + $n "
+        "RETURN meta.event_sequence AS last",
         n=len(events),
+        epoch=uuid.uuid4().hex,
     )
     first = int(rows[0]["last"]) - len(events) + 1
     now = dt.datetime.now(dt.UTC)
@@ -225,7 +231,7 @@ async def mark_read(
 
 async def latest_sequence(tx: Tx) -> int:
     """The number of the last event any write emitted (0 before the first)."""
-    rows = await run(tx, "MATCH (c:GraphMeta {key: 'outbox'}) RETURN c.sequence AS last")
+    rows = await run(tx, "MATCH (meta:GraphMeta {key: 'graph'}) RETURN meta.event_sequence AS last")
     return int(rows[0]["last"] or 0) if rows else 0
 
 
