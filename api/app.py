@@ -14,7 +14,7 @@ import datetime as dt
 import logging
 import sys
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 from asgi_correlation_id import CorrelationIdMiddleware, correlation_id
 from cross_web import HTTPException
@@ -25,15 +25,20 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from api import bookmarks
-from api.auth import BearerTokens, Principal, Tokens
+from api.auth import BearerTokens, Principal, Tokens, sign_in
 from api.background import Jobs
 from api.context import Context
 from api.demo import demo_sign_in
+from api.feed import EventFeed
 from api.health import LightReports
 from api.health_http import health_csv, take_scheduled_snapshot
 from api.health_worker import HeavyMetrics
@@ -189,14 +194,15 @@ class SkillweaveGraphQL(GraphQL[Context, None]):
         return HTMLResponse(html, headers={"Content-Security-Policy": graphiql_policy(html)})
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        """A fresh context (and DataLoaders) for each request."""
-        principal: Principal = request.user
+        """A fresh context (and DataLoaders) for each request, or each WebSocket."""
+        user = request.user
         context = Context(
             request=request,
             store=request.app.state.store,
             keeper=request.app.state.keeper,
-            principal=principal,
+            signed_in=user if isinstance(user, Principal) else None,
             settings=self.settings,
+            feed=request.app.state.feed,
         )
         asked = request.headers.get(bookmarks.HEADER)
         if asked is not None:
@@ -208,11 +214,31 @@ class SkillweaveGraphQL(GraphQL[Context, None]):
         def answered_at(model: ReadModel) -> None:
             response.headers[bookmarks.HEADER] = bookmarks.format_version(model.version)
 
-        context.loaders.on_read = answered_at
+        if not isinstance(request, WebSocket):  # a socket's answers carry no headers
+            context.loaders.on_read = answered_at
         read = getattr(request.state, "projection", None)  # while signing in
         if read is not None:
             context.loaders.prime(read)
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Sign a WebSocket in as HTTP does, with ``Authorization: Bearer <token>``.
+
+        The value comes in the ``connection_init`` payload, ``{"Authorization": "Bearer …"}``,
+        unless the handshake carried the header. Refused, the socket closes with 4403
+        (graphql-transport-ws's "Forbidden").
+        """
+        if context.signed_in is not None:
+            return cast(UnsetType, UNSET)
+        params = context.connection_params or {}
+        header = params.get("Authorization", params.get("authorization"))
+        try:
+            context.signed_in = await sign_in(
+                context.request, context.request.app.state.tokens, header
+            )
+        except AuthenticationError as error:
+            raise ConnectionRejectionError({"message": str(error)}) from None
+        return cast(UnsetType, UNSET)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -231,9 +257,10 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-async def _sweep_expired_requests(store: Store) -> None:
+async def _sweep_expired_requests(store: Store, feed: EventFeed) -> None:
     expired = await store.write(expire_requests)
     if expired:
+        feed.nudge()
         log.info("recorded %d expired mentorship requests", expired)
 
 
@@ -284,10 +311,11 @@ def create_app(
             min_interval=settings.skillweave_health_max_age_seconds
         )
         app.state.light_reports = LightReports(settings.skillweave_health_max_age_seconds)
+        app.state.feed = EventFeed(app.state.store)
         jobs = Jobs()
         jobs.every(
             settings.skillweave_expiry_sweep_seconds,
-            lambda: _sweep_expired_requests(app.state.store),
+            lambda: _sweep_expired_requests(app.state.store, app.state.feed),
             name="expiry sweep",
         )
         keep = dt.timedelta(days=settings.skillweave_change_log_days)
@@ -306,6 +334,7 @@ def create_app(
         try:
             yield
         finally:
+            await app.state.feed.close()
             await jobs.stop()
             await app.state.heavy_metrics.close()
             if owned:
@@ -316,11 +345,15 @@ def create_app(
         settings,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=False,
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        connection_init_wait_timeout=dt.timedelta(seconds=10),
     )
     app = Starlette(
         routes=[
             # every method reaches the view, which answers in JSON (405 but for GET and POST)
             Route("/graphql", RequireToken(graphql)),
+            # subscriptions: the socket signs in with its connection_init (on_ws_connect)
+            WebSocketRoute("/graphql", graphql),
             Route("/health.csv", health_csv),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

@@ -211,15 +211,25 @@ class BearerTokens(AuthenticationBackend):
             return None  # websockets authenticate in their connection_init payload
         if not header:
             return None
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise AuthenticationError("Send the token as 'Authorization: Bearer <token>'.")
-        try:
-            principal = self.tokens.decode(token.strip())
-        except TokenError as error:
-            raise AuthenticationError(str(error)) from None
-        await refuse_leavers(conn, principal)
+        principal = await sign_in(conn, self.tokens, header)
         return AuthCredentials([principal.role.value]), principal
+
+
+async def sign_in(conn: HTTPConnection, tokens: Tokens, header: object) -> Principal:
+    """The principal of an ``Authorization`` value (a header, or a WebSocket's init payload).
+
+    Raises:
+        AuthenticationError: not ``Bearer <token>``, a token refused, or a leaver's.
+    """
+    scheme, _, token = header.partition(" ") if isinstance(header, str) else ("", "", "")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AuthenticationError("Send the token as 'Authorization: Bearer <token>'.")
+    try:
+        principal = tokens.decode(token.strip())
+    except TokenError as error:
+        raise AuthenticationError(str(error)) from None
+    await refuse_leavers(conn, principal)
+    return principal
 
 
 async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:

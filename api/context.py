@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from starlette.requests import Request
+from starlette.requests import HTTPConnection
 from strawberry.types import Info as StrawberryInfo
 
 from api.auth import Principal
+from api.errors import Unauthenticated
 from api.loaders import Loaders
 from api.settings import AppSettings
 from graph.skills import SkillCatalog
@@ -19,23 +20,43 @@ from readmodel import directory
 from readmodel.keeper import ReadModelKeeper
 from readmodel.store import ReadModel
 
+if TYPE_CHECKING:
+    from api.feed import EventFeed
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 @dataclass
 class Context:
-    """Per-request context handed to resolvers as ``info.context``."""
+    """Per-request context handed to resolvers as ``info.context``.
 
-    request: Request
+    Over HTTP the caller is known before any resolver runs. A WebSocket signs in with its
+    ``connection_init`` payload (``connection_params``), which sets ``signed_in``.
+    """
+
+    request: HTTPConnection
     store: Store
     keeper: ReadModelKeeper
-    principal: Principal
+    signed_in: Principal | None
     settings: AppSettings
+    feed: EventFeed | None = None
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.keeper)
+
+    @property
+    def principal(self) -> Principal:
+        """The signed-in caller.
+
+        Raises:
+            Unauthenticated: nobody has signed in on this connection yet.
+        """
+        if self.signed_in is None:
+            raise Unauthenticated("Sign in: send 'Authorization: Bearer <token>'.")
+        return self.signed_in
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Write through the store, then bring this request's model up to date at once.
@@ -45,6 +66,8 @@ class Context:
         mutation returns resolve their nested fields from it: a writer reads its writes.
         """
         result = await self.store.write(work, *args, **kwargs)
+        if self.feed is not None:
+            self.feed.nudge()  # the write may have emitted events: subscriptions look now
         self.loaders.forget()
         await self.loaders.projection(fresh=True)
         return result

@@ -46,6 +46,12 @@ class ApiError(Exception):
     code = "INTERNAL_SERVER_ERROR"
 
 
+class Unauthenticated(ApiError):
+    """No signed-in person (a WebSocket operation before its ``connection_init``)."""
+
+    code = "UNAUTHENTICATED"
+
+
 class BadInput(ApiError):
     """A value the API does not accept."""
 

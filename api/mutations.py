@@ -17,6 +17,7 @@ from api.health import HealthMutations
 from api.idempotency import IdempotencyKeyArg, keyed_id, once
 from api.inputs import CommunityInput, FeedbackInput, ProfileInput, SquadInput
 from api.matching import MatchingMutations
+from api.notifications import NotificationMutations
 from api.paths import PathMutations, person_or_error
 from api.permissions import Action, require
 from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
@@ -67,7 +68,7 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation(MatchingMutations, HealthMutations, PathMutations):
+class Mutation(MatchingMutations, HealthMutations, PathMutations, NotificationMutations):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,
@@ -203,6 +204,7 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
                 focus_skills=[catalog.require(name).key for name in input.focus_skills],
                 members=[model.SquadMember(str(m.person_id), m.role) for m in input.members],
                 id=record_id,
+                by=info.context.principal.person_id,
             )
 
         return Squad.of(
@@ -219,7 +221,13 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
     ) -> Squad:
         require(info.context.principal, Action.MANAGE_SQUADS)
         return Squad.of(
-            await info.context.write(squads.add_squad_member, squad_id, person_id, role)
+            await info.context.write(
+                squads.add_squad_member,
+                squad_id,
+                person_id,
+                role,
+                by=info.context.principal.person_id,
+            )
         )
 
     @strawberry.mutation(description="Take a member out of an active squad (moderators).")
@@ -254,6 +262,7 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
                 topic_skills=[catalog.require(name).key for name in input.topic_skills],
                 moderator_ids=moderators,
                 id=record_id,
+                by=principal.person_id,
             )
 
         return Community.of(
@@ -272,7 +281,12 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
         subject = _subject(info, person_id)
         require(info.context.principal, Action.JOIN_COMMUNITY, subject)
         return Community.of(
-            await info.context.write(communities.join_community, community_id, subject)
+            await info.context.write(
+                communities.join_community,
+                community_id,
+                subject,
+                by=info.context.principal.person_id,
+            )
         )
 
     @strawberry.mutation(description="Leave a community you are a member of.")
@@ -294,7 +308,10 @@ class Mutation(MatchingMutations, HealthMutations, PathMutations):
     ) -> Community:
         require(info.context.principal, Action.MANAGE_COMMUNITIES)
         found = await info.context.write(
-            communities.add_community_moderator, community_id, person_id
+            communities.add_community_moderator,
+            community_id,
+            person_id,
+            by=info.context.principal.person_id,
         )
         return Community.of(found)
 

@@ -19,6 +19,7 @@ manage role profiles      -        -          any   any
 choose a target role      self     self       any   any
 read growth paths         self     self       any   any
 read bench strength       -        -          any   any
+read notifications        self     self       self  self
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
@@ -66,6 +67,7 @@ class Action(enum.Enum):
     SET_TARGET_ROLE = "choose a target role"
     READ_PATHS = "read growth paths"
     READ_BENCH = "read bench strength"
+    READ_NOTIFICATIONS = "read notifications"
 
 
 _ = Scope.NONE
@@ -91,6 +93,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.SET_TARGET_ROLE:     {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_PATHS:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_BENCH:          {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.READ_NOTIFICATIONS:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: SELF},
 }  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from api.errors import BadInput, NotFoundError
 from api.health import HealthQueries
 from api.inputs import PeopleFilter
 from api.matching import MatchingQueries
+from api.notifications import NotificationQueries
 from api.pagination import decode_cursor, encode_cursor, page_size
 from api.paths import PathQueries, person_or_error
 from api.permissions import Action, require
@@ -50,7 +51,7 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query(MatchingQueries, HealthQueries, PathQueries):
+class Query(MatchingQueries, HealthQueries, PathQueries, NotificationQueries):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)

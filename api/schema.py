@@ -24,6 +24,7 @@ from strawberry.types import ExecutionContext
 from api.cost import QueryCostLimit
 from api.errors import ErrorCodes, log_errors
 from api.mutations import Mutation
+from api.notifications import Subscription
 from api.queries import Query
 from api.settings import AppSettings
 
@@ -85,7 +86,13 @@ def build_schema(settings: AppSettings) -> strawberry.Schema:
     # In production, validation messages lose graphql-core's "Did you mean …?" hints, which
     # would map the schema out for someone whom introspection is closed to.
     config = StrawberryConfig(disable_field_suggestions=production)
-    return SkillweaveSchema(query=Query, mutation=Mutation, extensions=extensions, config=config)
+    return SkillweaveSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=config,
+    )
 
 
 schema = build_schema(AppSettings(skillweave_env="development"))

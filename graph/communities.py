@@ -11,6 +11,7 @@ from graph.errors import Conflict, NotFound
 from graph.ids import new_id
 from graph.locks import lock
 from graph.model import Community
+from graph.outbox import EventKind, emit
 from graph.store import Record, Tx, run
 
 _RETURN = """
@@ -62,8 +63,12 @@ async def create_community(
     topic_skills: Sequence[str] = (),
     moderator_ids: Sequence[str] = (),
     id: str | None = None,
+    by: str | None = None,
 ) -> Community:
-    """Create a community; its moderators are also its first members."""
+    """Create a community; its moderators are also its first members.
+
+    Every moderator but ``by`` (who created it) is sent a community invitation.
+    """
     name = validation.text(name, what="Community name")
     description = validation.text(
         description, what="Description", max_length=validation.MAX_TEXT_LENGTH, required=False
@@ -99,11 +104,30 @@ async def create_community(
         ids=sorted(set(moderator_ids)),
     )
     await record_change(tx, people=moderator_ids, communities=[community_id])
+    invited = [p for p in sorted(set(moderator_ids)) if p != by]
+    await _invite(tx, invited, community_id, name, by, moderator=True)
     return await _require(tx, community_id)
 
 
-async def join_community(tx: Tx, community_id: str, person_id: str) -> Community:
-    """Add a person to a community's members (once, even when joins race)."""
+async def _invite(
+    tx: Tx, people: Sequence[str], community_id: str, name: str, by: str | None, *, moderator: bool
+) -> None:
+    payload = {
+        "community_id": community_id,
+        "group_name": name,
+        "person_id": by,
+        "role": "moderator" if moderator else "member",
+    }
+    await emit(tx, EventKind.COMMUNITY_INVITATION, people, payload)
+
+
+async def join_community(
+    tx: Tx, community_id: str, person_id: str, *, by: str | None = None
+) -> Community:
+    """Add a person to a community's members (once, even when joins race).
+
+    Someone else adding them (``by``, an admin) sends them a community invitation.
+    """
     community = await _locked(tx, community_id)
     if person_id in community.member_ids:
         raise Conflict(f"{person_id!r} is already a member of {community.name!r}.")
@@ -117,6 +141,8 @@ async def join_community(tx: Tx, community_id: str, person_id: str) -> Community
     if not rows or not rows[0]["n"]:
         raise NotFound(f"No person with id {person_id!r}.")
     await record_change(tx, people=[person_id], communities=[community_id])
+    if by is not None and by != person_id:
+        await _invite(tx, [person_id], community_id, community.name, by, moderator=False)
     return await _require(tx, community_id)
 
 
@@ -135,8 +161,13 @@ async def leave_community(tx: Tx, community_id: str, person_id: str) -> Communit
     return await _require(tx, community_id)
 
 
-async def add_community_moderator(tx: Tx, community_id: str, person_id: str) -> Community:
-    """Make a person a moderator (and a member, if they were not yet)."""
+async def add_community_moderator(
+    tx: Tx, community_id: str, person_id: str, *, by: str | None = None
+) -> Community:
+    """Make a person a moderator (and a member, if they were not yet).
+
+    They are sent a community invitation unless they made themselves one (``by``).
+    """
     community = await _locked(tx, community_id)
     if person_id in community.moderator_ids:
         raise Conflict(f"{person_id!r} already moderates {community.name!r}.")
@@ -158,4 +189,6 @@ async def add_community_moderator(tx: Tx, community_id: str, person_id: str) -> 
             p=person_id,
         )
     await record_change(tx, people=[person_id], communities=[community_id])
+    if person_id != by:
+        await _invite(tx, [person_id], community_id, community.name, by, moderator=True)
     return await _require(tx, community_id)

@@ -22,6 +22,7 @@ from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
 from graph.locks import lock
 from graph.model import Feedback, Mentorship, MentorshipStatus
+from graph.outbox import EventKind, emit, emit_many
 from graph.records import effective_status
 from graph.store import Record, Tx, run
 
@@ -107,7 +108,7 @@ async def request_mentorship(
         "OPTIONAL MATCH (s:Skill) WHERE s.key IN $skills "
         "RETURN mentor IS NOT NULL AS mentor, mentee IS NOT NULL AS mentee, "
         "coalesce(mentor.open_to_mentoring, false) AS open, mentor.name AS mentor_name, "
-        "count(DISTINCT s) AS skills",
+        "mentee.name AS mentee_name, count(DISTINCT s) AS skills",
         mentor=mentor_id,
         mentee=mentee_id,
         skills=list(focus_skills),
@@ -165,7 +166,19 @@ async def request_mentorship(
         expires=now + ttl,
     )
     await record_change(tx, people=[mentor_id, mentee_id])
-    return mentorship_from_record(rows[0], now=now)
+    created = mentorship_from_record(rows[0], now=now)
+    await emit(
+        tx,
+        EventKind.REQUEST_RECEIVED,
+        [mentor_id],
+        {
+            "mentorship_id": created.id,
+            "person_id": mentee_id,
+            "person_name": row["mentee_name"],
+            "focus_skills": list(created.focus_skills),
+        },
+    )
+    return created
 
 
 async def get_mentorship(tx: Tx, id: str) -> Mentorship | None:
@@ -255,7 +268,8 @@ async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
         "MATCH (mentor:Person {id: $mentor}) "
         "SET mentor.requests_answered = coalesce(mentor.requests_answered, 0) + 1 "
         "WITH mentor OPTIONAL MATCH (mentor)-[:MENTOR_IN]->(a:Mentorship {status: 'active'}) "
-        "RETURN coalesce(mentor.mentoring_capacity, 0) AS capacity, count(a) AS active",
+        "RETURN coalesce(mentor.mentoring_capacity, 0) AS capacity, count(a) AS active, "
+        "mentor.name AS name",
         mentor=found.mentor_id,
     )
     current = await _locked(tx, id)
@@ -278,6 +292,16 @@ async def respond_to_mentorship(tx: Tx, id: str, *, accept: bool) -> Mentorship:
         status=status.value,
     )
     await record_change(tx, people=[current.mentor_id, current.mentee_id])
+    await emit(
+        tx,
+        EventKind.REQUEST_ACCEPTED if accept else EventKind.REQUEST_DECLINED,
+        [current.mentee_id],
+        {
+            "mentorship_id": id,
+            "person_id": current.mentor_id,
+            "person_name": rows[0]["name"],
+        },
+    )
     updated = await get_mentorship(tx, id)
     assert updated is not None
     return updated
@@ -309,6 +333,20 @@ async def end_mentorship(tx: Tx, id: str, *, by: str, rating: int, comment: str 
         by=by,
     )
     await record_change(tx, people=[current.mentor_id, current.mentee_id])
+    names = await run(tx, "MATCH (p:Person {id: $by}) RETURN p.name AS name", by=by)
+    others = [p for p in (current.mentor_id, current.mentee_id) if p != by]
+    await emit(
+        tx,
+        EventKind.MENTORSHIP_ENDED,
+        others,
+        {
+            "mentorship_id": id,
+            "person_id": by,
+            "person_name": names[0]["name"] if names else None,
+            "rating": rating,
+            "comment": comment,
+        },
+    )
     updated = await get_mentorship(tx, id)
     assert updated is not None
     return updated
@@ -335,12 +373,30 @@ async def expire_requests(tx: Tx, *, now: dt.datetime | None = None) -> int:
         "MATCH (mentor:Person)-[:MENTOR_IN]->(m) MATCH (mentee:Person)-[:MENTEE_IN]->(m) "
         "SET m.status = 'expired', m.expired_at = $now, "
         "mentor.requests_expired = coalesce(mentor.requests_expired, 0) + 1 "
-        "RETURN mentor.id AS mentor, mentee.id AS mentee",
+        "RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, mentor.name AS mentor_name, "
+        "mentee.name AS mentee_name",
         ids=[r["id"] for r in due],
         now=now,
     )
     if rows:
         await record_change(tx, people=[r["mentor"] for r in rows] + [r["mentee"] for r in rows])
+        await emit_many(
+            tx,
+            [
+                (
+                    EventKind.REQUEST_EXPIRED,
+                    r[side],
+                    {
+                        "mentorship_id": r["id"],
+                        "role": side,
+                        "person_id": r[other],
+                        "person_name": r[f"{other}_name"],
+                    },
+                )
+                for r in sorted(rows, key=lambda r: str(r["id"]))
+                for side, other in (("mentor", "mentee"), ("mentee", "mentor"))
+            ],
+        )
     return len(rows)
 
 
@@ -435,4 +491,28 @@ async def create_requests(
         expires=now + ttl,
     )
     await record_change(tx, people=[p for mentee, mentor, _ in pairs for p in (mentee, mentor)])
+    names = await run(
+        tx,
+        "UNWIND $ids AS id MATCH (p:Person {id: id}) RETURN p.id AS id, p.name AS name",
+        ids=sorted({p for mentee, mentor, _ in pairs for p in (mentee, mentor)}),
+    )
+    name_of = {r["id"]: r["name"] for r in names}
+    await emit_many(
+        tx,
+        [
+            (
+                EventKind.ASSIGNMENT_COMMITTED,
+                str(pair[side]),
+                {
+                    "mentorship_id": pair["id"],
+                    "role": side,
+                    "person_id": pair[other],
+                    "person_name": name_of.get(str(pair[other])),
+                    "focus_skills": pair["skills"],
+                },
+            )
+            for pair in rows_in
+            for side, other in (("mentor", "mentee"), ("mentee", "mentor"))
+        ],
+    )
     return [str(r["id"]) for r in rows_in]

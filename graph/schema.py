@@ -17,6 +17,7 @@ UNIQUE_IDS: tuple[tuple[str, str], ...] = (
     ("Community", "id"),
     ("Role", "id"),
     ("GraphMeta", "key"),
+    ("Event", "id"),
 )
 """(label, property) pairs that identify a node; each gets a uniqueness constraint."""
 
@@ -30,6 +31,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Change", "version"),
     ("HealthSnapshot", "scope"),
     ("Person", "left_at"),
+    ("Event", "recipient"),
+    ("Event", "sequence"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 

@@ -11,6 +11,7 @@ from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
 from graph.locks import lock
 from graph.model import Squad, SquadMember, SquadRole, SquadStatus
+from graph.outbox import EventKind, emit
 from graph.store import Record, Tx, run
 
 MIN_SQUAD_SIZE = 2
@@ -53,8 +54,11 @@ async def create_squad(
     focus_skills: Sequence[str] = (),
     members: Sequence[SquadMember] = (),
     id: str | None = None,
+    by: str | None = None,
 ) -> Squad:
     """Create a squad with its members and focus skills, all or nothing.
+
+    Every member but ``by`` (who formed it) is sent a squad invitation.
 
     Raises:
         InvalidInput: empty name, too few or too many members, a person twice.
@@ -103,9 +107,15 @@ async def create_squad(
         skills=sorted(set(focus_skills)),
     )
     await record_change(tx, people=ids, squads=[squad_id])
+    await _invite(tx, [i for i in ids if i != by], squad_id, name, by)
     squad = await get_squad(tx, squad_id)
     assert squad is not None
     return squad
+
+
+async def _invite(tx: Tx, people: Sequence[str], squad_id: str, name: str, by: str | None) -> None:
+    payload = {"squad_id": squad_id, "group_name": name, "person_id": by}
+    await emit(tx, EventKind.SQUAD_INVITATION, people, payload)
 
 
 async def _active_squad(tx: Tx, id: str) -> Squad:
@@ -120,9 +130,17 @@ async def _active_squad(tx: Tx, id: str) -> Squad:
 
 
 async def add_squad_member(
-    tx: Tx, squad_id: str, person_id: str, role: SquadRole = SquadRole.MEMBER
+    tx: Tx,
+    squad_id: str,
+    person_id: str,
+    role: SquadRole = SquadRole.MEMBER,
+    *,
+    by: str | None = None,
 ) -> Squad:
-    """Add a person to an active squad that has room (once, even when adds race)."""
+    """Add a person to an active squad that has room (once, even when adds race).
+
+    The person is sent a squad invitation unless they added themselves (``by``).
+    """
     squad = await _active_squad(tx, squad_id)
     if any(m.person_id == person_id for m in squad.members):
         raise Conflict(f"{person_id!r} is already in the squad {squad.name!r}.")
@@ -139,6 +157,8 @@ async def add_squad_member(
     if not rows or not rows[0]["n"]:
         raise NotFound(f"No person with id {person_id!r}.")
     await record_change(tx, people=[person_id], squads=[squad_id])
+    if person_id != by:
+        await _invite(tx, [person_id], squad_id, squad.name, by)
     updated = await get_squad(tx, squad_id)
     assert updated is not None
     return updated

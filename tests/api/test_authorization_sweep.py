@@ -90,6 +90,7 @@ FIELDS: dict[str, Rule] = {
     "benchStrength": Rule(Action.READ_BENCH, '{ benchStrength(role: "team lead") { overall { total } } }'),
     "successors": Rule(Action.READ_BENCH, "{ successors { lead { id } } }"),
     "promotionTrap": Rule(Action.READ_BENCH, "{ promotionTrap { readiness coaches { explanation } } }"),
+    "notifications": Rule(Action.READ_NOTIFICATIONS, "{ notifications { unreadCount edges { node { id } } } }"),
     # mutations
     "assignMentors": Rule(Action.ASSIGN_MENTORS, "mutation { assignMentors { pairCount } }"),
     "takeHealthSnapshot": Rule(Action.READ_NETWORK_HEALTH, "mutation { takeHealthSnapshot { id } }"),
@@ -112,6 +113,7 @@ FIELDS: dict[str, Rule] = {
     "saveRole": Rule(Action.MANAGE_ROLES, 'mutation { saveRole(input: {name: "Coach", requirements: [{skill: "coaching", level: 3}]}) { id } }'),
     "deleteRole": Rule(Action.MANAGE_ROLES, 'mutation { deleteRole(name: "knowledge manager") }'),
     "setTargetRole": Rule(Action.SET_TARGET_ROLE, 'mutation { setTargetRole(personId: "ben", role: "team lead") { id } }', (OTHER,)),
+    "markNotificationsRead": Rule(Action.READ_NOTIFICATIONS, "mutation { markNotificationsRead(upTo: 1000000) { marked unreadCount } }"),
     "offboardPerson": Rule(Action.OFFBOARD, 'mutation { offboardPerson(personId: "ben") { mentorshipsEnded } }'),
 }  # fmt: skip
 

@@ -1,6 +1,7 @@
 // "Network health" for HR: headline numbers with their trend, charts, the at-risk skills,
 // brokers, isolated people per team and a map of the detected communities, per scope.
 import { gql } from "./api.js";
+import { liveNotifications } from "./live.js";
 import { requireSession, signInAgain, token } from "./session.js";
 import { busy, failed, fill, h, loading, number, percent, renderHeader, toast } from "./ui.js";
 
@@ -297,6 +298,7 @@ async function start() {
   try {
     const data = await gql("{ me { id name } facets { sites functions } teams { id name site } }");
     renderHeader(data.me);
+    liveNotifications();
     facets = data.facets;
     teams = data.teams;
   } catch (error) {

@@ -1,6 +1,7 @@
 // "Find a mentor": my skills and goals, ranked mentors with their reasons, my mentorships,
 // and the communities recommended for me.
 import { gql, newKey } from "./api.js";
+import { liveNotifications } from "./live.js";
 import { requireSession } from "./session.js";
 import { busy, failed, fill, h, loading, options, renderHeader, splitList, titleCase, toast } from "./ui.js";
 
@@ -317,6 +318,10 @@ async function start() {
   try {
     const data = await refreshAll();
     renderHeader(me);
+    // a request, an answer, an ending or a match shows up in "My mentorships" without a reload
+    liveNotifications((n) => {
+      if (n.mentorshipId) loadMentorships();
+    });
     const form = document.getElementById("filters");
     options(form.site, data.facets.sites);
     options(form.shift, data.facets.shifts);

@@ -1,6 +1,7 @@
 // "Build a squad": pick a pool and focus skills, get suggested squads, adjust their
 // members and create them; the active squads and the communities of practice.
 import { allPeople, gql, newKey } from "./api.js";
+import { liveNotifications } from "./live.js";
 import { requireSession } from "./session.js";
 import { busy, failed, fill, h, loading, number, options, renderHeader, splitList, titleCase, toast } from "./ui.js";
 
@@ -380,6 +381,7 @@ async function start() {
   try {
     const data = await gql(START);
     renderHeader(data.me);
+    liveNotifications();
     const form = document.getElementById("pool-form");
     options(form.elements.site, data.facets.sites);
     options(form.elements.shift, data.facets.shifts, titleCase);
