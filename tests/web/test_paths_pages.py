@@ -142,6 +142,24 @@ def test_an_agent_picks_a_target_sees_the_path_and_asks_a_mentor_from_a_step(
         "focusSkills": [{"key": step["skill"]["key"]}],
     } in asked
 
+    # past the pending-request limit the API's code and message show beside the button
+    asked_ids = {mentor["id"]}
+    for other in page.locator("li.path-mentor").all():
+        mentor_id = other.get_attribute("data-mentor-id")
+        if mentor_id in asked_ids:
+            continue
+        asked_ids.add(mentor_id)
+        other.get_by_role("button", name="Request").click()
+        expect(other.locator(".request-status.ok, .request-status.error")).to_be_visible()
+        if other.locator(".request-status.error").count():
+            expect(other.locator(".request-status")).to_contain_text(
+                "CONFLICT: You already have 3 requests waiting for an answer (the limit is 3)"
+            )
+            expect(other.get_by_role("button", name="Request")).to_be_enabled()
+            break
+    else:
+        raise AssertionError("the pending-request limit was never reached")
+
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(SCREENSHOTS / "path-agent-laptop.png"), full_page=True)
     assert refused == []
