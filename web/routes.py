@@ -41,6 +41,7 @@ templates.env.globals["static_path"] = static_path
 PAGES = {
     "signin": ("Sign in", "signin"),
     "mentor": ("Find a mentor", "mentor"),
+    "path": ("My path", "path"),
     "squads": ("Build a squad", "squads"),
     "health": ("Network health", "health"),
 }

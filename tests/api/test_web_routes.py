@@ -24,7 +24,9 @@ from tests.api.conftest import (
 from web.routes import routes as web_routes
 
 
-@pytest.mark.parametrize("path", ["/app/", "/app/mentor", "/app/squads", "/app/health"])
+@pytest.mark.parametrize(
+    "path", ["/app/", "/app/mentor", "/app/path", "/app/squads", "/app/health"]
+)
 def test_each_page_is_served_with_its_script(client: httpx.Client, path: str) -> None:
     page = client.get(path)
     assert page.status_code == 200

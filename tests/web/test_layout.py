@@ -14,6 +14,7 @@ from tests.web.conftest import sign_in_as_demo
 PHONE = {"width": 390, "height": 844}
 PAGES = [
     ("agent", "/app/mentor", "#suggestions-list .suggestion"),
+    ("agent", "/app/path", "#readiness p"),
     ("moderator", "/app/squads", "#squad-list li"),
     ("hr", "/app/health", "#headline .tile"),
 ]

@@ -40,13 +40,13 @@ export function signInAgain(reason) {
 
 // Pages each role may open, first one the landing page. The API enforces the same rules.
 export const PAGES_BY_ROLE = {
-  agent: ["mentor"],
-  moderator: ["squads", "mentor"],
-  hr: ["health", "mentor"],
-  admin: ["health", "squads", "mentor"],
+  agent: ["mentor", "path"],
+  moderator: ["squads", "mentor", "path"],
+  hr: ["health", "mentor", "path"],
+  admin: ["health", "squads", "mentor", "path"],
 };
 
-export const PAGE_TITLES = { mentor: "Find a mentor", squads: "Build a squad", health: "Network health" };
+export const PAGE_TITLES = { mentor: "Find a mentor", path: "My path", squads: "Build a squad", health: "Network health" };
 
 export function landing(role) {
   return `/app/${(PAGES_BY_ROLE[role] || ["mentor"])[0]}`;
