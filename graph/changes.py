@@ -45,7 +45,7 @@ class Version:
 
 
 @dataclass(frozen=True)
-class ChangeSet:
+class LoggedChanges:
     """What changed between two versions of the graph."""
 
     version: Version
@@ -224,16 +224,16 @@ async def current_version(tx: Tx) -> Version:
     return Version(str(rows[0]["epoch"] or ""), int(rows[0]["version"]))
 
 
-async def changes_since(tx: Tx, version: Version) -> ChangeSet:
-    """Everything touched after ``version``, merged into one :class:`ChangeSet`.
+async def changes_since(tx: Tx, version: Version) -> LoggedChanges:
+    """Everything touched after ``version``, merged into one :class:`LoggedChanges`.
 
     Another epoch (the graph was wiped and written again) means everything changed.
     """
     now = await current_version(tx)
     if now == version:
-        return ChangeSet(version=now)
+        return LoggedChanges(version=now)
     if now.epoch != version.epoch or now.number < version.number:
-        return ChangeSet(version=now, everything=True)
+        return LoggedChanges(version=now, everything=True)
     rows = await run(
         tx,
         "MATCH (c:Change) WHERE c.version > $since "
@@ -244,7 +244,7 @@ async def changes_since(tx: Tx, version: Version) -> ChangeSet:
     seen = {int(r["version"]) for r in rows}
     complete = seen >= set(range(version.number + 1, now.number + 1))
     people = {p for r in rows for p in r["people"] or ()}
-    return ChangeSet(
+    return LoggedChanges(
         version=now,
         people=frozenset(people - {ALL}),
         squads=frozenset(s for r in rows for s in r["squads"] or ()),
