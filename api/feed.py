@@ -1,12 +1,18 @@
-"""New events for this process's subscriptions: one watcher of the outbox, woken early by writes.
+"""New events for this process's subscriptions: one reader of the outbox, for all of them.
 
-Every open ``notifications`` subscription waits on one :class:`EventFeed`. While any is
-open, the feed reads the outbox's last number (:func:`graph.outbox.latest_sequence`, one
+Every open ``notifications`` subscription is a queue on one :class:`EventFeed`. While any
+is open, the feed reads the outbox's last number (:func:`graph.outbox.latest_sequence`, one
 short statement) every :data:`POLL_SECONDS`, and at once when this process writes
 (:meth:`EventFeed.nudge`, called by :meth:`api.context.Context.write`). When the number
-moves, each subscription reads its person's events after the last one it sent. So an event
-reaches a subscriber within about :data:`POLL_SECONDS` of its commit (plus a read),
-whichever process wrote it, and at once when the subscriber's own process did.
+moves, the feed reads the new events of everyone at once (:func:`graph.outbox.events_after`)
+and hands each to the queues of its recipient: one read per change, however many people
+are subscribed. So an event reaches a subscriber within about :data:`POLL_SECONDS` of its
+commit (plus a read), whichever process wrote it, and at once when the subscriber's own
+process did.
+
+A subscription that names a number to start after first catches up from the person's own
+events; it is on the feed before it reads, and drops what it has already sent, so nothing
+falls between the two.
 
 The feed stops by being asked (:meth:`EventFeed.close`), never cancelled mid-read: a read
 cut off half-way would leave a driver socket behind.
@@ -32,17 +38,17 @@ BATCH = 100
 
 
 class EventFeed:
-    """Tells this process's subscriptions when the outbox has moved."""
+    """Reads the outbox once per change and hands each event to its recipient's subscriptions."""
 
     def __init__(self, store: Store, *, poll_seconds: float = POLL_SECONDS) -> None:
         self._store = store
         self._poll_seconds = poll_seconds
-        self._moved = asyncio.Condition()
-        self._generation = 0
-        self._latest: int | None = None
         self._nudged = asyncio.Event()
         self._closed = False
-        self._watchers = 0
+        self._queues: dict[str, set[asyncio.Queue[outbox.Event | None]]] = {}
+        self._cursor: int | None = None
+        """The last number handed out; None until the first subscription starts the feed."""
+        self._started = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def nudge(self) -> None:
@@ -54,53 +60,71 @@ class EventFeed:
 
         Ends when the feed closes.
         """
-        self._watchers += 1
-        if self._task is None and not self._closed:
-            self._task = asyncio.create_task(self._run(), name="event feed")
-        self.nudge()
+        queue: asyncio.Queue[outbox.Event | None] = asyncio.Queue()
+        self._queues.setdefault(person_id, set()).add(queue)
         try:
-            cursor = after
+            if self._task is None and not self._closed:
+                self._task = asyncio.create_task(self._run(), name="event feed")
+            await self._started.wait()
+            sent = after
+            # what came before this subscription joined the feed, from the person's own events
             while not self._closed:
-                generation = self._generation  # before the read: nothing slips between
                 events = await self._store.read(
-                    outbox.events_for, person_id, after=cursor, first=BATCH
+                    outbox.events_for, person_id, after=sent, first=BATCH
                 )
                 for event in events:
                     yield event
-                    cursor = event.sequence
+                    sent = event.sequence
                 if len(events) < BATCH:
-                    await self._moved_since(generation)
+                    break
+            while not self._closed:
+                found = await queue.get()
+                if found is None:
+                    break
+                if found.sequence > sent:
+                    yield found
+                    sent = found.sequence
         finally:
-            self._watchers -= 1
-
-    async def _moved_since(self, generation: int) -> None:
-        async with self._moved:
-            await self._moved.wait_for(lambda: self._closed or self._generation > generation)
+            queues = self._queues.get(person_id)
+            if queues is not None:
+                queues.discard(queue)
+                if not queues:
+                    del self._queues[person_id]
 
     async def _run(self) -> None:
         while not self._closed:
             self._nudged.clear()
-            if self._watchers:
+            if self._queues:
                 try:
-                    latest = await self._store.read(outbox.latest_sequence)
+                    await self._dispatch()
                 except StoreError as error:
                     log.warning("event feed: the outbox could not be read: %s", error)
-                else:
-                    if latest != self._latest:
-                        self._latest = latest
-                        await self._wake()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._nudged.wait(), self._poll_seconds)
 
-    async def _wake(self) -> None:
-        async with self._moved:
-            self._generation += 1
-            self._moved.notify_all()
+    async def _dispatch(self) -> None:
+        if self._cursor is None:
+            self._cursor = await self._store.read(outbox.latest_sequence)
+            self._started.set()
+            return
+        if await self._store.read(outbox.latest_sequence) == self._cursor:
+            return
+        while True:
+            events = await self._store.read(outbox.events_after, self._cursor, first=BATCH)
+            for event in events:
+                for queue in self._queues.get(event.recipient, ()):
+                    queue.put_nowait(event)
+                self._cursor = event.sequence
+            if len(events) < BATCH:
+                return
 
     async def close(self) -> None:
         """End every watch and stop reading the outbox (the read in flight finishes)."""
         self._closed = True
+        self._started.set()
         self.nudge()
-        await self._wake()
+        for queues in list(self._queues.values()):
+            for queue in queues:
+                queue.put_nowait(None)
         if self._task is not None:
             await self._task

@@ -15,7 +15,8 @@ The payload is a small JSON object (ids and names as they were when the event ha
 kept as one JSON string property: both stores take it as it is.
 
 Readers: :func:`events_for` (a person's events after a number, oldest first, or a page of the
-inbox newest first), :func:`unread_count`, :func:`mark_read`, :func:`latest_sequence`.
+inbox newest first), :func:`events_after` (everyone's, for a process's feed),
+:func:`unread_count`, :func:`mark_read`, :func:`latest_sequence`.
 """
 
 from __future__ import annotations
@@ -227,6 +228,19 @@ async def mark_read(
         now=dt.datetime.now(dt.UTC),
     )
     return int(rows[0]["n"]) if rows else 0
+
+
+async def events_after(tx: Tx, after: int, *, first: int = 500) -> list[Event]:
+    """Up to ``first`` events of anyone numbered after ``after``, oldest first.
+
+    What a process's feed reads once for all its subscribers, instead of once for each.
+    """
+    rows = await run(
+        tx,
+        f"MATCH (e:Event) WHERE e.sequence > $after {_FIELDS} ORDER BY sequence ASC {limit(first)}",
+        after=after,
+    )
+    return [event_from_record(r) for r in rows]
 
 
 async def latest_sequence(tx: Tx) -> int:
