@@ -66,6 +66,7 @@ BOUNDS: Mapping[tuple[str, str], int] = {
     ("Mentorship", "focusSkills"): 5,
     ("NetworkHealthReport", "metrics"): len(COLUMNS),
     ("HealthSnapshot", "metrics"): len(COLUMNS),
+    ("ImpactRatings", "distribution"): 5,
 }
 """Lists whose size the model fixes or bounds, counted at that size."""
 

@@ -369,7 +369,7 @@ def report_for(
     heavy.request(projection, scope)
     report = cache.get(projection, scope) if cache is not None else None
     if report is None:
-        report = network_health(projection, scope, heavy=False)
+        report = network_health(projection, scope, heavy=False, impact=projection.impact_input)
         if cache is not None:
             cache.put(projection, scope, report)
     latest = heavy.latest(scope)
@@ -403,7 +403,9 @@ async def current_report(
     cache = light_reports(info)
     if fresh or cache.get(projection, scope) is None:
         async with info.context.keeper.lease() as leased:
-            report = await asyncio.to_thread(network_health, leased, scope, heavy=False)
+            report = await asyncio.to_thread(
+                lambda: network_health(leased, scope, heavy=False, impact=leased.impact_input)
+            )
         cache.put(leased, scope, report)
     return (projection, *report_for(projection, heavy_metrics(info), scope, cache=cache))
 

@@ -7,6 +7,7 @@ import strawberry
 from api.context import Info
 from api.errors import BadInput, NotFoundError
 from api.health import HealthQueries
+from api.impact import ImpactQueries
 from api.inputs import PeopleFilter
 from api.matching import MatchingQueries
 from api.notifications import NotificationQueries
@@ -51,7 +52,7 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query(MatchingQueries, HealthQueries, PathQueries, NotificationQueries):
+class Query(MatchingQueries, HealthQueries, ImpactQueries, PathQueries, NotificationQueries):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)

@@ -11,7 +11,8 @@ concern, each callable alone and defining its metrics in its docstring:
 - :mod:`~matching.health.reciprocity`: peer exchanges among mentoring pairs;
 - :mod:`~matching.health.groups`: squads and communities, growth and inactivity;
 - :mod:`~matching.health.brokers`: knowledge brokers by betweenness (igraph);
-- :mod:`~matching.health.clusters`: Louvain clusters of the tie graph, modularity.
+- :mod:`~matching.health.clusters`: Louvain clusters of the tie graph, modularity;
+- :mod:`~matching.health.impact`: mentoring impact against comparable people, ratings, answers.
 
 :func:`network_health` runs them all; :func:`flatten` turns a report into stable
 columns for snapshots and CSV (:data:`COLUMNS` defines each one).
@@ -24,8 +25,19 @@ Example::
 
 from matching.health.brokers import Betweenness, Broker, Brokers, betweenness, knowledge_brokers
 from matching.health.clusters import TieClusters, tie_clusters
-from matching.health.columns import COLUMNS, Column, definitions_markdown, flatten
+from matching.health.columns import COLUMNS, IMPACT_COLUMNS, Column, definitions_markdown, flatten
 from matching.health.groups import GroupHealth, GroupKindHealth, GroupSummary, Growth, group_health
+from matching.health.impact import (
+    GainComparison,
+    Impact,
+    ImpactCell,
+    ImpactInput,
+    ImpactMentorship,
+    ImpactPerson,
+    Ratings,
+    Responses,
+    mentorship_impact,
+)
 from matching.health.load import MentorLoad, mentor_load
 from matching.health.reach import Reach, learning_reach
 from matching.health.reciprocity import Reciprocity, peer_reciprocity
@@ -36,20 +48,29 @@ from matching.health.ties import TeamTies, TieMix, tie_mix
 
 __all__ = [
     "COLUMNS",
+    "IMPACT_COLUMNS",
     "ORGANISATION",
     "Betweenness",
     "Broker",
     "Brokers",
     "Column",
+    "GainComparison",
     "GroupHealth",
     "GroupKindHealth",
     "GroupSummary",
     "Growth",
     "HealthScope",
+    "Impact",
+    "ImpactCell",
+    "ImpactInput",
+    "ImpactMentorship",
+    "ImpactPerson",
     "MentorLoad",
     "NetworkHealth",
+    "Ratings",
     "Reach",
     "Reciprocity",
+    "Responses",
     "SkillBalance",
     "SkillHealth",
     "TeamTies",
@@ -62,6 +83,7 @@ __all__ = [
     "knowledge_brokers",
     "learning_reach",
     "mentor_load",
+    "mentorship_impact",
     "network_health",
     "peer_reciprocity",
     "skill_health",

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from matching.health.groups import GroupKindHealth
+from matching.health.impact import Impact
 from matching.health.report import NetworkHealth
 
 Value = float | int
@@ -54,6 +55,42 @@ def _groups(kind: str, label: str) -> list[Column]:
         Column(f"{kind}.created_90d", f"{label.capitalize()} created in the last 90 days (NaN: undated).",
                lambda h: of(h).growth.created_90d),
     ]  # fmt: skip
+
+
+def _impact(name: str, definition: str, read: Callable[[Impact], Value | None]) -> Column:
+    return Column(f"impact.{name}", definition, lambda h: read(h.impact) if h.impact else None)
+
+
+IMPACT_COLUMNS: tuple[Column, ...] = (
+    _impact("items", "Focus skills of mentorships that became active, mentee in scope.",
+            lambda i: i.items),
+    _impact("compared", "Of those, items with 5+ comparable people (docs/health.md, Impact).",
+            lambda i: i.during.items),
+    _impact("left_out", "Items left out: fewer than 5 comparable people.", lambda i: i.left_out),
+    _impact("mentored_gain", "Mean level gain of compared items, start to end (NaN: none).",
+            lambda i: i.during.mentored_gain),
+    _impact("comparison_gain", "Mean level gain of their comparable people, same windows.",
+            lambda i: i.during.comparison_gain),
+    _impact("difference", "Mentored gain minus comparison gain (not a causal effect).",
+            lambda i: i.during.difference),
+    _impact("after_compared", "Compared items of mentorships ended 90+ days ago.",
+            lambda i: i.after.items),
+    _impact("after_mentored_gain", "Their mean level gain from start to 90 days after the end.",
+            lambda i: i.after.mentored_gain),
+    _impact("after_comparison_gain", "Mean gain of their comparable people, same windows.",
+            lambda i: i.after.comparison_gain),
+    _impact("after_difference", "Mentored minus comparison gain, 90 days after the end.",
+            lambda i: i.after.difference),
+    _impact("ratings", "Ratings of ended mentorships, mentee in scope.", lambda i: i.ratings.count),
+    _impact("rating_mean", "Mean rating (1-5) of those (NaN: none).", lambda i: i.ratings.mean),
+    _impact("answered_share", "Requests answered over answered and expired, mentee in scope.",
+            lambda i: i.responses.answered_share),
+    _impact("response_median_hours", "Median hours from request to answer (NaN: none).",
+            lambda i: i.responses.median_hours),
+    _impact("response_p90_hours", "90th percentile of hours from request to answer (NaN: none).",
+            lambda i: i.responses.p90_hours),
+)  # fmt: skip
+"""The mentoring-impact columns: NaN in a report computed without the impact input."""
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -133,6 +170,7 @@ COLUMNS: tuple[Column, ...] = (
            lambda h: h.clusters.mean_size if h.clusters else None),
     Column("clusters.modularity", "Weighted modularity of the clusters in the tie graph (NaN: light).",
            lambda h: h.clusters.modularity if h.clusters else None),
+    *IMPACT_COLUMNS,
 )  # fmt: skip
 """Every column, in export order."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from matching.health.brokers import DEFAULT_WORK, TOP_SHARE, Brokers, knowledge_brokers
 from matching.health.clusters import TieClusters, tie_clusters
 from matching.health.groups import GroupHealth, group_health
+from matching.health.impact import Impact, ImpactInput, mentorship_impact
 from matching.health.load import MentorLoad, mentor_load
 from matching.health.reach import Reach, learning_reach
 from matching.health.reciprocity import Reciprocity, peer_reciprocity
@@ -38,6 +39,8 @@ class NetworkHealth:
     groups: GroupHealth
     brokers: Brokers | None = None
     clusters: TieClusters | None = None
+    impact: Impact | None = None
+    """Mentoring impact (:mod:`matching.health.impact`), when the caller gave its input."""
 
 
 def network_health(
@@ -50,6 +53,7 @@ def network_health(
     bus_factor: int = DEFAULT_BUS_FACTOR,
     top_share: float = TOP_SHARE,
     work: float = DEFAULT_WORK,
+    impact: ImpactInput | None = None,
 ) -> NetworkHealth:
     """Every health metric of ``scope`` in ``views``.
 
@@ -62,6 +66,8 @@ def network_health(
         bus_factor: a skill with fewer people at teaching level is at risk.
         top_share: share of the people in scope listed as brokers.
         work: the betweenness budget (see :mod:`matching.health.brokers`).
+        impact: levels, skill history and mentorship dates (``ReadModel.impact_input``):
+            with it the report holds the mentoring impact too; without, its columns are NaN.
     """
     now = as_of or dt.datetime.now(dt.UTC)
     return NetworkHealth(
@@ -78,4 +84,5 @@ def network_health(
         if heavy
         else None,
         clusters=tie_clusters(views, scope, seed=seed) if heavy else None,
+        impact=mentorship_impact(impact, scope, as_of=now) if impact is not None else None,
     )

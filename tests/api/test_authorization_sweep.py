@@ -73,6 +73,7 @@ FIELDS: dict[str, Rule] = {
     "emergingCommunities": Rule(Action.MANAGE_COMMUNITIES, "{ emergingCommunities(minSize: 2) { overlap } }"),
     "networkHealth": Rule(Action.READ_NETWORK_HEALTH, "{ networkHealth { people } }"),
     "networkHealthHistory": Rule(Action.READ_NETWORK_HEALTH, "{ networkHealthHistory { id } }"),
+    "impactReport": Rule(Action.READ_NETWORK_HEALTH, "{ impactReport { items during { difference } cells { skill { key } after { difference } } ratings { distribution } responses { medianHours } } }"),
     "me": Rule(Action.READ_DIRECTORY, "{ me { id } }"),
     "person": Rule(Action.READ_DIRECTORY, '{ person(id: "ben") { name skills { level } } }'),
     "people": Rule(Action.READ_DIRECTORY, "{ people(first: 5) { totalCount } }"),

@@ -76,7 +76,7 @@ def test_lists_multiply_by_first_and_fragments_and_variables_count() -> None:
     assert cost("{ me { skills { level } } }") == 1 + 1 + 10 * 1
     assert cost("{ teams { id } }") == 1 + 100 * 1
     assert cost("{ squads { members { role } } }") == 1 + 100 * (1 + 12 * 1)
-    assert cost("{ networkHealth { metrics { name } } }") == 1 + 1 + 60 * 1
+    assert cost("{ networkHealth { metrics { name } } }") == 1 + 1 + 75 * 1
     assert cost('{ networkHealth { metrics(names: ["people", "load.pending"]) { name } } }') == 4
     assert cost("{ networkHealthHistory(last: 7) { takenAt } }") == 1 + 7 * 1
     # a `first` past every list's cap counts at the largest page; the list refuses it itself
