@@ -9,6 +9,7 @@ Run it with ``skillweave serve`` or ``uvicorn api.app:create_app --factory``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import logging
@@ -311,6 +312,8 @@ def create_app(
             min_interval=settings.skillweave_health_max_age_seconds
         )
         app.state.light_reports = LightReports(settings.skillweave_health_max_age_seconds)
+        app.state.impact_reports = LightReports(settings.skillweave_health_max_age_seconds)
+        app.state.impact_jobs = {}
         app.state.feed = EventFeed(app.state.store)
         jobs = Jobs()
         jobs.every(
@@ -336,6 +339,9 @@ def create_app(
         finally:
             await app.state.feed.close()
             await jobs.stop()
+            # impact computations started by reports finish (cancelled, a lease's read of
+            # the change log could leave a socket behind)
+            await asyncio.gather(*app.state.impact_jobs.values(), return_exceptions=True)
             await app.state.heavy_metrics.close()
             if owned:
                 await app.state.store.close()

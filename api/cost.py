@@ -12,7 +12,7 @@ the fields it can return:
   (a report's metrics); for ``people`` (a connection), its ``first`` sizes ``edges``;
 - a list without either counts as :data:`NESTED_LIST` items, or :data:`ROOT_LIST` at the
   top of the query (whole lists of the organisation), except where the model fixes or
-  bounds it (:data:`BOUNDS`: a squad holds at most 12 people, a report has 60 metrics).
+  bounds it (:data:`BOUNDS`: a squad holds at most 12 people, a report has its columns and two per role profile).
 
 It is an estimate: a person with more than 10 skills, or an organisation with more than
 100 teams, returns more than it counts for such a list. What it bounds is the fan-out:
@@ -51,6 +51,7 @@ from graphql.language import DocumentNode
 from strawberry.extensions import SchemaExtension
 
 from api.errors import ApiError
+from graph.roles import MAX_ROLES
 from matching.health.columns import COLUMNS
 
 NESTED_LIST = 10
@@ -64,8 +65,8 @@ BOUNDS: Mapping[tuple[str, str], int] = {
     ("Squad", "members"): 12,
     ("SquadSuggestion", "members"): 12,
     ("Mentorship", "focusSkills"): 5,
-    ("NetworkHealthReport", "metrics"): len(COLUMNS),
-    ("HealthSnapshot", "metrics"): len(COLUMNS),
+    ("NetworkHealthReport", "metrics"): len(COLUMNS) + 2 * MAX_ROLES,
+    ("HealthSnapshot", "metrics"): len(COLUMNS) + 2 * MAX_ROLES,
     ("ImpactRatings", "distribution"): 5,
 }
 """Lists whose size the model fixes or bounds, counted at that size."""

@@ -13,7 +13,7 @@ import datetime as dt
 import difflib
 import math
 import time
-from typing import Annotated
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -26,10 +26,12 @@ from api.permissions import Action, require
 from api.types import Person, Skill
 from graph import snapshots
 from matching.health.columns import COLUMNS, flatten
+from matching.health.impact import Impact, mentorship_impact
 from matching.health.report import NetworkHealth, network_health
 from matching.health.scope import HealthScope
 from matching.health.ties import TeamTies
 from readmodel import directory
+from readmodel.keeper import ReadModelKeeper
 from readmodel.paths import bench_definition, with_bench
 from readmodel.store import ReadModel
 
@@ -325,7 +327,10 @@ def heavy_metrics(info: Info) -> HeavyMetrics:
     return found
 
 
-class LightReports:
+R = TypeVar("R")
+
+
+class LightReports(Generic[R]):
     """The latest light report per scope, reused while it is younger than ``max_age`` seconds.
 
     On a busy graph every write makes a new version, and recomputing a report (a fifth of
@@ -336,9 +341,9 @@ class LightReports:
 
     def __init__(self, max_age: float) -> None:
         self.max_age = max_age
-        self._entries: dict[HealthScope, tuple[object, float, NetworkHealth]] = {}
+        self._entries: dict[HealthScope, tuple[object, float, R]] = {}
 
-    def get(self, projection: ReadModel, scope: HealthScope) -> NetworkHealth | None:
+    def get(self, projection: ReadModel, scope: HealthScope) -> R | None:
         """The cached report of ``scope`` if it is of this version or young enough."""
         entry = self._entries.get(scope)
         if entry is None:
@@ -348,7 +353,7 @@ class LightReports:
             return report
         return None
 
-    def put(self, projection: ReadModel, scope: HealthScope, report: NetworkHealth) -> None:
+    def put(self, projection: ReadModel, scope: HealthScope, report: R) -> None:
         """Keep ``report`` as the latest of ``scope``."""
         self._entries[scope] = (projection.version, time.monotonic(), report)
 
@@ -358,7 +363,8 @@ def report_for(
     heavy: HeavyMetrics,
     scope: HealthScope,
     *,
-    cache: LightReports | None = None,
+    cache: LightReports[NetworkHealth] | None = None,
+    impact: Impact | None = None,
 ) -> tuple[NetworkHealth, HeavyResult | None, str]:
     """The light report, the latest heavy result merged in, and how fresh that is.
 
@@ -369,9 +375,11 @@ def report_for(
     heavy.request(projection, scope)
     report = cache.get(projection, scope) if cache is not None else None
     if report is None:
-        report = network_health(projection, scope, heavy=False, impact=projection.impact_input)
+        report = network_health(projection, scope, heavy=False)
         if cache is not None:
             cache.put(projection, scope, report)
+    if impact is not None:
+        report = dataclasses.replace(report, impact=impact)
     latest = heavy.latest(scope)
     if latest is None:
         status = "computing"
@@ -384,14 +392,62 @@ def report_for(
     return report, latest, status
 
 
-def light_reports(info: Info) -> LightReports:
+def light_reports(info: Info) -> LightReports[NetworkHealth]:
     """This process's report cache (see :class:`LightReports`)."""
-    found: LightReports = info.context.request.app.state.light_reports
+    found: LightReports[NetworkHealth] = info.context.request.app.state.light_reports
+    return found
+
+
+async def impact_in(
+    keeper: ReadModelKeeper,
+    cache: LightReports[Impact],
+    projection: ReadModel,
+    scope: HealthScope,
+    *,
+    fresh: bool = False,
+) -> Impact:
+    """Mentoring impact in ``scope``, cached as light reports are, computed off the loop.
+
+    Kept apart from the light report: at 300,000 people it takes seconds where the rest of
+    the light report takes one, and only the impact report, snapshots and CSV need it.
+    """
+    found = None if fresh else cache.get(projection, scope)
+    if found is None:
+        async with keeper.lease() as leased:
+            found = await asyncio.to_thread(mentorship_impact, leased.impact_input, scope)
+        cache.put(leased, scope, found)
+    return found
+
+
+async def current_impact(info: Info, scope: HealthScope, *, fresh: bool = False) -> Impact:
+    """:func:`impact_in` for this request's projection (a scope naming nobody is refused)."""
+    projection = await info.context.loaders.projection()
+    check_scope(projection, scope)
+    app = info.context.request.app
+    return await impact_in(
+        info.context.keeper, app.state.impact_reports, projection, scope, fresh=fresh
+    )
+
+
+def cached_impact(info: Info, projection: ReadModel, scope: HealthScope) -> Impact | None:
+    """The impact of ``scope`` if this process has a young enough one; else start computing it.
+
+    The light report does not wait for it (at 300,000 people it takes seconds): its impact
+    columns are empty until a later report finds it done, as brokers and clusters arrive.
+    """
+    app = info.context.request.app
+    cache: LightReports[Impact] = app.state.impact_reports
+    found = cache.get(projection, scope)
+    jobs: dict[HealthScope, asyncio.Task[Impact]] = app.state.impact_jobs
+    if found is None and (scope not in jobs or jobs[scope].done()):
+        jobs[scope] = asyncio.create_task(
+            impact_in(info.context.keeper, cache, projection, scope), name=f"impact {scope}"
+        )
     return found
 
 
 async def current_report(
-    info: Info, scope: HealthScope, *, fresh: bool = False
+    info: Info, scope: HealthScope, *, fresh: bool = False, with_impact: bool = False
 ) -> tuple[ReadModel, NetworkHealth, HeavyResult | None, str]:
     """:func:`report_for` on this request's projection; ``fresh`` skips the cache.
 
@@ -403,11 +459,14 @@ async def current_report(
     cache = light_reports(info)
     if fresh or cache.get(projection, scope) is None:
         async with info.context.keeper.lease() as leased:
-            report = await asyncio.to_thread(
-                lambda: network_health(leased, scope, heavy=False, impact=leased.impact_input)
-            )
+            report = await asyncio.to_thread(network_health, leased, scope, heavy=False)
         cache.put(leased, scope, report)
-    return (projection, *report_for(projection, heavy_metrics(info), scope, cache=cache))
+    impact = await current_impact(info, scope, fresh=fresh) if with_impact else None
+    impact = impact or cached_impact(info, projection, scope)
+    return (
+        projection,
+        *report_for(projection, heavy_metrics(info), scope, cache=cache, impact=impact),
+    )
 
 
 def check_scope(projection: ReadModel, scope: HealthScope) -> None:
@@ -488,7 +547,9 @@ class HealthMutations:
     ) -> HealthSnapshot:
         require(info.context.principal, Action.READ_NETWORK_HEALTH)
         where = to_scope(scope)
-        projection, report, _, status = await current_report(info, where, fresh=True)
+        projection, report, _, status = await current_report(
+            info, where, fresh=True, with_impact=True
+        )
         values = with_bench(
             flatten(report if status == "ready" else light(report)), projection, where
         )

@@ -17,7 +17,15 @@ from starlette.responses import JSONResponse, Response
 
 from api.auth import Principal
 from api.errors import ApiError
-from api.health import definition_of, light, report_for, scope_name, version_number
+from api.health import (
+    check_scope,
+    definition_of,
+    impact_in,
+    light,
+    report_for,
+    scope_name,
+    version_number,
+)
 from api.health_worker import HeavyMetrics, compute_heavy
 from api.permissions import Action, allowed
 from graph import snapshots
@@ -84,8 +92,10 @@ async def health_csv(request: Request) -> Response:
     heavy: HeavyMetrics = request.app.state.heavy_metrics
     try:
         projection = await keeper.current()
+        check_scope(projection, scope)
+        impact = await impact_in(keeper, request.app.state.impact_reports, projection, scope)
         report, _, status = report_for(
-            projection, heavy, scope, cache=request.app.state.light_reports
+            projection, heavy, scope, cache=request.app.state.light_reports, impact=impact
         )
     except StoreError as error:
         return _error(503, "UNAVAILABLE", str(error))

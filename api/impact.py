@@ -12,7 +12,7 @@ import datetime as dt
 import strawberry
 
 from api.context import Info
-from api.health import MAX_LIST, HealthScopeInput, current_report, scope_name, to_scope
+from api.health import MAX_LIST, HealthScopeInput, current_impact, scope_name, to_scope
 from api.matching import skill_of
 from api.pagination import page_slice
 from api.permissions import Action, require
@@ -170,6 +170,6 @@ class ImpactQueries:
     ) -> ImpactReport:
         require(info.context.principal, Action.READ_NETWORK_HEALTH)
         where = to_scope(scope)
-        projection, report, _, _ = await current_report(info, where)
-        assert report.impact is not None  # the API's reports always carry it
-        return impact_report(projection, scope_name(where), report.impact)
+        projection = await info.context.loaders.projection()
+        found = await current_impact(info, where)
+        return impact_report(projection, scope_name(where), found)

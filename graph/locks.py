@@ -31,3 +31,17 @@ async def lock(tx: Tx, label: Lockable, id: str) -> bool:
         id=id,
     )
     return bool(rows and rows[0]["n"])
+
+
+async def lock_graph(tx: Tx) -> None:
+    """Write-lock the graph's own record, for a rule over every record of a kind.
+
+    "At most so many role profiles" is a check no single record carries: two transactions
+    creating the last two could both see room. Both write ``GraphMeta`` first, so the
+    second sees the first's role (the change log writes it at the end of every write too).
+    """
+    await run(
+        tx,
+        "MERGE (meta:GraphMeta {key: 'graph'}) "
+        "SET meta.lock_version = coalesce(meta.lock_version, 0) + 1",
+    )

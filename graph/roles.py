@@ -20,13 +20,16 @@ from typing import Any
 from graph import validation
 from graph.changes import record_change
 from graph.errors import Conflict, InvalidInput, NotFound
-from graph.locks import lock
+from graph.locks import lock, lock_graph
 from graph.model import MAX_WEIGHT, MIN_WEIGHT, JobRole, RoleProfile, RoleRequirement
 from graph.skills import skill_key
 from graph.store import Tx, run
 
 MAX_REQUIREMENTS = 30
 """Skills one role may require."""
+MAX_ROLES = 40
+"""Role profiles an organisation may have (eight ship): each adds columns to every health
+snapshot, and the API's query cost counts on a bound."""
 
 
 def role_id(name: str) -> str:
@@ -111,7 +114,14 @@ async def save_role(tx: Tx, role: RoleProfile) -> RoleProfile:
     Every skill must exist (the API resolves names first, with "did you mean").
     """
     role = checked(role)
-    await lock(tx, "Role", role.id)
+    await lock_graph(tx)
+    if not await lock(tx, "Role", role.id):
+        rows = await run(tx, "MATCH (r:Role) RETURN count(r) AS n")
+        if int(rows[0]["n"]) >= MAX_ROLES:
+            raise Conflict(
+                f"There are already {MAX_ROLES} role profiles, the most there may be: "
+                "delete one first."
+            )
     keys = [r.skill for r in role.requires]
     rows = await run(
         tx, "MATCH (s:Skill) WHERE s.key IN $keys RETURN s.key AS key", keys=sorted(keys)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import time
 
 import httpx
 import pytest
@@ -97,10 +98,16 @@ async def test_impact_columns_in_metrics_and_csv(
     org: Store, api: Api, client: httpx.Client, tokens: Tokens
 ) -> None:
     await mentored_org(org)
-    report = api.ok(
-        '{ networkHealth { metrics(names: ["impact.items", "impact.difference"]) { name value } } }',
-        as_=HR,
-    )["networkHealth"]
+    query = (
+        '{ networkHealth { metrics(names: ["impact.items", "impact.difference"]) { name value } } }'
+    )
+    report = api.ok(query, as_=HR)["networkHealth"]
+    # the light report does not wait for the impact: it arrives from the background
+    deadline = time.monotonic() + 20
+    while report["metrics"][0]["value"] is None:
+        assert time.monotonic() < deadline, "the impact never arrived"
+        time.sleep(0.2)
+        report = api.ok(query, as_=HR)["networkHealth"]
     assert [(m["name"], m["value"]) for m in report["metrics"]] == [
         ("impact.items", 1.0),
         ("impact.difference", 2.0),

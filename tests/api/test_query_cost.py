@@ -28,8 +28,10 @@ from api.schema import schema
 from graph import communities
 from graph.embedded import BoltEndpoint
 from graph.organisation import write_organisation
+from graph.roles import MAX_ROLES
 from graph.seed import generate_organisation
 from graph.store import Store
+from matching.health.columns import COLUMNS
 from tests.api.conftest import (
     AGENT,
     MODERATOR,
@@ -76,7 +78,8 @@ def test_lists_multiply_by_first_and_fragments_and_variables_count() -> None:
     assert cost("{ me { skills { level } } }") == 1 + 1 + 10 * 1
     assert cost("{ teams { id } }") == 1 + 100 * 1
     assert cost("{ squads { members { role } } }") == 1 + 100 * (1 + 12 * 1)
-    assert cost("{ networkHealth { metrics { name } } }") == 1 + 1 + 75 * 1
+    # a report's columns and two per role profile (there may be MAX_ROLES of them)
+    assert cost("{ networkHealth { metrics { name } } }") == 1 + 1 + (len(COLUMNS) + 2 * MAX_ROLES)
     assert cost('{ networkHealth { metrics(names: ["people", "load.pending"]) { name } } }') == 4
     assert cost("{ networkHealthHistory(last: 7) { takenAt } }") == 1 + 7 * 1
     # a `first` past every list's cap counts at the largest page; the list refuses it itself

@@ -135,3 +135,16 @@ async def test_every_level_change_is_in_the_history(taxonomy_store: Store) -> No
         ("empathy", 0, "profile"),
     ]
     assert all(a.at <= b.at for a, b in zip(record.history, record.history[1:], strict=False))
+
+
+async def test_there_are_at_most_max_roles_and_replacing_one_still_works(
+    taxonomy_store: Store,
+) -> None:
+    await taxonomy_store.write(roles.upsert_roles, load_role_profiles())
+    need = (RoleRequirement("sql", 2, 1),)
+    for i in range(roles.MAX_ROLES - len(load_role_profiles())):
+        await taxonomy_store.write(roles.save_role, RoleProfile("", f"Extra {i}", need))
+    with pytest.raises(Conflict, match="delete one first"):
+        await taxonomy_store.write(roles.save_role, RoleProfile("", "One Too Many", need))
+    replaced = await taxonomy_store.write(roles.save_role, RoleProfile("", "Extra 0", need * 1))
+    assert replaced.id == "extra 0"
