@@ -88,3 +88,10 @@ class InvalidInput(StoreError):
     """A value outside what the model accepts (a level of 7, an empty name)."""
 
     code = "BAD_USER_INPUT"
+
+
+class NotPermitted(StoreError):
+    """The caller may not do this to this record (not a moderator of that community, not a
+    member of it): a rule the store checks under the record's lock, as it writes."""
+
+    code = "FORBIDDEN"
