@@ -91,7 +91,9 @@ class InvalidInput(StoreError):
 
 
 class NotPermitted(StoreError):
-    """The caller may not do this to this record (not a moderator of that community, not a
-    member of it): a rule the store checks under the record's lock, as it writes."""
+    """The caller may not do this to this record: a rule the store checks as it writes.
+
+    Not a moderator of that community, not a member of it; checked under the record's lock.
+    """
 
     code = "FORBIDDEN"

@@ -474,9 +474,7 @@ class Lapsed:
     focus_skills: tuple[str, ...]
 
 
-async def awaiting_next_pick(
-    tx: Tx, *, since: dt.datetime, first: int = 200
-) -> list[Lapsed]:
+async def awaiting_next_pick(tx: Tx, *, since: dt.datetime, first: int = 200) -> list[Lapsed]:
     """Requests that expired at ``since`` or later and whose next pick is not settled yet.
 
     The sweep settles each with :func:`settle_next_pick`; a process that stopped between

@@ -224,8 +224,7 @@ async def rsvp(
     session = await _locked_session(tx, session_id)
     members = await run(
         tx,
-        "MATCH (p:Person {id: $p})-[:IN_COMMUNITY]->(c:Community {id: $c}) "
-        "RETURN c.name AS name",
+        "MATCH (p:Person {id: $p})-[:IN_COMMUNITY]->(c:Community {id: $c}) RETURN c.name AS name",
         p=person_id,
         c=session.community_id,
     )
@@ -237,9 +236,7 @@ async def rsvp(
         return session
     if going:
         if len(session.going) >= session.capacity:
-            raise Conflict(
-                f"{session.title!r} is full: all {session.capacity} seats are taken."
-            )
+            raise Conflict(f"{session.title!r} is full: all {session.capacity} seats are taken.")
         await run(
             tx,
             "MATCH (p:Person {id: $p}) MATCH (s:Session {id: $s}) CREATE (p)-[:GOING {at: $now}]->(s)",

@@ -88,7 +88,9 @@ async def test_scheduling_rolled_back_tells_nobody(taxonomy_store: Store) -> Non
     with pytest.raises(RuntimeError):
         await taxonomy_store.write(schedule_then_fail)
     assert not [
-        e for e in await inbox(taxonomy_store, "b") if e.kind is EventKind.COMMUNITY_SESSION_SCHEDULED
+        e
+        for e in await inbox(taxonomy_store, "b")
+        if e.kind is EventKind.COMMUNITY_SESSION_SCHEDULED
     ]
     assert await taxonomy_store.read(sessions.sessions_of, cid) == []
 
