@@ -3,7 +3,8 @@
 The probes are ``/healthz`` and ``/readyz``.
 
 One :class:`~graph.store.Store` (one Bolt driver) per process, opened in the
-lifespan, which also runs the sweep that records expired mentorship requests.
+lifespan, which also runs the requests sweep: reminders, expiries and next picks
+(:mod:`api.requests_sweep`).
 Run it with ``skillweave serve`` or ``uvicorn api.app:create_app --factory``.
 """
 
@@ -44,12 +45,12 @@ from api.health import LightReports
 from api.health_http import health_csv, take_scheduled_snapshot
 from api.health_worker import HeavyMetrics
 from api.limits import BodyLimit
+from api.requests_sweep import sweep_requests
 from api.schema import build_schema
 from api.settings import AppSettings
 from api.text_input import not_unicode, unencodable
 from graph.changes import prune_changes
 from graph.errors import StoreError
-from graph.mentorships import expire_requests
 from graph.settings import StoreSettings
 from graph.store import Store
 from readmodel.keeper import ReadModelKeeper
@@ -258,13 +259,6 @@ async def readyz(request: Request) -> JSONResponse:
     )
 
 
-async def _sweep_expired_requests(store: Store, feed: EventFeed) -> None:
-    expired = await store.write(expire_requests)
-    if expired:
-        feed.nudge()
-        log.info("recorded %d expired mentorship requests", expired)
-
-
 async def _prune_change_log(store: Store, keep: dt.timedelta) -> None:
     """Delete changes older than ``keep``: a process that far behind reloads everything."""
     pruned = await store.write(prune_changes, older_than=keep)
@@ -318,8 +312,8 @@ def create_app(
         jobs = Jobs()
         jobs.every(
             settings.skillweave_expiry_sweep_seconds,
-            lambda: _sweep_expired_requests(app.state.store, app.state.feed),
-            name="expiry sweep",
+            lambda: sweep_requests(app.state.store, app.state.keeper, app.state.feed, settings),
+            name="requests sweep (reminders, expiries, next picks)",
         )
         keep = dt.timedelta(days=settings.skillweave_change_log_days)
         jobs.every(

@@ -41,6 +41,11 @@ class ProfileInput:
         description="Let colleagues see your learning goals, and mentors' suggestions count "
         "what you could learn from them.",
     )
+    auto_request_next_pick: bool | None = strawberry.field(
+        default=None,
+        description="When a request of yours expires unanswered, ask your next best mentor "
+        "for you (instead of only offering them).",
+    )
 
 
 @strawberry.input(description="Feedback when ending a mentorship.")

@@ -20,6 +20,7 @@ from api.matching import MatchingMutations
 from api.notifications import NotificationMutations
 from api.paths import PathMutations, person_or_error
 from api.permissions import Action, require
+from api.sessions import SessionMutations
 from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
 from graph import communities, mentorships, model, offboarding, people, squads
 
@@ -68,7 +69,9 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation(MatchingMutations, HealthMutations, PathMutations, NotificationMutations):
+class Mutation(
+    MatchingMutations, HealthMutations, PathMutations, NotificationMutations, SessionMutations
+):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,

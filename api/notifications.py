@@ -26,8 +26,7 @@ from graph.outbox import EventKind
 strawberry.enum(
     EventKind,
     name="NotificationKind",
-    description="What a notification is about. REQUEST_EXPIRING_SOON and "
-    "COMMUNITY_SESSION_SCHEDULED are reserved for reminders and sessions: nothing sends them yet.",
+    description="What a notification is about (docs/notifications.md lists who gets each).",
 )
 
 
@@ -84,7 +83,11 @@ def summary(event: outbox.Event) -> str:
                 return f"You were made a moderator of {group}."
             return f"You were added to the community {group}."
         case EventKind.COMMUNITY_SESSION_SCHEDULED:
-            return f"A session was scheduled in {group}."
+            return f"A session was scheduled in {group}: {p.get('title') or 'see the community'}."
+        case EventKind.NEXT_PICK_OFFERED:
+            if p.get("auto_requested"):
+                return f"Your request lapsed, so {who} was asked to mentor you instead."
+            return f"Your request lapsed; {who} could mentor you instead."
     return "Something happened."  # pragma: no cover
 
 
@@ -111,6 +114,11 @@ class Notification:
     )
     person_name: str | None = strawberry.field(description="Their name when it happened.")
     rating: int | None = strawberry.field(description="The rating left, when a mentorship ended.")
+    session_id: strawberry.ID | None = strawberry.field(description="The session, if any.")
+    focus_skills: list[str] = strawberry.field(
+        description="Skill keys it is about: a request's focus, a session's topics, or the "
+        "skills of a next pick (pass them to `requestMentorship` to ask with one click)."
+    )
 
     @classmethod
     def of(cls, event: outbox.Event) -> Notification:
@@ -128,6 +136,8 @@ class Notification:
             person_id=_optional_id(p.get("person_id")),
             person_name=p.get("person_name"),
             rating=p.get("rating"),
+            session_id=_optional_id(p.get("session_id")),
+            focus_skills=[str(k) for k in p.get("focus_skills") or ()],
         )
 
 

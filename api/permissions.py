@@ -20,10 +20,13 @@ choose a target role      self     self       any   any
 read growth paths         self     self       any   any
 read bench strength       -        -          any   any
 read notifications        self     self       self  self
+read a response rate      self     self       any   any
+schedule sessions         self     self       self  any
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
-own side of a mentorship); "any" means on anyone's. The directory is people's
+own side of a mentorship); "any" means on anyone's. For *schedule sessions* (and
+recording attendance) "self" means the caller moderates that community. The directory is people's
 public profiles: name, title, team, site, shift, languages, skills and
 whether they mentor. A refused action raises :class:`Forbidden`
 (``extensions.code = "FORBIDDEN"``) before anything is written.
@@ -68,6 +71,8 @@ class Action(enum.Enum):
     READ_PATHS = "read growth paths"
     READ_BENCH = "read bench strength"
     READ_NOTIFICATIONS = "read notifications"
+    READ_RESPONSE_RATE = "read a response rate"
+    SCHEDULE_SESSIONS = "schedule sessions"
 
 
 _ = Scope.NONE
@@ -94,6 +99,8 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.READ_PATHS:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_BENCH:          {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_NOTIFICATIONS:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: SELF},
+    Action.READ_RESPONSE_RATE:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
+    Action.SCHEDULE_SESSIONS:   {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
 }  # fmt: skip
 
 

@@ -56,6 +56,12 @@ class AppSettings(BaseSettings):
     skillweave_expiry_sweep_seconds: float = Field(
         default=60.0, description="How often expired requests are recorded as expired."
     )
+    skillweave_reminder_hours_before_expiry: float = Field(
+        default=24.0,
+        ge=0,
+        description="Remind a mentor of an unanswered request this many hours before it "
+        "expires (once, by the expiry sweep); 0: no reminders.",
+    )
     skillweave_read_staleness_seconds: float = Field(
         default=1.0,
         ge=0,
@@ -142,6 +148,11 @@ class AppSettings(BaseSettings):
     def allowed_hosts(self) -> list[str]:
         """The Host header values the service answers to (Starlette's TrustedHostMiddleware)."""
         return [host.strip() for host in self.skillweave_allowed_hosts.split(",") if host.strip()]
+
+    @property
+    def reminder_before(self) -> dt.timedelta:
+        """How long before a request expires its mentor is reminded."""
+        return dt.timedelta(hours=self.skillweave_reminder_hours_before_expiry)
 
     @property
     def request_ttl(self) -> dt.timedelta:

@@ -16,8 +16,8 @@ import strawberry
 
 from api.context import Info
 from api.pagination import page_slice
-from api.permissions import Action, require
-from graph import model
+from api.permissions import Action, allowed, require
+from graph import model, sessions
 from graph.records import LevelChange, RoleRecord
 from readmodel import directory
 from readmodel.store import ReadModel
@@ -212,6 +212,10 @@ class Person:
         description="Whether the person lets colleagues see their learning goals (and counts "
         "what they would learn back in mentor suggestions)."
     )
+    auto_request_next_pick: bool = strawberry.field(
+        description="When a request of theirs expires unanswered, ask their next best mentor "
+        "for them (otherwise that mentor is only offered, in a NEXT_PICK_OFFERED notification)."
+    )
 
     @classmethod
     def of(cls, person: model.Person) -> Person:
@@ -232,6 +236,7 @@ class Person:
             open_to_mentoring=person.open_to_mentoring,
             open_to_being_mentored=person.open_to_being_mentored,
             share_goals=person.share_goals,
+            auto_request_next_pick=person.auto_request_next_pick,
         )
 
     @strawberry.field(description="The person's team.")
@@ -366,6 +371,25 @@ class Person:
             if m.status is model.MentorshipStatus.ACTIVE and m.mentor_id == self.record.id
         )
 
+    @strawberry.field(
+        description="How the person answers mentorship requests: answered, let expire, the "
+        "rate and the median hours to an answer. Visible to the person, HR and admins (null "
+        "for others)."
+    )
+    def response_rate(self, info: Info) -> ResponseRate | None:
+        if not allowed(info.context.principal, Action.READ_RESPONSE_RATE, self.record.id):
+            return None
+        answered, expired, median = info.context.loaders.now(
+            directory.response_rate, self.record.id
+        )
+        asked = answered + expired
+        return ResponseRate(
+            answered=answered,
+            expired=expired,
+            rate=answered / asked if asked else None,
+            median_response_hours=median,
+        )
+
     @strawberry.field(description="Squads the person belongs to.")
     def squads(self, info: Info) -> list[Squad]:
         return [Squad.of(q) for q in info.context.loaders.now(directory.squads_of, self.record.id)]
@@ -390,6 +414,18 @@ def _person(info: Info, person_id: str) -> Person:
 def _skills(info: Info, keys: tuple[str, ...]) -> list[Skill]:
     found = _skill_map(info, list(keys))
     return [found[key] for key in keys if key in found]
+
+
+@strawberry.type(description="How a mentor answers requests (what the matcher ranks by).")
+class ResponseRate:
+    answered: int = strawberry.field(description="Requests accepted or declined.")
+    expired: int = strawberry.field(description="Requests left to expire unanswered.")
+    rate: float | None = strawberry.field(
+        description="Answered over answered and expired, 0–1; null before the first request."
+    )
+    median_response_hours: float | None = strawberry.field(
+        description="Median hours from a request to its answer; null before the first answer."
+    )
 
 
 @strawberry.type(description="What a participant said when a mentorship ended.")
@@ -540,6 +576,53 @@ class Community:
     @strawberry.field(description="Moderators.")
     def moderators(self, info: Info) -> list[Person]:
         return _people(info, list(self.record.moderator_ids))
+
+    @strawberry.field(description="The community's sessions, soonest first.")
+    async def sessions(self, info: Info) -> list[Session]:
+        return await _community_sessions(info, self.record.id)
+
+
+@strawberry.type(description="A session of a community: a time, topic skills and seats.")
+class Session:
+    record: strawberry.Private[sessions.Session]
+    id: strawberry.ID = strawberry.field(description="Stable id.")
+    community_id: strawberry.ID = strawberry.field(description="The community holding it.")
+    title: str = strawberry.field(description="What it is about.")
+    starts_at: dt.datetime | None = strawberry.field(description="When it starts (UTC).")
+    capacity: int = strawberry.field(description="Seats, 1–1000.")
+    going: int = strawberry.field(description="How many members said they come.")
+    attended: int = strawberry.field(description="How many members were recorded as present.")
+    seats_left: int = strawberry.field(description="Seats not taken yet.")
+
+    @classmethod
+    def of(cls, found: sessions.Session) -> Session:
+        """The GraphQL view of a stored session."""
+        return cls(
+            record=found,
+            id=strawberry.ID(found.id),
+            community_id=strawberry.ID(found.community_id),
+            title=found.title,
+            starts_at=found.starts_at,
+            capacity=found.capacity,
+            going=len(found.going),
+            attended=len(found.attended),
+            seats_left=max(0, found.capacity - len(found.going)),
+        )
+
+    @strawberry.field(description="The session's topic skills.")
+    def topic_skills(self, info: Info) -> list[Skill]:
+        return _skills(info, self.record.topic_skills)
+
+    @strawberry.field(description="Whether the signed-in person said they come.")
+    def you_are_going(self, info: Info) -> bool:
+        return info.context.principal.person_id in self.record.going
+
+
+async def _community_sessions(info: Info, community_id: str) -> list[Session]:
+    """A community's sessions, soonest first (public, like the community)."""
+    await info.context.loaders.projection()  # the topic skills resolve from it
+    found = await info.context.store.read(sessions.sessions_of, community_id)
+    return [Session.of(s) for s in found]
 
 
 @strawberry.type(description="One person in a page of the directory.")

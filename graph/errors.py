@@ -88,3 +88,12 @@ class InvalidInput(StoreError):
     """A value outside what the model accepts (a level of 7, an empty name)."""
 
     code = "BAD_USER_INPUT"
+
+
+class NotPermitted(StoreError):
+    """The caller may not do this to this record: a rule the store checks as it writes.
+
+    Not a moderator of that community, not a member of it; checked under the record's lock.
+    """
+
+    code = "FORBIDDEN"

@@ -19,7 +19,7 @@ from typing import Literal
 
 from graph.store import Tx, run
 
-Lockable = Literal["Community", "Squad", "Person", "Mentorship", "Role"]
+Lockable = Literal["Community", "Squad", "Person", "Mentorship", "Role", "Session"]
 
 
 async def lock(tx: Tx, label: Lockable, id: str) -> bool:

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from graph import validation
 from graph.changes import record_change
-from graph.dialect import to_utc
+from graph.dialect import limit, to_utc
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.ids import new_id
 from graph.locks import lock
@@ -27,6 +28,8 @@ from graph.records import effective_status
 from graph.store import Record, Tx, run
 
 DEFAULT_REQUEST_TTL = dt.timedelta(days=7)
+DEFAULT_REMINDER_BEFORE = dt.timedelta(hours=24)
+"""How long before a request expires its mentor is reminded of it (once)."""
 DEFAULT_PENDING_LIMIT = 3
 """How many unanswered requests a mentee may have at once, so mentors are not swamped."""
 
@@ -398,6 +401,177 @@ async def expire_requests(tx: Tx, *, now: dt.datetime | None = None) -> int:
             ],
         )
     return len(rows)
+
+
+async def remind_expiring(
+    tx: Tx,
+    *,
+    within: dt.timedelta = DEFAULT_REMINDER_BEFORE,
+    now: dt.datetime | None = None,
+    batch: int = 500,
+) -> int:
+    """Remind each mentor of a request of theirs expiring within ``within``, once per request.
+
+    Up to ``batch`` requests, oldest expiry first; returns how many were reminded. Each is
+    locked before its status and ``reminded_at`` are read again and written, so an answer
+    racing the sweep, or another process's sweep, neither gets a reminder for an answered
+    request nor two for one request (``reminded_at`` stays on the request).
+    """
+    now = now or _now()
+    due = await run(
+        tx,
+        "MATCH (m:Mentorship {status: 'requested'}) WHERE m.expires_at > $now "
+        "AND m.expires_at <= $until AND m.reminded_at IS NULL "
+        f"WITH m ORDER BY m.expires_at, m.id {limit(batch)} "
+        "SET m.lock_version = coalesce(m.lock_version, 0) + 1 RETURN m.id AS id",
+        now=now,
+        until=now + within,
+    )
+    if not due:
+        return 0
+    rows = await run(
+        tx,
+        "UNWIND $ids AS id MATCH (m:Mentorship {id: id}) WHERE m.status = 'requested' "
+        "AND m.reminded_at IS NULL AND m.expires_at > $now "
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m) MATCH (mentee:Person)-[:MENTEE_IN]->(m) "
+        "SET m.reminded_at = $now "
+        "RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, mentee.name AS name, "
+        "m.expires_at AS expires_at, [(m)-[:FOCUSES_ON]->(s:Skill) | s.key] AS focus",
+        ids=[r["id"] for r in due],
+        now=now,
+    )
+    await emit_many(
+        tx,
+        [
+            (
+                EventKind.REQUEST_EXPIRING_SOON,
+                str(r["mentor"]),
+                {
+                    "mentorship_id": r["id"],
+                    "person_id": r["mentee"],
+                    "person_name": r["name"],
+                    "focus_skills": sorted(r["focus"] or ()),
+                    "expires_at": _iso(to_utc(r["expires_at"])),
+                },
+            )
+            for r in sorted(rows, key=lambda r: str(r["id"]))
+        ],
+    )
+    return len(rows)
+
+
+def _iso(at: dt.datetime | None) -> str | None:
+    return at.isoformat() if at is not None else None
+
+
+@dataclass(frozen=True)
+class Lapsed:
+    """An expired request whose mentee has not been offered a next pick yet."""
+
+    id: str
+    mentee_id: str
+    mentor_id: str
+    focus_skills: tuple[str, ...]
+
+
+async def awaiting_next_pick(tx: Tx, *, since: dt.datetime, first: int = 200) -> list[Lapsed]:
+    """Requests that expired at ``since`` or later and whose next pick is not settled yet.
+
+    The sweep settles each with :func:`settle_next_pick`; a process that stopped between
+    the expiry and the next pick finds them here again.
+    """
+    rows = await run(
+        tx,
+        "MATCH (m:Mentorship {status: 'expired'}) WHERE m.expired_at >= $since "
+        "AND m.next_pick_at IS NULL "
+        "MATCH (mentor:Person)-[:MENTOR_IN]->(m) MATCH (mentee:Person)-[:MENTEE_IN]->(m) "
+        "RETURN m.id AS id, mentor.id AS mentor, mentee.id AS mentee, "
+        f"[(m)-[:FOCUSES_ON]->(s:Skill) | s.key] AS focus ORDER BY id {limit(first)}",
+        since=since,
+    )
+    return [
+        Lapsed(str(r["id"]), str(r["mentee"]), str(r["mentor"]), tuple(sorted(r["focus"] or ())))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class NextPick:
+    """How an expired request's next pick was settled."""
+
+    lapsed_id: str
+    mentor_id: str | None
+    """The mentor offered (or asked); None when the matcher had nobody else."""
+    requested_id: str | None = None
+    """The request made for the mentee, when they opted in (``auto_request_next_pick``)."""
+
+
+async def settle_next_pick(
+    tx: Tx,
+    lapsed_id: str,
+    *,
+    mentor_id: str | None,
+    focus_skills: Sequence[str] = (),
+    allow_auto: bool = True,
+    ttl: dt.timedelta = DEFAULT_REQUEST_TTL,
+    pending_limit: int = DEFAULT_PENDING_LIMIT,
+) -> NextPick | None:
+    """Offer the mentee of an expired request their next pick, or ask them for the mentee.
+
+    The expired request is locked and ``next_pick_at`` read again and written in this
+    transaction, with the event: settled once, whichever process gets there first (None
+    for the others). A mentee who opted in (``auto_request_next_pick``) gets a request
+    made for them when ``allow_auto``, by :func:`request_mentorship` (every rule of a
+    request holds; a refusal rolls all of it back, and the caller settles with an offer
+    instead). With no ``mentor_id`` it is marked settled and nobody is told.
+    """
+    if not await lock(tx, "Mentorship", lapsed_id):
+        return None
+    rows = await run(
+        tx,
+        "MATCH (m:Mentorship {id: $id}) WHERE m.status = 'expired' AND m.next_pick_at IS NULL "
+        "MATCH (lapsed:Person)-[:MENTOR_IN]->(m) MATCH (mentee:Person)-[:MENTEE_IN]->(m) "
+        "SET m.next_pick_at = datetime(), m.next_pick_mentor = $mentor "
+        "RETURN mentee.id AS mentee, lapsed.id AS lapsed, lapsed.name AS lapsed_name, "
+        "coalesce(mentee.auto_request_next_pick, false) AS auto",
+        id=lapsed_id,
+        mentor=mentor_id,
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if mentor_id is None:
+        return NextPick(lapsed_id, None)
+    if mentor_id == row["lapsed"]:
+        raise InvalidInput("The next pick cannot be the mentor who let the request lapse.")
+    skills = sorted(set(focus_skills))
+    requested: Mentorship | None = None
+    if allow_auto and row["auto"]:
+        requested = await request_mentorship(
+            tx,
+            mentee_id=str(row["mentee"]),
+            mentor_id=mentor_id,
+            focus_skills=skills,
+            ttl=ttl,
+            pending_limit=pending_limit,
+        )
+    names = await run(tx, "MATCH (p:Person {id: $id}) RETURN p.name AS name", id=mentor_id)
+    await emit(
+        tx,
+        EventKind.NEXT_PICK_OFFERED,
+        [str(row["mentee"])],
+        {
+            "mentorship_id": requested.id if requested else lapsed_id,
+            "expired_mentorship_id": lapsed_id,
+            "person_id": mentor_id,
+            "person_name": names[0]["name"] if names else None,
+            "focus_skills": skills,
+            "lapsed_mentor_id": row["lapsed"],
+            "lapsed_mentor_name": row["lapsed_name"],
+            "auto_requested": requested is not None,
+        },
+    )
+    return NextPick(lapsed_id, mentor_id, requested.id if requested else None)
 
 
 async def responsiveness(tx: Tx, person_id: str) -> tuple[int, int]:

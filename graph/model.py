@@ -135,6 +135,9 @@ class Person:
     share_goals: bool = False
     """Whether colleagues may see this person's learning goals (and mentors' suggestions may
     count what they would learn back); moderators, HR and admins see them either way."""
+    auto_request_next_pick: bool = False
+    """When a request of theirs expires, ask their next best mentor for them (instead of
+    only offering that mentor)."""
     manager_id: str | None = None
     skills: tuple[SkillLevel, ...] = ()
     goals: tuple[LearningGoal, ...] = ()

@@ -34,11 +34,7 @@ from graph.store import Record, Tx, run
 
 
 class EventKind(enum.StrEnum):
-    """What happened, from the recipient's side.
-
-    ``REQUEST_EXPIRING_SOON`` and ``COMMUNITY_SESSION_SCHEDULED`` are defined for the
-    reminders and community sessions still to come: nothing emits them yet.
-    """
+    """What happened, from the recipient's side."""
 
     REQUEST_RECEIVED = "request_received"
     """To the mentor: a mentee asked them (``requestMentorship``)."""
@@ -47,7 +43,7 @@ class EventKind(enum.StrEnum):
     REQUEST_DECLINED = "request_declined"
     """To the mentee: the mentor declined."""
     REQUEST_EXPIRING_SOON = "request_expiring_soon"
-    """To the mentor: a request expires soon. Not emitted yet (reminders)."""
+    """To the mentor: a request expires soon (the reminder sweep, once per request)."""
     REQUEST_EXPIRED = "request_expired"
     """To both: nobody answered in time (the expiry sweep recorded it)."""
     MENTORSHIP_ENDED = "mentorship_ended"
@@ -59,7 +55,10 @@ class EventKind(enum.StrEnum):
     COMMUNITY_INVITATION = "community_invitation"
     """To a person someone else made a member or moderator of a community."""
     COMMUNITY_SESSION_SCHEDULED = "community_session_scheduled"
-    """To a community's members: a session was scheduled. Not emitted yet (sessions)."""
+    """To a community's members: a moderator scheduled a session (``graph.sessions``)."""
+    NEXT_PICK_OFFERED = "next_pick_offered"
+    """To the mentee of an expired request: their next best mentor, offered (or requested
+    for them, when they opted in)."""
 
 
 Payload = Mapping[str, Any]

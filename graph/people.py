@@ -210,6 +210,7 @@ def person_from_record(row: Record) -> Person:
     """A :class:`Person` from a row of ``props``, ``teams``, ``managers``, ``skills``, ``goals``."""
     props = row["props"]
     values = {name: props[name] for name in PERSON_PROPERTIES if props.get(name) is not None}
+    values["auto_request_next_pick"] = bool(props.get("auto_request_next_pick") or False)
     values["role"] = JobRole(values.get("role", JobRole.AGENT))
     values["languages"] = tuple(values.get("languages", ()))
     skills, goals = row["skills"], row["goals"]
@@ -361,7 +362,7 @@ async def remove_learning_goal(tx: Tx, person_id: str, skill: str) -> bool:
 
 PROFILE_FIELDS = (
     "name", "title", "shift", "timezone", "languages", "mentoring_capacity",
-    "open_to_mentoring", "open_to_being_mentored", "share_goals",
+    "open_to_mentoring", "open_to_being_mentored", "share_goals", "auto_request_next_pick",
 )  # fmt: skip
 """What a person may change about themselves (HR owns team, role, site, manager)."""
 

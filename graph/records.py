@@ -66,6 +66,7 @@ class PersonRecord:
     open_to_mentoring: bool = False
     open_to_being_mentored: bool = True
     share_goals: bool = False
+    auto_request_next_pick: bool = False
     requests_answered: int = 0
     requests_expired: int = 0
     team: str | None = None
@@ -125,6 +126,7 @@ def read_person(
         open_to_mentoring=bool(value("open_to_mentoring", False)),
         open_to_being_mentored=bool(value("open_to_being_mentored", True)),
         share_goals=bool(value("share_goals", False)),
+        auto_request_next_pick=bool(value("auto_request_next_pick", False)),
         requests_answered=int(value("requests_answered", 0)),
         requests_expired=int(value("requests_expired", 0)),
         team=team,

@@ -18,6 +18,7 @@ UNIQUE_IDS: tuple[tuple[str, str], ...] = (
     ("Role", "id"),
     ("GraphMeta", "key"),
     ("Event", "id"),
+    ("Session", "id"),
 )
 """(label, property) pairs that identify a node; each gets a uniqueness constraint."""
 

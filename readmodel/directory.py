@@ -71,6 +71,7 @@ def as_person(p: PersonRecord) -> model.Person:
         open_to_mentoring=p.open_to_mentoring,
         open_to_being_mentored=p.open_to_being_mentored,
         share_goals=p.share_goals,
+        auto_request_next_pick=p.auto_request_next_pick,
         manager_id=p.manager,
         skills=tuple(model.SkillLevel(k, v) for k, v in p.skills.items()),
         goals=tuple(model.LearningGoal(k, v) for k, v in p.goals.items()),
@@ -416,3 +417,24 @@ CATALOG: ViewSpec[SkillCatalog] = register(
 def skill_catalog(rm: ReadModel) -> SkillCatalog:
     """Every skill, to resolve typed names and aliases in memory."""
     return rm.view(CATALOG)
+
+
+def response_rate(rm: ReadModel, person_id: str) -> tuple[int, int, float | None]:
+    """A mentor's requests answered and let expire, and the median hours to an answer.
+
+    The counts are those the matcher ranks by (``requests_answered``, ``requests_expired``
+    on the person); the median is over the requests to them answered that the model holds.
+    """
+    found = rm.people.get(person_id)
+    if found is None:
+        return 0, 0, None
+    hours = sorted(
+        (m.responded_at - m.requested_at).total_seconds() / 3600
+        for m in rm.mentorships_of(person_id)
+        if m.mentor == person_id and m.responded_at is not None and m.requested_at is not None
+    )
+    median = None
+    if hours:
+        mid = len(hours) // 2
+        median = hours[mid] if len(hours) % 2 else (hours[mid - 1] + hours[mid]) / 2
+    return found.requests_answered, found.requests_expired, median

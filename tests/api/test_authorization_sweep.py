@@ -13,6 +13,7 @@ checks an agent sees none of another person's through any of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ from graphql import (
 from api.app import create_app
 from api.auth import Principal, Role, Tokens
 from api.permissions import Action, allowed
-from graph import communities, mentorships, people, roles, squads
+from graph import communities, mentorships, people, roles, sessions, squads
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember
 from graph.roles import load_role_profiles
@@ -115,6 +116,9 @@ FIELDS: dict[str, Rule] = {
     "deleteRole": Rule(Action.MANAGE_ROLES, 'mutation { deleteRole(name: "knowledge manager") }'),
     "setTargetRole": Rule(Action.SET_TARGET_ROLE, 'mutation { setTargetRole(personId: "ben", role: "team lead") { id } }', (OTHER,)),
     "markNotificationsRead": Rule(Action.READ_NOTIFICATIONS, "mutation { markNotificationsRead(upTo: 1000000) { marked unreadCount } }"),
+    "scheduleSession": Rule(Action.SCHEDULE_SESSIONS, 'mutation { scheduleSession(communityId: "$COMMUNITY", title: "T", startsAt: "2999-01-01T09:00:00Z", capacity: 5) { id } }', ("omar", "ben")),
+    "rsvpSession": Rule(Action.JOIN_COMMUNITY, 'mutation { rsvpSession(sessionId: "$SESSION") { going } }'),
+    "recordAttendance": Rule(Action.SCHEDULE_SESSIONS, 'mutation { recordAttendance(sessionId: "$STARTED", personIds: ["ben"]) { attended } }', ("omar", "ben")),
     "offboardPerson": Rule(Action.OFFBOARD, 'mutation { offboardPerson(personId: "ben") { mentorshipsEnded } }'),
 }  # fmt: skip
 
@@ -158,7 +162,23 @@ async def world(org: Store) -> dict[str, str]:
     community = await org.write(
         communities.create_community, name="C", moderator_ids=["omar", "ben"]
     )
+    for caller in CALLERS:  # every caller may RSVP to its sessions
+        await org.write(communities.join_community, community.id, caller[0])
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    session = await org.write(
+        sessions.schedule_session, community.id, title="S", starts_at=soon, capacity=10, by="omar"
+    )
+    started = await org.write(
+        sessions.schedule_session, community.id, title="P", starts_at=soon, capacity=10, by="omar"
+    )
+    await org.query(
+        "MATCH (s:Session {id: $id}) SET s.starts_at = $at",
+        id=started.id,
+        at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+    )
     return {
+        "$SESSION": session.id,
+        "$STARTED": started.id,
         "$ACTIVE": active.id,
         "$REQUEST": request.id,
         "$SQUAD": squad.id,
@@ -197,7 +217,8 @@ async def test_each_field_allows_or_refuses_each_role_as_the_rules_say(
 
 PRIVATE = {
     "Person": "id learningGoals { priority } mentorships { id } mentors { id } mentees { id } "
-    "targetRole { since } skillHistory { level } path { readiness gap { weight } }",
+    "targetRole { since } skillHistory { level } path { readiness gap { weight } } "
+    "responseRate { answered }",
     "Mentorship": "id message feedback { rating } mentor { id } mentee { id }",
 }
 ROOT_ARGUMENTS = {
@@ -272,6 +293,7 @@ def leaks(data: Any, caller: str) -> list[str]:
                 "targetRole",
                 "skillHistory",
                 "path",
+                "responseRate",
             ):
                 if data.get(private):
                     out.append(f"{data['id']}.{private}")

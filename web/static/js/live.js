@@ -8,7 +8,7 @@ import { h, toast } from "./ui.js";
 
 const INBOX = `{ notifications(first: 1) { unreadCount edges { node { sequence } } } }`;
 const SUBSCRIBE = `subscription($after: Int) {
-  notifications(after: $after) { id sequence kind summary mentorshipId squadId communityId personId }
+  notifications(after: $after) { id sequence kind summary mentorshipId squadId communityId sessionId personId focusSkills }
 }`;
 const MARK_ALL = `mutation($upTo: Int) { markNotificationsRead(upTo: $upTo) { unreadCount } }`;
 const REFUSED = 4403;

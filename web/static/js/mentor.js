@@ -9,7 +9,7 @@ const session = requireSession();
 
 const ME = `{
   me {
-    id name site shift languages
+    id name site shift languages autoRequestNextPick
     skills { level skill { key name } }
     learningGoals { priority skill { key name } }
     communities { id name memberCount }
@@ -28,7 +28,8 @@ const SUGGESTIONS = `query Suggestions($filter: MentorFilter) {
 }`;
 
 const MENTORSHIPS = `{
-  me { id }
+  me { id openToMentoring responseRate { answered expired rate medianResponseHours } }
+  notifications(first: 20) { edges { node { id kind personId personName focusSkills } } }
   mentorships {
     id status message requestedAt expiresAt
     mentor { id name } mentee { id name }
@@ -68,6 +69,17 @@ function renderProfile() {
           h("li", { class: "chip" }, `${g.skill.name} · ${titleCase(g.priority)}`,
             h("button", { type: "button", class: "secondary", "aria-label": `Drop goal ${g.skill.name}`, onclick: remove("removeLearningGoal", g.skill, "goal") }, "×"))))
       : h("p", { class: "empty" }, "No learning goals yet: add one to get mentor suggestions."),
+    h("label", { class: "inline" },
+      h("input", { type: "checkbox", id: "auto-next-pick", checked: me.autoRequestNextPick, onchange: async (event) => {
+        const on = event.currentTarget.checked;
+        try {
+          await gql("mutation($on: Boolean!) { updateProfile(input: {autoRequestNextPick: $on}) { id } }", { on });
+          toast(on ? "When a request expires, your next best mentor is asked for you." : "When a request expires, your next best mentor is offered to you.");
+        } catch (error) {
+          toast(error.message);
+        }
+      } }),
+      "When a request expires, ask my next best mentor for me"),
   );
 }
 
@@ -260,13 +272,47 @@ function endForm(m, other) {
   return form;
 }
 
+// A next pick offered after a request lapsed (NEXT_PICK_OFFERED), with a one-click request.
+function nextPickRow(n) {
+  const ask = (event) => busy(event.currentTarget, async () => {
+    try {
+      await gql("mutation($mentorId: ID!, $focusSkills: [String!]!, $key: String) { requestMentorship(mentorId: $mentorId, focusSkills: $focusSkills, idempotencyKey: $key) { id } }",
+        { mentorId: n.personId, focusSkills: n.focusSkills, key: `next-pick-${n.id}` });
+      toast(`Request sent to ${n.personName}.`);
+      await Promise.all([loadMentorships(), loadSuggestions()]);
+    } catch (error) {
+      toast(error.message);
+    }
+  });
+  return h("li", { dataset: { nextPick: n.personId } },
+    h("div", {}, h("strong", {}, `Next pick: ${n.personName}`),
+      h("div", { class: "hint" }, `A request of yours lapsed; ${n.personName} could mentor you instead.`)),
+    h("button", { type: "button", onclick: ask }, "Request"));
+}
+
+function responseRateLine(me) {
+  const r = me.responseRate;
+  if (!r || !(me.openToMentoring || r.answered + r.expired)) return null;
+  if (!(r.answered + r.expired)) return h("p", { class: "hint", id: "response-rate" }, "No requests to answer yet.");
+  const median = r.medianResponseHours === null ? "" : `, in ${r.medianResponseHours.toFixed(1)} h (median)`;
+  return h("p", { class: "hint", id: "response-rate" },
+    `You answered ${Math.round(r.rate * 100)}% of requests (${r.answered} of ${r.answered + r.expired})${median}.`);
+}
+
 async function loadMentorships() {
   const body = document.getElementById("mentorships-body");
   try {
     const data = await gql(MENTORSHIPS);
     const shown = data.mentorships.filter((m) => m.status !== "DECLINED" && m.status !== "EXPIRED");
     const past = data.mentorships.length - shown.length;
+    const open = new Set(shown.filter((m) => m.mentee.id === data.me.id).map((m) => m.mentor.id));
+    const offers = new Map();
+    for (const { node } of data.notifications.edges) {
+      if (node.kind === "NEXT_PICK_OFFERED" && node.personId && !open.has(node.personId) && !offers.has(node.personId)) offers.set(node.personId, node);
+    }
     fill(body,
+      responseRateLine(data.me),
+      offers.size ? h("ul", { class: "rows", id: "next-picks" }, [...offers.values()].map(nextPickRow)) : null,
       shown.length ? h("ul", { class: "rows", id: "mentorship-list" }, shown.map((m) => mentorshipRow(m, data.me.id)))
         : h("p", { class: "empty" }, "No mentorships yet: request a mentor below."),
       past ? h("p", { class: "hint" }, `${past} declined or expired request(s) not shown.`) : null);
