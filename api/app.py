@@ -46,6 +46,7 @@ from api.limits import BodyLimit
 from api.schema import build_schema
 from api.settings import AppSettings
 from api.text_input import not_unicode, unencodable
+from api.webhooks import WebhookSender
 from graph.changes import prune_changes
 from graph.errors import StoreError
 from graph.mentorships import expire_requests
@@ -324,6 +325,12 @@ def create_app(
             lambda: _prune_change_log(app.state.store, keep),
             name="change-log pruning",
         )
+        sender: WebhookSender | None = None
+        if settings.skillweave_webhook_poll_seconds > 0:
+            sender = app.state.webhook_sender = WebhookSender(app.state.store, settings)
+            jobs.every(
+                settings.skillweave_webhook_poll_seconds, sender.step, name="webhook deliveries"
+            )
         if settings.skillweave_health_snapshot_hours > 0:
             jobs.every(
                 settings.skillweave_health_snapshot_hours * 3600,
@@ -335,7 +342,11 @@ def create_app(
             yield
         finally:
             await app.state.feed.close()
+            if sender is not None:
+                sender.stop()  # the batch in flight is sent and recorded, no other starts
             await jobs.stop()
+            if sender is not None:
+                await sender.aclose()
             await app.state.heavy_metrics.close()
             if owned:
                 await app.state.store.close()

@@ -21,6 +21,7 @@ from api.notifications import NotificationMutations
 from api.paths import PathMutations, person_or_error
 from api.permissions import Action, require
 from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
+from api.webhooks import WebhookMutations
 from graph import communities, mentorships, model, offboarding, people, squads
 
 
@@ -68,7 +69,9 @@ PersonArg = Annotated[
 
 
 @strawberry.type(description="Change the skills graph.")
-class Mutation(MatchingMutations, HealthMutations, PathMutations, NotificationMutations):
+class Mutation(
+    MatchingMutations, HealthMutations, PathMutations, NotificationMutations, WebhookMutations
+):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(
         self,

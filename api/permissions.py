@@ -20,6 +20,7 @@ choose a target role      self     self       any   any
 read growth paths         self     self       any   any
 read bench strength       -        -          any   any
 read notifications        self     self       self  self
+manage webhooks           -        -          -     any
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
@@ -68,6 +69,7 @@ class Action(enum.Enum):
     READ_PATHS = "read growth paths"
     READ_BENCH = "read bench strength"
     READ_NOTIFICATIONS = "read notifications"
+    MANAGE_WEBHOOKS = "manage webhooks"
 
 
 _ = Scope.NONE
@@ -94,6 +96,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.READ_PATHS:          {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_BENCH:          {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: ANY,  Role.ADMIN: ANY},
     Action.READ_NOTIFICATIONS:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: SELF},
+    Action.MANAGE_WEBHOOKS:     {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: _,    Role.ADMIN: ANY},
 }  # fmt: skip
 
 

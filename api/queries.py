@@ -27,6 +27,7 @@ from api.types import (
     SquadStatus,
     Team,
 )
+from api.webhooks import WebhookQueries
 from graph import skills, teams
 from readmodel import directory
 
@@ -51,7 +52,7 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query(MatchingQueries, HealthQueries, PathQueries, NotificationQueries):
+class Query(MatchingQueries, HealthQueries, PathQueries, NotificationQueries, WebhookQueries):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)

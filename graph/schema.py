@@ -18,6 +18,8 @@ UNIQUE_IDS: tuple[tuple[str, str], ...] = (
     ("Role", "id"),
     ("GraphMeta", "key"),
     ("Event", "id"),
+    ("Webhook", "id"),
+    ("Delivery", "id"),
 )
 """(label, property) pairs that identify a node; each gets a uniqueness constraint."""
 
@@ -33,6 +35,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Person", "left_at"),
     ("Event", "recipient"),
     ("Event", "sequence"),
+    ("Delivery", "status"),
+    ("Delivery", "webhook_id"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 

@@ -13,6 +13,7 @@ checks an agent sees none of another person's through any of them.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +35,13 @@ from graphql import (
 from api.app import create_app
 from api.auth import Principal, Role, Tokens
 from api.permissions import Action, allowed
-from graph import communities, mentorships, people, roles, squads
+from graph import communities, mentorships, people, roles, squads, webhooks
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember
+from graph.outbox import EventKind
 from graph.roles import load_role_profiles
 from graph.store import Store
+from graph.webhooks import DeliveryStatus
 from tests.api.conftest import (
     ADMIN,
     AGENT,
@@ -91,6 +94,8 @@ FIELDS: dict[str, Rule] = {
     "successors": Rule(Action.READ_BENCH, "{ successors { lead { id } } }"),
     "promotionTrap": Rule(Action.READ_BENCH, "{ promotionTrap { readiness coaches { explanation } } }"),
     "notifications": Rule(Action.READ_NOTIFICATIONS, "{ notifications { unreadCount edges { node { id } } } }"),
+    "webhooks": Rule(Action.MANAGE_WEBHOOKS, "{ webhooks { id url kinds format } }"),
+    "deadLetters": Rule(Action.MANAGE_WEBHOOKS, "{ deadLetters(first: 5) { edges { node { id lastError } } } }"),
     # mutations
     "assignMentors": Rule(Action.ASSIGN_MENTORS, "mutation { assignMentors { pairCount } }"),
     "takeHealthSnapshot": Rule(Action.READ_NETWORK_HEALTH, "mutation { takeHealthSnapshot { id } }"),
@@ -114,6 +119,10 @@ FIELDS: dict[str, Rule] = {
     "deleteRole": Rule(Action.MANAGE_ROLES, 'mutation { deleteRole(name: "knowledge manager") }'),
     "setTargetRole": Rule(Action.SET_TARGET_ROLE, 'mutation { setTargetRole(personId: "ben", role: "team lead") { id } }', (OTHER,)),
     "markNotificationsRead": Rule(Action.READ_NOTIFICATIONS, "mutation { markNotificationsRead(upTo: 1000000) { marked unreadCount } }"),
+    "registerWebhook": Rule(Action.MANAGE_WEBHOOKS, 'mutation { registerWebhook(url: "https://hooks.example.com/x", kinds: [REQUEST_RECEIVED], format: SLACK) { secret } }'),
+    "deleteWebhook": Rule(Action.MANAGE_WEBHOOKS, 'mutation { deleteWebhook(id: "$WEBHOOK") }'),
+    "replayDeadLetters": Rule(Action.MANAGE_WEBHOOKS, 'mutation { replayDeadLetters(webhookId: "$WEBHOOK") }'),
+    "replayDeadLetter": Rule(Action.MANAGE_WEBHOOKS, 'mutation { replayDeadLetter(id: "$DEAD") }'),
     "offboardPerson": Rule(Action.OFFBOARD, 'mutation { offboardPerson(personId: "ben") { mentorshipsEnded } }'),
 }  # fmt: skip
 
@@ -137,6 +146,13 @@ def test_every_root_field_has_a_rule() -> None:
 async def world(org: Store) -> dict[str, str]:
     """Records owned by others: ben's active mentorship with omar (ended with feedback in
     the private-field walk), mia's request from ben, a squad and a community with ben."""
+    hook = await org.write(
+        webhooks.register_webhook,
+        url="https://hooks.example.com/sweep",
+        kinds=[EventKind.REQUEST_RECEIVED],
+        format=webhooks.WebhookFormat.JSON,
+        created_by="adi",
+    )
     await org.write(people.add_learning_goal, "ben", "empathy", 1)
     await org.write(roles.upsert_roles, load_role_profiles())
     await org.write(roles.set_target_role, "ben", "senior agent")
@@ -157,7 +173,15 @@ async def world(org: Store) -> dict[str, str]:
     community = await org.write(
         communities.create_community, name="C", moderator_ids=["omar", "ben"]
     )
+    [claimed, *_] = await org.write(webhooks.claim, first=10, lease=dt.timedelta(minutes=1))
+    assert claimed.claim is not None
+    await org.write(
+        webhooks.record_attempts,
+        [webhooks.Attempt(claimed.id, claimed.claim, DeliveryStatus.DEAD, 8, None, "HTTP 500")],
+    )
     return {
+        "$WEBHOOK": hook.id,
+        "$DEAD": claimed.id,
         "$ACTIVE": active.id,
         "$REQUEST": request.id,
         "$SQUAD": squad.id,
