@@ -3,12 +3,15 @@
 It records what it acknowledged (answered 2xx to): the event id, timestamp and signature
 headers and the body. A hanging receiver answers only after ``hang_seconds`` (or when it
 is closed), which is past the sender's timeout: the sender has given up, so nothing is
-recorded. Used by tests/api/test_webhooks.py and benchmarks/webhooks.py.
+recorded. Used by tests/api/test_webhooks.py, and by benchmarks/webhooks.py in a process of
+its own (``python -m tests.api.webhook_receiver``; ``GET`` answers the counts).
 """
 
 from __future__ import annotations
 
 import collections
+import json
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +29,12 @@ class Received:
     timestamp: str
     signature: str
     body: bytes
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # the default, 5, resets connections a sender opens at once
+    daemon_threads = False
+    block_on_close = True  # closing waits for the handlers (a hanging one is released)
 
 
 class Receiver:
@@ -69,6 +78,15 @@ class Receiver:
                         )
                     self._answer(200)
 
+            def do_GET(self) -> None:  # the counts, for a receiver in another process
+                counts = receiver.ids()
+                body = json.dumps({"acked": sum(counts.values()), "distinct": len(counts)}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def _answer(self, status: int) -> None:
                 try:
                     self.send_response(status)
@@ -80,9 +98,7 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = False
-        self.server.block_on_close = True
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,))
 
     @property
@@ -103,3 +119,9 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=30)
+
+
+if __name__ == "__main__":  # a receiver of its own: prints its URL, stops when stdin closes
+    with Receiver() as running:
+        print(running.url, flush=True)
+        sys.stdin.read()
