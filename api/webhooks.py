@@ -179,7 +179,7 @@ class WebhookSender:
                 response = await self._client.post(hook.url, content=body, headers=headers)
             except httpx.TimeoutException:
                 return f"no answer within {self._timeout:g} s"
-            except httpx.HTTPError as error:
+            except Exception as error:  # a bad receiver must not stop the sender
                 return f"{type(error).__name__}: {error}"[:500]
         if 200 <= response.status_code < 300:
             return None
@@ -203,7 +203,14 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme.lower() not in {"http", "https"}:
         raise BadInput(f"A webhook URL must start with https:// or http://, not {url[:80]!r}.")
-    if not parts.hostname:
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise BadInput("A webhook URL may not hold spaces or control characters.")
+    try:
+        host = parts.hostname
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):
+        host = None
+    if not host:
         raise BadInput(f"The webhook URL {url[:80]!r} names no host.")
     if len(url) > MAX_URL_LENGTH:
         raise BadInput(f"A webhook URL may be at most {MAX_URL_LENGTH} characters long.")

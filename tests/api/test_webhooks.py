@@ -157,7 +157,12 @@ async def test_registering_checks_the_url_and_the_kinds(
     org: Store, endpoint: BoltEndpoint, tokens: Tokens
 ) -> None:
     with service(endpoint, tokens, skillweave_webhook_poll_seconds=0) as api:
-        for url in ("ftp://example.com/x", "hooks.slack.com/services/x", "https:///nohost"):
+        for url in (
+            "ftp://example.com/x",
+            "hooks.slack.com/services/x",
+            "https:///nohost",
+            "https://exa mple.com/x",
+        ):
             error = api.error(
                 REGISTER, {"url": url, "kinds": ["REQUEST_RECEIVED"], "format": "SLACK"}, as_=ADMIN
             )
