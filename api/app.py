@@ -49,6 +49,7 @@ from api.requests_sweep import sweep_requests
 from api.schema import build_schema
 from api.settings import AppSettings
 from api.text_input import not_unicode, unencodable
+from api.webhooks import WebhookSender
 from graph.changes import prune_changes
 from graph.errors import StoreError
 from graph.settings import StoreSettings
@@ -321,6 +322,12 @@ def create_app(
             lambda: _prune_change_log(app.state.store, keep),
             name="change-log pruning",
         )
+        sender: WebhookSender | None = None
+        if settings.skillweave_webhook_poll_seconds > 0:
+            sender = app.state.webhook_sender = WebhookSender(app.state.store, settings)
+            jobs.every(
+                settings.skillweave_webhook_poll_seconds, sender.step, name="webhook deliveries"
+            )
         if settings.skillweave_health_snapshot_hours > 0:
             jobs.every(
                 settings.skillweave_health_snapshot_hours * 3600,
@@ -332,7 +339,11 @@ def create_app(
             yield
         finally:
             await app.state.feed.close()
+            if sender is not None:
+                sender.stop()  # the batch in flight is sent and recorded, no other starts
             await jobs.stop()
+            if sender is not None:
+                await sender.aclose()
             # impact computations started by reports finish (cancelled, a lease's read of
             # the change log could leave a socket behind)
             await asyncio.gather(*app.state.impact_jobs.values(), return_exceptions=True)

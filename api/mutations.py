@@ -22,6 +22,7 @@ from api.paths import PathMutations, person_or_error
 from api.permissions import Action, require
 from api.sessions import SessionMutations
 from api.types import Community, Mentorship, Offboarding, Person, Priority, Squad, SquadRole
+from api.webhooks import WebhookMutations
 from graph import communities, mentorships, model, offboarding, people, squads
 
 
@@ -70,7 +71,12 @@ PersonArg = Annotated[
 
 @strawberry.type(description="Change the skills graph.")
 class Mutation(
-    MatchingMutations, HealthMutations, PathMutations, NotificationMutations, SessionMutations
+    MatchingMutations,
+    HealthMutations,
+    PathMutations,
+    NotificationMutations,
+    SessionMutations,
+    WebhookMutations,
 ):
     @strawberry.mutation(description="Update a profile and mentoring availability.")
     async def update_profile(

@@ -22,6 +22,7 @@ read bench strength       -        -          any   any
 read notifications        self     self       self  self
 read a response rate      self     self       any   any
 schedule sessions         self     self       self  any
+manage webhooks           -        -          -     any
 ========================  =======  =========  ====  =====
 
 "self" means the caller acts on their own profile (their own skills, their
@@ -73,6 +74,7 @@ class Action(enum.Enum):
     READ_NOTIFICATIONS = "read notifications"
     READ_RESPONSE_RATE = "read a response rate"
     SCHEDULE_SESSIONS = "schedule sessions"
+    MANAGE_WEBHOOKS = "manage webhooks"
 
 
 _ = Scope.NONE
@@ -101,6 +103,7 @@ RULES: dict[Action, dict[Role, Scope]] = {
     Action.READ_NOTIFICATIONS:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: SELF},
     Action.READ_RESPONSE_RATE:  {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: ANY,  Role.ADMIN: ANY},
     Action.SCHEDULE_SESSIONS:   {Role.AGENT: SELF, Role.MODERATOR: SELF, Role.HR: SELF, Role.ADMIN: ANY},
+    Action.MANAGE_WEBHOOKS:     {Role.AGENT: _,    Role.MODERATOR: _,    Role.HR: _,    Role.ADMIN: ANY},
 }  # fmt: skip
 
 

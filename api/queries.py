@@ -28,6 +28,7 @@ from api.types import (
     SquadStatus,
     Team,
 )
+from api.webhooks import WebhookQueries
 from graph import skills, teams
 from readmodel import directory
 
@@ -52,7 +53,9 @@ async def _filter(info: Info, where: PeopleFilter | None) -> directory.PeopleFil
 
 
 @strawberry.type(description="Read the skills graph.")
-class Query(MatchingQueries, HealthQueries, ImpactQueries, PathQueries, NotificationQueries):
+class Query(
+    MatchingQueries, HealthQueries, ImpactQueries, PathQueries, NotificationQueries, WebhookQueries
+):
     @strawberry.field(description="The signed-in person.")
     async def me(self, info: Info) -> Person:
         return await person_or_error(info, info.context.principal.person_id)

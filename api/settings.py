@@ -114,6 +114,25 @@ class AppSettings(BaseSettings):
         description="Largest estimated query cost (fields it could return; lists multiply).",
     )
 
+    skillweave_webhook_poll_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often this process looks for webhook deliveries to send; 0: it sends "
+        "none (another process does).",
+    )
+    skillweave_webhook_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="How long a webhook receiver has to answer one delivery."
+    )
+    skillweave_webhook_max_attempts: int = Field(
+        default=8, ge=1, description="Tries of a webhook delivery before it becomes a dead letter."
+    )
+    skillweave_webhook_retry_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Wait before a failed webhook delivery's first retry; doubled each time "
+        "(at most an hour), with ±50% jitter.",
+    )
+
     @field_validator("skillweave_allowed_hosts")
     @classmethod
     def _hosts_are_patterns(cls, value: str) -> str:

@@ -19,6 +19,8 @@ UNIQUE_IDS: tuple[tuple[str, str], ...] = (
     ("GraphMeta", "key"),
     ("Event", "id"),
     ("Session", "id"),
+    ("Webhook", "id"),
+    ("Delivery", "id"),
 )
 """(label, property) pairs that identify a node; each gets a uniqueness constraint."""
 
@@ -34,6 +36,8 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Person", "left_at"),
     ("Event", "recipient"),
     ("Event", "sequence"),
+    ("Delivery", "status"),
+    ("Delivery", "webhook_id"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 

@@ -120,6 +120,8 @@ def app_settings(**overrides: Any) -> AppSettings:
         # every request checks the change log, so a test that writes to the store directly
         # reads it next; the bound and the version header: test_replicas, test_bookmarks
         "skillweave_read_staleness_seconds": 0,
+        # no webhook sender unless a test asks for one (tests/api/test_webhooks.py)
+        "skillweave_webhook_poll_seconds": 0,
     }
     values.update(overrides)
     return AppSettings(**values)

@@ -35,11 +35,13 @@ from graphql import (
 from api.app import create_app
 from api.auth import Principal, Role, Tokens
 from api.permissions import Action, allowed
-from graph import communities, mentorships, people, roles, sessions, squads
+from graph import communities, mentorships, people, roles, sessions, squads, webhooks
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember
+from graph.outbox import EventKind
 from graph.roles import load_role_profiles
 from graph.store import Store
+from graph.webhooks import DeliveryStatus
 from tests.api.conftest import (
     ADMIN,
     AGENT,
@@ -93,6 +95,8 @@ FIELDS: dict[str, Rule] = {
     "successors": Rule(Action.READ_BENCH, "{ successors { lead { id } } }"),
     "promotionTrap": Rule(Action.READ_BENCH, "{ promotionTrap { readiness coaches { explanation } } }"),
     "notifications": Rule(Action.READ_NOTIFICATIONS, "{ notifications { unreadCount edges { node { id } } } }"),
+    "webhooks": Rule(Action.MANAGE_WEBHOOKS, "{ webhooks { id url kinds format } }"),
+    "deadLetters": Rule(Action.MANAGE_WEBHOOKS, "{ deadLetters(first: 5) { edges { node { id lastError } } } }"),
     # mutations
     "assignMentors": Rule(Action.ASSIGN_MENTORS, "mutation { assignMentors { pairCount } }"),
     "takeHealthSnapshot": Rule(Action.READ_NETWORK_HEALTH, "mutation { takeHealthSnapshot { id } }"),
@@ -119,6 +123,10 @@ FIELDS: dict[str, Rule] = {
     "scheduleSession": Rule(Action.SCHEDULE_SESSIONS, 'mutation { scheduleSession(communityId: "$COMMUNITY", title: "T", startsAt: "2999-01-01T09:00:00Z", capacity: 5) { id } }', ("omar", "ben")),
     "rsvpSession": Rule(Action.JOIN_COMMUNITY, 'mutation { rsvpSession(sessionId: "$SESSION") { going } }'),
     "recordAttendance": Rule(Action.SCHEDULE_SESSIONS, 'mutation { recordAttendance(sessionId: "$STARTED", personIds: ["ben"]) { attended } }', ("omar", "ben")),
+    "registerWebhook": Rule(Action.MANAGE_WEBHOOKS, 'mutation { registerWebhook(url: "https://hooks.example.com/x", kinds: [REQUEST_RECEIVED], format: SLACK) { secret } }'),
+    "deleteWebhook": Rule(Action.MANAGE_WEBHOOKS, 'mutation { deleteWebhook(id: "$WEBHOOK") }'),
+    "replayDeadLetters": Rule(Action.MANAGE_WEBHOOKS, 'mutation { replayDeadLetters(webhookId: "$WEBHOOK") }'),
+    "replayDeadLetter": Rule(Action.MANAGE_WEBHOOKS, 'mutation { replayDeadLetter(id: "$DEAD") }'),
     "offboardPerson": Rule(Action.OFFBOARD, 'mutation { offboardPerson(personId: "ben") { mentorshipsEnded } }'),
 }  # fmt: skip
 
@@ -142,6 +150,13 @@ def test_every_root_field_has_a_rule() -> None:
 async def world(org: Store) -> dict[str, str]:
     """Records owned by others: ben's active mentorship with omar (ended with feedback in
     the private-field walk), mia's request from ben, a squad and a community with ben."""
+    hook = await org.write(
+        webhooks.register_webhook,
+        url="https://hooks.example.com/sweep",
+        kinds=[EventKind.REQUEST_RECEIVED],
+        format=webhooks.WebhookFormat.JSON,
+        created_by="adi",
+    )
     await org.write(people.add_learning_goal, "ben", "empathy", 1)
     await org.write(roles.upsert_roles, load_role_profiles())
     await org.write(roles.set_target_role, "ben", "senior agent")
@@ -176,9 +191,17 @@ async def world(org: Store) -> dict[str, str]:
         id=started.id,
         at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
     )
+    [claimed, *_] = await org.write(webhooks.claim, first=10, lease=dt.timedelta(minutes=1))
+    assert claimed.claim is not None
+    await org.write(
+        webhooks.record_attempts,
+        [webhooks.Attempt(claimed.id, claimed.claim, DeliveryStatus.DEAD, 8, None, "HTTP 500")],
+    )
     return {
         "$SESSION": session.id,
         "$STARTED": started.id,
+        "$WEBHOOK": hook.id,
+        "$DEAD": claimed.id,
         "$ACTIVE": active.id,
         "$REQUEST": request.id,
         "$SQUAD": squad.id,
