@@ -28,6 +28,7 @@ from graph.changes import (
 )
 from graph.dialect import limit
 from graph.errors import Conflict, GraphIncomplete
+from graph.locks import lock_graph
 from graph.model import Community, Mentorship, Person, RoleProfile, Skill, Squad, Team
 from graph.offboarding import offboard_leavers
 from graph.people import PERSON_FIELDS, PERSON_PROPERTIES, link_managers, write_people_nodes
@@ -272,6 +273,7 @@ async def install_bundled_catalog(tx: Tx) -> dict[str, int]:
     never overwritten. Returns how many skills and roles were written.
     """
     written = {"skills": 0, "roles": 0}
+    await lock_graph(tx)  # two processes starting on a new store: the second waits, then sees
     found = await run(
         tx,
         "OPTIONAL MATCH (s:Skill) WITH count(s) AS skills "

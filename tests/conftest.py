@@ -10,6 +10,7 @@ wipe the graph they run on, so never point them at data you want to keep.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from collections.abc import AsyncIterator, Coroutine, Iterator
@@ -118,13 +119,18 @@ async def graph_snapshot(store: Store) -> list[Any]:
     bookkeeping, left out."""
     nodes = await store.query(
         "MATCH (n) WHERE NOT (n:GraphMeta OR n:Change) "
-        "RETURN labels(n) AS labels, properties(n) AS props ORDER BY coalesce(n.id, n.key)"
+        "RETURN labels(n) AS labels, properties(n) AS props"
     )
     rels = await store.query(
         "MATCH (a)-[r]->(b) RETURN coalesce(a.id, a.key) AS a, type(r) AS type, "
-        "properties(r) AS props, coalesce(b.id, b.key) AS b ORDER BY a, type, b"
+        "properties(r) AS props, coalesce(b.id, b.key) AS b"
     )
-    return [nodes, rels]
+
+    def order(row: dict[str, Any]) -> str:
+        # several relationships may join the same two nodes (a person's skill history)
+        return json.dumps(row, sort_keys=True, default=str)
+
+    return [sorted(nodes, key=order), sorted(rels, key=order)]
 
 
 class ServerNotices(logging.Handler):
