@@ -85,7 +85,7 @@ class ImpactResponses:
 @strawberry.type(
     description="Skill-level gain on mentored focus skills against comparable people not "
     "mentored on them, mentor ratings and response times (docs/health.md, Impact). "
-    "Community sessions attended are not reported: sessions are not recorded yet."
+    "Community sessions attended are not in this report yet (sessions are recorded: docs/sessions.md)."
 )
 class ImpactReport:
     impact: strawberry.Private[Impact]

@@ -51,7 +51,7 @@ function render(node, r) {
     { class: "hint", id: "impact-note" },
     `${d.items} of ${r.items} mentored focus skills compared; ${r.leftOut} left out (fewer than ${r.minComparison} comparable colleagues). `,
     "An association, not proof that mentoring caused it: people who seek a mentor differ from those who do not, and levels are self-reported. ",
-    "Community sessions attended are not shown: sessions are not recorded yet.",
+    "Community sessions attended are not in this report yet.",
   );
   const ratings = r.ratings.count
     ? h("p", { class: "hint", id: "impact-ratings" }, "Ratings: ", r.ratings.distribution.map((n, i) => `${i + 1}★ ${n}`).join(" · "))
