@@ -17,6 +17,8 @@ from api.matching import skill_of
 from api.pagination import page_slice
 from api.permissions import Action, require
 from api.types import Skill
+from graph import sessions
+from graph.sessions import Attendance
 from matching.health.impact import GainComparison, Impact, ImpactCell
 from readmodel.store import ReadModel
 
@@ -82,10 +84,17 @@ class ImpactResponses:
     )
 
 
+@strawberry.type(description="Community sessions attended by the people in scope.")
+class ImpactSessions:
+    attended: int = strawberry.field(description="Attendances recorded (a person, a session).")
+    attendees: int = strawberry.field(description="People who attended at least one session.")
+    sessions: int = strawberry.field(description="Sessions at least one of them attended.")
+
+
 @strawberry.type(
     description="Skill-level gain on mentored focus skills against comparable people not "
-    "mentored on them, mentor ratings and response times (docs/health.md, Impact). "
-    "Community sessions attended are not in this report yet (sessions are recorded: docs/sessions.md)."
+    "mentored on them, mentor ratings, response times and community sessions attended "
+    "(docs/health.md, Impact)."
 )
 class ImpactReport:
     impact: strawberry.Private[Impact]
@@ -105,6 +114,9 @@ class ImpactReport:
         description="Gain from start to `afterDays` after the end."
     )
     ratings: ImpactRatings = strawberry.field(description="Ratings of ended mentorships.")
+    sessions: ImpactSessions = strawberry.field(
+        description="Community sessions attended by people in scope (docs/sessions.md)."
+    )
     responses: ImpactResponses = strawberry.field(description="Answers to requests.")
     cell_count: int = strawberry.field(description="Cells (skill, function, level) compared.")
 
@@ -130,7 +142,9 @@ class ImpactReport:
         )
 
 
-def impact_report(projection: ReadModel, scope_key: str, impact: Impact) -> ImpactReport:
+def impact_report(
+    projection: ReadModel, scope_key: str, impact: Impact, attended: Attendance
+) -> ImpactReport:
     """The GraphQL view of one scope's impact figures."""
     r, s = impact.ratings, impact.responses
     return ImpactReport(
@@ -145,6 +159,9 @@ def impact_report(projection: ReadModel, scope_key: str, impact: Impact) -> Impa
         during=GainComparisonView.of(impact.during),
         after=GainComparisonView.of(impact.after),
         ratings=ImpactRatings(count=r.count, mean=r.mean, distribution=list(r.distribution)),
+        sessions=ImpactSessions(
+            attended=attended.attended, attendees=attended.attendees, sessions=attended.sessions
+        ),
         responses=ImpactResponses(
             requests=s.requests,
             answered=s.answered,
@@ -172,4 +189,7 @@ class ImpactQueries:
         where = to_scope(scope)
         projection = await info.context.loaders.projection()
         found = await current_impact(info, where)
-        return impact_report(projection, scope_name(where), found)
+        attended = await info.context.store.read(
+            sessions.attendance, site=where.site, team=where.team, function=where.function
+        )
+        return impact_report(projection, scope_name(where), found, attended)

@@ -299,3 +299,38 @@ async def record_attendance(
     found = await get_session(tx, session_id)
     assert found is not None
     return found
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Community sessions attended by the people of a scope (HR's impact report)."""
+
+    attended: int
+    """Attendances recorded: one per person per session."""
+    attendees: int
+    """People who attended at least one session."""
+    sessions: int
+    """Sessions at least one of them attended."""
+
+
+async def attendance(
+    tx: Tx,
+    *,
+    site: str | None = None,
+    team: str | None = None,
+    function: str | None = None,
+) -> Attendance:
+    """Attendance by the people still here of a scope (``None`` places no condition)."""
+    rows = await run(
+        tx,
+        "MATCH (p:Person)-[a:ATTENDED]->(s:Session) WHERE p.left_at IS NULL "
+        "AND ($site IS NULL OR p.site = $site) AND ($function IS NULL OR p.function = $function) "
+        "AND ($team IS NULL OR $team IN [(p)-[:MEMBER_OF]->(t:Team) | t.id]) "
+        "RETURN count(a) AS attended, count(DISTINCT p) AS attendees, "
+        "count(DISTINCT s) AS sessions",
+        site=site,
+        team=team,
+        function=function,
+    )
+    row = rows[0] if rows else {"attended": 0, "attendees": 0, "sessions": 0}
+    return Attendance(int(row["attended"]), int(row["attendees"]), int(row["sessions"]))

@@ -161,3 +161,35 @@ async def test_a_mentor_sees_their_own_response_rate_and_only_hr_sees_others(
     others = RATE % 'person(id: "mia")'
     assert api.ok(others, as_=AGENT)["person"]["responseRate"] is None
     assert api.ok(others, as_=HR)["person"]["responseRate"]["answered"] == 1
+
+
+async def test_sessions_attended_are_in_the_impact_report_by_scope(org: Store, api: Api) -> None:
+    cid = await club(org)
+    query = """query($scope: HealthScopeInput) { impactReport(scope: $scope) {
+      sessions { attended attendees sessions } } }"""
+    empty = api.ok(query, as_=HR)["impactReport"]["sessions"]
+    assert empty == {"attended": 0, "attendees": 0, "sessions": 0}
+    made = [
+        api.ok(SCHEDULE, {"c": cid, "at": soon(), "cap": 5, "skills": None}, as_=MODERATOR)[
+            "scheduleSession"
+        ]["id"]
+        for _ in range(2)
+    ]
+    await org.query(
+        "MATCH (s:Session) WHERE s.id IN $ids SET s.starts_at = $at",
+        ids=made,
+        at=dt.datetime.now(dt.UTC) - DAY,
+    )
+    attend = """mutation($s: ID!, $who: [ID!]!) {
+      recordAttendance(sessionId: $s, personIds: $who) { attended } }"""
+    api.ok(attend, {"s": made[0], "who": ["ana", "ben"]}, as_=MODERATOR)
+    api.ok(attend, {"s": made[1], "who": ["ana"]}, as_=MODERATOR)
+    found = api.ok(query, as_=HR)["impactReport"]["sessions"]
+    assert found == {"attended": 3, "attendees": 2, "sessions": 2}
+    site = (await org.query("MATCH (p:Person {id: 'ben'}) RETURN p.site AS site"))[0]["site"]
+    ana_site = (await org.query("MATCH (p:Person {id: 'ana'}) RETURN p.site AS s"))[0]["s"]
+    scoped = api.ok(query, {"scope": {"site": site}}, as_=HR)["impactReport"]["sessions"]
+    expected = {"attended": 3, "attendees": 2, "sessions": 2}
+    if ana_site != site:
+        expected = {"attended": 1, "attendees": 1, "sessions": 1}
+    assert scoped == expected

@@ -15,6 +15,7 @@ IMPACT = """query($scope: HealthScopeInput) {
   impactReport(scope: $scope) {
     items leftOut during { items difference mentoredGain }
     ratings { count mean } responses { answeredShare }
+    sessions { attended }
     cells(first: 10) { skill { name } }
   }
 }"""
@@ -33,7 +34,10 @@ def test_hr_sees_the_impact_figures_of_the_api(
     sign_in_as_demo(page, "hr")
     expect(page).to_have_url(re.compile(r"/app/health$"))
     tiles = page.locator("#impact .tile")
-    expect(tiles).to_have_count(8)
+    expect(tiles).to_have_count(9)
+    expect(page.locator('#impact [data-metric="sessions"] .value')).to_have_text(
+        str(report["sessions"]["attended"])
+    )
     expect(page.locator('#impact [data-metric="difference"] .value')).to_have_text(
         signed(report["during"]["difference"])
     )

@@ -1,6 +1,6 @@
 // "Impact" on the HR page: mentees' level gain on their focus skills against comparable
 // colleagues never mentored on them, mentees' ratings and mentors' answer times
-// (docs/health.md, "Impact"). A module of its own beside health.js: it reads the same scope
+// and community sessions attended (docs/health.md, "Impact"). A module of its own beside health.js: it reads the same scope
 // form, asks for `impactReport` and fills #impact. Text goes in through ui.js's h(), never
 // as markup.
 import { gql } from "./api.js";
@@ -14,6 +14,7 @@ const IMPACT = `query Impact($scope: HealthScopeInput) {
     cells(first: 10) { skill { name } function startLevel items comparable during { mentoredGain comparisonGain difference } }
     ratings { count mean distribution }
     responses { requests answered answeredShare medianHours p90Hours }
+    sessions { attended attendees sessions }
   }
 }`;
 
@@ -45,13 +46,13 @@ function render(node, r) {
     tile("answered", "Requests answered", percent(r.responses.answeredShare), "Accepted or declined, over answered and expired."),
     tile("median", "Median answer", hours(r.responses.medianHours), "Time from request to answer."),
     tile("p90", "Slowest 10% answer after", hours(r.responses.p90Hours), "90th percentile of the time from request to answer."),
+    tile("sessions", "Community sessions attended", String(r.sessions.attended), `${r.sessions.attendees} people at ${r.sessions.sessions} sessions.`),
   );
   const note = h(
     "p",
     { class: "hint", id: "impact-note" },
     `${d.items} of ${r.items} mentored focus skills compared; ${r.leftOut} left out (fewer than ${r.minComparison} comparable colleagues). `,
-    "An association, not proof that mentoring caused it: people who seek a mentor differ from those who do not, and levels are self-reported. ",
-    "Community sessions attended are not in this report yet.",
+    "An association, not proof that mentoring caused it: people who seek a mentor differ from those who do not, and levels are self-reported.",
   );
   const ratings = r.ratings.count
     ? h("p", { class: "hint", id: "impact-ratings" }, "Ratings: ", r.ratings.distribution.map((n, i) => `${i + 1}★ ${n}`).join(" · "))
