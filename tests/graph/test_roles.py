@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 from graph import people, roles, teams
+from graph.embedded import BoltEndpoint
 from graph.errors import Conflict, InvalidInput, NotFound
 from graph.export import export_graph
 from graph.model import JobRole, Person, RoleProfile, RoleRequirement, SkillLevel, Team
@@ -148,3 +152,59 @@ async def test_there_are_at_most_max_roles_and_replacing_one_still_works(
         await taxonomy_store.write(roles.save_role, RoleProfile("", "One Too Many", need))
     replaced = await taxonomy_store.write(roles.save_role, RoleProfile("", "Extra 0", need * 1))
     assert replaced.id == "extra 0"
+
+
+async def _two_at_once(store: Store, other: Store, first: Any, second: Any) -> list[Any]:
+    """Run two writes at the same instant on two connections; their results or errors."""
+    return list(
+        await asyncio.gather(store.write(*first), other.write(*second), return_exceptions=True)
+    )
+
+
+async def test_choosing_a_target_races_deleting_the_role_and_nothing_dangles(
+    taxonomy_store: Store, endpoint: BoltEndpoint
+) -> None:
+    await taxonomy_store.write(people.write_people, [Person(id="ana", name="Ana", team_id=None)])
+    other = await Store.connect(endpoint)
+    try:
+        for round_ in range(8):
+            coach = RoleProfile("", f"Peer Coach {round_}", (RoleRequirement("sql", 3, 2),))
+            saved = await taxonomy_store.write(roles.save_role, coach)
+            chose, deleted = await _two_at_once(
+                taxonomy_store,
+                other,
+                (roles.set_target_role, "ana", saved.id),
+                (roles.delete_role, saved.id),
+            )
+            rows = await taxonomy_store.query(
+                "MATCH (r:Role {id: $id}) RETURN [(p:Person)-[:TARGETS]->(r) | p.id] AS who",
+                id=saved.id,
+            )
+            if isinstance(deleted, Conflict):  # the target came first: the role stays, chosen
+                assert chose is True and rows == [{"who": ["ana"]}]
+            else:  # the delete came first: the choice finds no role
+                assert deleted is None and isinstance(chose, NotFound) and rows == []
+            await taxonomy_store.write(roles.set_target_role, "ana", None)
+    finally:
+        await other.close()
+
+
+async def test_two_new_roles_racing_for_the_last_place_one_wins(
+    taxonomy_store: Store, endpoint: BoltEndpoint
+) -> None:
+    need = (RoleRequirement("sql", 2, 1),)
+    for i in range(roles.MAX_ROLES - 1):
+        await taxonomy_store.write(roles.save_role, RoleProfile("", f"Role {i}", need))
+    other = await Store.connect(endpoint)
+    try:
+        found = await _two_at_once(
+            taxonomy_store,
+            other,
+            (roles.save_role, RoleProfile("", "Last A", need)),
+            (roles.save_role, RoleProfile("", "Last B", need)),
+        )
+    finally:
+        await other.close()
+    assert sorted(type(f).__name__ for f in found) == ["Conflict", "RoleProfile"]
+    rows = await taxonomy_store.query("MATCH (r:Role) RETURN count(r) AS n")
+    assert rows == [{"n": roles.MAX_ROLES}]
