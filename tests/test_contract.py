@@ -52,3 +52,56 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     names = [*AppSettings.model_fields, *StoreSettings.model_fields]
     missing = [n.upper() for n in names if f"`{n.upper()}`" not in readme]
     assert not missing, f"add these to the README's configuration table: {missing}"
+
+
+def test_everything_the_service_imports_is_a_runtime_dependency() -> None:
+    # README's first command installs `pip install -e .` without the test extras: a module
+    # the service imports from a test-only package would stop `serve` on a fresh machine.
+    import ast
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {
+        re.split(r"[<>=\[ ;]", d, maxsplit=1)[0].lower().replace("_", "-")
+        for d in project["dependencies"]
+    }
+    ours = {"api", "graph", "readmodel", "matching", "web", "benchmarks", "tests"}
+    owners = packages_distributions()
+    missing: set[str] = set()
+    for package in ("api", "graph", "readmodel", "matching", "web"):
+        for path in (ROOT / package).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = (
+                    [a.name for a in node.names] if isinstance(node, ast.Import)
+                    else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level
+                    else []
+                )  # fmt: skip
+                for name in names:
+                    top = name.split(".")[0]
+                    if not top or top in ours or top in sys.stdlib_module_names:
+                        continue
+                    dists = {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+                    if not dists & runtime and not _installed_with(dists, runtime):
+                        missing.add(f"{top} ({path.relative_to(ROOT)})")
+    assert not missing, f"imported but not in [project] dependencies: {sorted(missing)}"
+
+
+def _installed_with(dists: set[str], runtime: set[str]) -> bool:
+    """Whether one of ``dists`` comes with a runtime dependency (uvicorn[standard] brings
+    websockets, strawberry brings graphql-core...)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    for parent in runtime:
+        try:
+            needs = requires(parent) or []
+        except PackageNotFoundError:
+            continue
+        for need in needs:
+            if "extra ==" in need:
+                continue  # only with an extra the project does not ask for
+            name = re.split(r"[<>=\[ ;(!~]", need, maxsplit=1)[0].lower().replace("_", "-")
+            if name in dists:
+                return True
+    return False
