@@ -453,12 +453,7 @@ class _Generator:
     def mentorships(self) -> list[Mentorship]:
         rng = self.rng
         people = self.people[: self.total]
-        by_skill: dict[str, list[Person]] = defaultdict(list)
-        for p in people:
-            if p.open_to_mentoring:
-                for s in p.skills:
-                    if s.level >= 4:
-                        by_skill[s.skill].append(p)
+        by_skill = _teachers_by_skill(people)
         # where each mentor stands in each skill's list, and the places of mentors now at
         # capacity: a mentee's options are a view of the list without a few places, not a
         # copy of it (a copy per mentee made 300,000 people a minute's work)
@@ -528,12 +523,7 @@ class _Generator:
         """
         rng = self.rng
         people = self.people[: self.total]
-        by_skill: dict[str, list[Person]] = defaultdict(list)
-        for p in people:
-            if p.open_to_mentoring:
-                for s in p.skills:
-                    if s.level >= 4:
-                        by_skill[s.skill].append(p)
+        by_skill = _teachers_by_skill(people)
         load: dict[str, int] = defaultdict(int)
         learners = [p for p in people if p.goals and p.open_to_being_mentored]
         order = rng.sample(learners, k=len(learners))
@@ -797,3 +787,14 @@ LAST_NAMES = (
     "Mahmoud", "Ali", "Smith", "Johnson", "Williams", "Brown", "Davis", "Miller", "Ramos",
     "Flores", "Castillo", "Morales", "Kaminski", "Lewandowski", "Salem", "Farouk", "Tan", "Lim",
 )  # fmt: skip
+
+
+def _teachers_by_skill(people: Sequence[Person]) -> dict[str, list[Person]]:
+    """The people open to mentoring who hold each skill at level 4 or more, in ``people`` order."""
+    by_skill: dict[str, list[Person]] = defaultdict(list)
+    for p in people:
+        if p.open_to_mentoring:
+            for s in p.skills:
+                if s.level >= 4:
+                    by_skill[s.skill].append(p)
+    return by_skill
