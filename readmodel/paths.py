@@ -350,6 +350,50 @@ def bench_definition(name: str) -> str | None:
     return f"{found} (role profile `{role.replace('_', ' ')}`)."
 
 
+class BenchColumns:
+    """Each scope's bench columns, computed on first use and kept until the graph changes.
+
+    HR's report asks for them on every request, and each role's bench reads every person's
+    levels: computed per request they were a fifth of a ``networkHealth`` answer's CPU.
+    """
+
+    def __init__(self, model: ReadModel) -> None:
+        self.model = model
+        self.by_scope: dict[Scope, dict[str, float]] = {}
+
+    def of(self, scope: Scope) -> dict[str, float]:
+        """The bench columns of ``scope``, one ready-now and one ready-soon per role."""
+        found = self.by_scope.get(scope)
+        if found is None:
+            found = {}
+            for role_id in sorted(self.model.roles):
+                counts = bench(self.model, self.model.roles[role_id], scope).overall
+                found[bench_column(role_id, "ready_now")] = counts.ready_now
+                found[bench_column(role_id, "ready_soon")] = counts.ready_soon
+            self.by_scope[scope] = found
+        return found
+
+
+def _forget_benches(view: BenchColumns, model: ReadModel, changes: ChangeSet) -> bool:
+    view.model = model
+    view.by_scope.clear()
+    return True
+
+
+BENCH_COLUMNS: ViewSpec[BenchColumns] = register(
+    ViewSpec(
+        "bench columns",
+        build=BenchColumns,
+        apply=_forget_benches,
+        depends_on=frozenset({"people", "roles", "skills", "teams"}),
+        # the organisation's columns, read through the view: a kept view must not answer
+        # with counts from before a change
+        describe=lambda view: view.of(Scope()),
+        after=(MENTOR_INDEX, JOB_ROLES),  # type: ignore[arg-type]
+    )
+)
+
+
 def with_bench(
     values: Mapping[str, float], model: ReadModel, scope: HealthScope
 ) -> dict[str, float]:
@@ -358,10 +402,5 @@ def with_bench(
     Role profiles are HR's to edit, so these columns follow the roles there are: a trend
     chart of a role starts with the first snapshot taken after the role existed.
     """
-    found = dict(values)
     where = Scope(site=scope.site, function=scope.function, team=scope.team)
-    for role_id in sorted(model.roles):
-        counts = bench(model, model.roles[role_id], where).overall
-        found[bench_column(role_id, "ready_now")] = counts.ready_now
-        found[bench_column(role_id, "ready_soon")] = counts.ready_soon
-    return found
+    return {**values, **model.view(BENCH_COLUMNS).of(where)}
