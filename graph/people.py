@@ -271,17 +271,14 @@ async def first_learner(
     return (rows[0]["id"], rows[0]["name"]) if rows else None
 
 
-LEVEL_SOURCES = ("profile", "admin", "import", "seed")
-"""Where a level change came from, as the skill history records it."""
-
-
 async def set_skill(
     tx: Tx, person_id: str, skill: str, level: int, source: str = "profile"
 ) -> None:
     """Give a person a skill at ``level`` (1–5), replacing any earlier level.
 
     A new or different level is added to the person's skill history with ``source``
-    (``profile`` when they edit their own, ``admin`` when someone else does).
+    (``profile`` when they edit their own, ``admin`` when someone else does; imports write
+    ``import`` and the demo seed ``seed``).
     """
     validation.level(level, skill=skill)
     await lock(tx, "Person", person_id)
