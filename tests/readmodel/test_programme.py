@@ -13,6 +13,7 @@ from matching import paths as rules
 from matching.assignment import Objective
 from matching.eligible import EligiblePairs
 from matching.exact import points
+from matching.mentor_index import MentorIndex
 from matching.mentoring import Mode, Scope, eligible_mentees, plan_assignment
 from readmodel.paths import programme, role_needs
 from tests.matching.test_exact import brute_force, networkx_optimum, organisation
@@ -60,3 +61,27 @@ def test_the_plain_assignment_is_unchanged_by_a_programme_run() -> None:
     )
     after = plan_assignment(model, Scope(), mode=Mode.OPTIMAL)
     assert after.assignment.pairs == before.assignment.pairs
+
+
+def test_a_programmes_index_equals_one_built_afresh_for_its_profiles() -> None:
+    model = organisation(600, 3)
+    base = model.mentor_index
+    run = programme(model, model.roles["team lead"])
+    fresh = MentorIndex(run.profiles, base.weights)
+    index = run.mentor_index
+    assert index is not base and index.ids == fresh.ids and index.skills == fresh.skills
+    slots = fresh.goal_slot.shape[1]
+    assert index.goal_slot.shape[1] >= slots
+    # padded slots beyond the fresh index's hold share 0: the same goals
+    assert not index.goal_slot_share[:, slots:].any()
+    np.testing.assert_array_equal(index.goal_slot[:, :slots], fresh.goal_slot)
+    np.testing.assert_array_equal(index.goal_slot_share[:, :slots], fresh.goal_slot_share)
+    for column in ("level", "related_level", "responsiveness", "spare", "manager"):
+        np.testing.assert_array_equal(getattr(index, column), getattr(fresh, column))
+    participant = sorted(run.participants)[0]
+    mentee = run.profiles[participant]
+    np.testing.assert_array_equal(index.candidates(mentee), fresh.candidates(mentee))
+    assert index.top(mentee, 10) == fresh.top(mentee, 10)
+    # the read model's own index is untouched: a plain suggestion still reads own goals
+    own = model.profiles[participant]
+    assert base.top(own, 10) == MentorIndex(model.profiles, base.weights).top(own, 10)
