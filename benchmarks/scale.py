@@ -124,8 +124,15 @@ def git(*args: str, cwd: Path = _ROOT) -> str:
 
 
 @contextlib.contextmanager
-def baseline_tree(revision: str) -> Iterator[Revision]:
-    """``revision`` checked out into a temporary worktree, removed at exit."""
+def baseline_tree(revision: str) -> Iterator[Revision | None]:
+    """``revision`` checked out into a temporary worktree, removed at exit; ``none``: no baseline.
+
+    At 300,000 people the old projection does not load in a useful time (still loading
+    after 15 minutes), so that size runs this tree alone.
+    """
+    if revision == "none":
+        yield None
+        return
     commit = git("rev-parse", "--short", revision)
     with tempfile.TemporaryDirectory(prefix="skillweave-baseline-") as folder:
         tree = Path(folder) / "tree"
@@ -388,17 +395,18 @@ async def main(args: argparse.Namespace) -> None:
         server, seeded = await seed_store(args, folder)
         try:
             runs: dict[str, list[dict[str, float]]] = {"baseline": [], "this tree": []}
+            revisions = [current] if baseline is None else [baseline, current]
             for k in range(args.repeat):
-                for revision in (baseline, current):
+                for revision in revisions:
                     place = folder / f"{revision.name.replace(' ', '-')}-{k}"
                     runs[revision.name].append(await measure(revision, seeded, args, place))
         finally:
             await seeded.store.close()
             server.stop()  # type: ignore[attr-defined]
     people = len(seeded.org.people)
+    against = "no baseline" if baseline is None else f"baseline {baseline.commit}"
     report.heading(
-        f"Scale: {people:,} people on the {args.store} store, baseline {baseline.commit} "
-        f"against {current.commit}"
+        f"Scale: {people:,} people on the {args.store} store, {against} and {current.commit}"
     )
     report.table(
         "Seeding (this tree, once)",
@@ -411,20 +419,28 @@ async def main(args: argparse.Namespace) -> None:
     )
     rows = []
     for label, unit, key in ROWS:
-        before = statistics.median(r.get(key, float("nan")) for r in runs["baseline"])
         after = statistics.median(r.get(key, float("nan")) for r in runs["this tree"])
+        if baseline is None:
+            rows.append([label, unit, shown(after)])
+            continue
+        before = statistics.median(r.get(key, float("nan")) for r in runs["baseline"])
         ratio = f"{after / before:.2f}x" if before else "–"
         rows.append([label, unit, shown(before), shown(after), ratio])
+    columns = ["measure", "unit", f"this tree {current.commit}"]
+    if baseline is not None:
+        columns[2:2] = [f"baseline {baseline.commit}"]
+        columns.append("ratio")
     report.table(
-        f"One API worker, {people:,} people: baseline and this tree",
-        ["measure", "unit", f"baseline {baseline.commit}", f"this tree {current.commit}", "ratio"],
+        f"One API worker, {people:,} people: "
+        + ("this tree" if baseline is None else "baseline and this tree"),
+        columns,
         rows,
         notes=[
             f"medians of {args.repeat} start(s) per revision; single requests: {args.single} "
             f"each from one client; refresh: median of {args.writes} writes; load mix: "
             f"{args.clients} clients back to back for {args.seconds:.0f} s; in process: "
             f"{args.samples} mentees",
-            "ratio: this tree / baseline",
+            *(["ratio: this tree / baseline"] if baseline is not None else []),
         ],
         text_columns=2,
     )
@@ -440,7 +456,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--people", type=int, default=50_000)
     parser.add_argument("--store", choices=STORES, default="embedded")
-    parser.add_argument("--baseline", default=BASELINE, help="the revision to compare with")
+    parser.add_argument(
+        "--baseline", default=BASELINE, help="the revision to compare with; none: this tree alone"
+    )
     parser.add_argument("--repeat", type=int, default=1, help="starts of each revision")
     parser.add_argument("--single", type=int, default=100, help="requests per single query")
     parser.add_argument("--writes", type=int, default=20, help="writes for the refresh time")
