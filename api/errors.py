@@ -2,7 +2,9 @@
 
 The codes, as a tree (a client may handle a parent instead of each child)::
 
-    UNAUTHENTICATED            HTTP 401: no token, or a bad or expired one
+    UNAUTHENTICATED            HTTP 401: no token, or a bad or expired one; over WebSocket,
+                               what ends a subscription when its token expires or its
+                               person leaves (api/notifications.py)
     BAD_REQUEST                HTTP 400: the body is not one operation as a JSON object:
                                not JSON, an array (batches are not supported), a string
                                or a number, no "query"; HTTP 415: a Content-Type other
