@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,10 @@ from readmodel.store import ReadModel
 
 ALGORITHM = "HS256"
 SECRET_FILE = "jwt-secret"
+EXPIRED = "Your session has expired; sign in again."
+"""Why an expired token is refused, over HTTP and on an open subscription."""
+LEFT = "This account was closed when its owner left the organisation; its tokens no longer work."
+"""Why a leaver's token is refused (:func:`refuse_leavers`)."""
 
 
 class Role(enum.StrEnum):
@@ -50,6 +54,12 @@ class Principal(BaseUser):
 
     person_id: str
     role: Role
+    expires_at: dt.datetime | None = field(default=None, compare=False)
+    """When the token expires (its ``exp``); a WebSocket's subscriptions end then."""
+
+    def expired(self) -> bool:
+        """Whether the token has expired by now (at ``exp``, no leeway, as :meth:`Tokens.decode`)."""
+        return self.expires_at is not None and dt.datetime.now(dt.UTC) >= self.expires_at
 
     @property
     def is_authenticated(self) -> bool:
@@ -157,7 +167,7 @@ class Tokens:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.ExpiredSignatureError:
-            raise TokenError("Your session has expired; sign in again.") from None
+            raise TokenError(EXPIRED) from None
         except jwt.ImmatureSignatureError as error:
             raise TokenError(f"The token is not valid yet ({error}).") from None
         except jwt.InvalidTokenError as error:
@@ -169,7 +179,11 @@ class Tokens:
                 f"{_hours(self.max_lifetime)}. Ask for a new one."
             )
         try:
-            return Principal(person_id=str(claims["sub"]), role=Role(str(claims.get("role"))))
+            return Principal(
+                person_id=str(claims["sub"]),
+                role=Role(str(claims.get("role"))),
+                expires_at=dt.datetime.fromtimestamp(float(claims["exp"]), dt.UTC),
+            )
         except ValueError:
             raise TokenError(f"The token names an unknown role {claims.get('role')!r}.") from None
 
@@ -261,7 +275,18 @@ async def refuse_leavers(conn: HTTPConnection, principal: Principal) -> None:
     if projection is None:
         return
     if principal.person_id in projection.left:
-        raise AuthenticationError(
-            "This account was closed when its owner left the organisation; its tokens no "
-            "longer work."
-        )
+        raise AuthenticationError(LEFT)
+
+
+async def still_signed_in(conn: HTTPConnection, principal: Principal) -> None:
+    """Refuse, later on, a principal signed in earlier: a WebSocket's, while it stays open.
+
+    The same two rules as signing in: the token has not expired (:meth:`Principal.expired`),
+    and its person has not left (:func:`refuse_leavers`).
+
+    Raises:
+        AuthenticationError: the token has expired since, or its person has left.
+    """
+    if principal.expired():
+        raise AuthenticationError(EXPIRED)
+    await refuse_leavers(conn, principal)

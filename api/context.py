@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from starlette.requests import HTTPConnection
+from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
-from api.auth import Principal
+from api.auth import EXPIRED, Principal
 from api.errors import Unauthenticated
 from api.loaders import Loaders
 from api.settings import AppSettings
@@ -52,10 +53,14 @@ class Context:
         """The signed-in caller.
 
         Raises:
-            Unauthenticated: nobody has signed in on this connection yet.
+            Unauthenticated: nobody has signed in on this connection yet, or its token has
+                expired since (a WebSocket's).
         """
         if self.signed_in is None:
             raise Unauthenticated("Sign in: send 'Authorization: Bearer <token>'.")
+        if isinstance(self.request, WebSocket) and self.signed_in.expired():
+            # a socket outlives its token: what it sends next is refused as HTTP would
+            raise Unauthenticated(EXPIRED)
         return self.signed_in
 
     async def write(self, work: Work[P, T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -2,7 +2,9 @@
 
 The codes, as a tree (a client may handle a parent instead of each child)::
 
-    UNAUTHENTICATED            HTTP 401: no token, or a bad or expired one
+    UNAUTHENTICATED            HTTP 401: no token, or a bad or expired one; over WebSocket,
+                               what ends a subscription when its token expires or its
+                               person leaves (api/notifications.py)
     BAD_REQUEST                HTTP 400: the body is not one operation as a JSON object:
                                not JSON, an array (batches are not supported), a string
                                or a number, no "query"; HTTP 415: a Content-Type other
@@ -134,10 +136,30 @@ class ErrorCodes(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         """Rewrite the operation's errors once it has run."""
         yield
-        result = self.execution_context.result
-        if result is None or not result.errors:
+        self._rewrite_all(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Rewrite each result a WebSocket sends, before it goes: a subscription's too.
+
+        A subscription ends with an error after its last notification (a token that
+        expired, a leaver's: :mod:`api.notifications`); it gets its code here, since the
+        operation itself ends only once it has been sent.
+        """
+        self._rewrite_all(result)
+        yield
+
+    def _rewrite_all(self, result: Any) -> None:
+        errors: list[GraphQLError] | None = getattr(result, "errors", None)
+        if not errors:
             return
-        result.errors = [self._rewrite(error) for error in result.errors]
+        done: dict[int, GraphQLError] = self.__dict__.setdefault("_rewritten", {})
+        rewritten = []
+        for error in errors:
+            if done.get(id(error)) is not error:  # a streamed result was rewritten already
+                error = self._rewrite(error)
+                done[id(error)] = error
+            rewritten.append(error)
+        result.errors = rewritten
 
     def _rewrite(self, error: GraphQLError) -> GraphQLError:
         code = _code_of(error)

@@ -15,7 +15,10 @@ events; it is on the feed before it reads, and drops what it has already sent, s
 falls between the two.
 
 The feed stops by being asked (:meth:`EventFeed.close`), never cancelled mid-read: a read
-cut off half-way would leave a driver socket behind.
+cut off half-way would leave a driver socket behind. For the same reason a watch that must
+end on its own (its token expires, its person leaves: :mod:`api.notifications`) is not
+cancelled either: asked with ``idle``, it yields None whenever nothing came for that long,
+so its caller can look and stop between reads; only the wait on its queue is cut short.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Callable
 
 from graph import outbox
 from graph.errors import StoreError
@@ -55,9 +58,13 @@ class EventFeed:
         """Look at the outbox now: this process has just written."""
         self._nudged.set()
 
-    async def watch(self, person_id: str, *, after: int) -> AsyncIterator[outbox.Event]:
+    async def watch(
+        self, person_id: str, *, after: int, idle: Callable[[], float] | None = None
+    ) -> AsyncGenerator[outbox.Event | None, None]:
         """The person's events numbered after ``after``, oldest first, as they come.
 
+        With ``idle``, None too, whenever no event came for ``idle()`` seconds (asked
+        afresh for each wait): the caller's chance to stop while nothing is being read.
         Ends when the feed closes.
         """
         queue: asyncio.Queue[outbox.Event | None] = asyncio.Queue()
@@ -78,7 +85,15 @@ class EventFeed:
                 if len(events) < BATCH:
                     break
             while not self._closed:
-                found = await queue.get()
+                if idle is None:
+                    found = await queue.get()
+                else:
+                    try:
+                        # cancelling a queue's get loses nothing: the event stays queued
+                        found = await asyncio.wait_for(queue.get(), max(idle(), 0.0))
+                    except TimeoutError:
+                        yield None
+                        continue
                 if found is None:
                     break
                 if found.sequence > sent:
@@ -107,8 +122,14 @@ class EventFeed:
             self._cursor = await self._store.read(outbox.latest_sequence)
             self._started.set()
             return
-        if await self._store.read(outbox.latest_sequence) == self._cursor:
+        latest = await self._store.read(outbox.latest_sequence)
+        if latest == self._cursor:
             return
+        if latest < self._cursor:
+            # the numbers went back: the store was emptied (as between tests) or restored,
+            # so every event it holds now is new to this feed (each watch drops what it sent)
+            log.warning("event feed: the outbox restarted at %d (was at %d)", latest, self._cursor)
+            self._cursor = 0
         while True:
             events = await self._store.read(outbox.events_after, self._cursor, first=BATCH)
             for event in events:

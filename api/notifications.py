@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import json
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
 import strawberry
+from starlette.authentication import AuthenticationError
 
+from api.auth import Principal, still_signed_in
 from api.context import Info
-from api.errors import BadInput
+from api.errors import BadInput, Unauthenticated
 from api.pagination import page_size
 from api.permissions import Action, require
 from api.types import PageInfo
@@ -28,6 +31,26 @@ strawberry.enum(
     name="NotificationKind",
     description="What a notification is about (docs/notifications.md lists who gets each).",
 )
+
+
+CHECK_SECONDS = 1.0
+"""How often an open subscription with no news checks its token still holds (it also checks
+before each notification, and exactly when the token expires)."""
+
+
+def _until_next_check(principal: Principal) -> float:
+    """Seconds to wait for an event before checking again: at most until the token expires."""
+    if principal.expires_at is None:
+        return CHECK_SECONDS
+    left = (principal.expires_at - dt.datetime.now(dt.UTC)).total_seconds()
+    return min(CHECK_SECONDS, left)
+
+
+async def _still_signed_in(info: Info, principal: Principal) -> None:
+    try:
+        await still_signed_in(info.context.request, principal)
+    except AuthenticationError as error:
+        raise Unauthenticated(str(error)) from None
 
 
 def encode_cursor(sequence: int) -> str:
@@ -242,7 +265,8 @@ class Subscription:
     @strawberry.subscription(
         description="Your new notifications as they happen (within about half a second). "
         "With `after` (a `sequence`), those after it come first: pass the last one seen when "
-        "reconnecting to miss nothing."
+        "reconnecting to miss nothing. Ends with an `UNAUTHENTICATED` error when the token "
+        "expires or its person leaves the organisation (within about a second)."
     )
     async def notifications(
         self, info: Info, after: int | None = None
@@ -252,7 +276,16 @@ class Subscription:
         feed = info.context.feed
         if feed is None:
             raise BadInput("Notifications are not served here.")
+        # the token is checked again while the subscription lasts, by the rules that signed
+        # it in: it ends when the token expires (EXPIRED) or its person leaves (LEFT)
+        await _still_signed_in(info, principal)  # a socket may have been open a while
         if after is None:
             after = await info.context.store.read(outbox.latest_sequence_for, principal.person_id)
-        async for event in feed.watch(principal.person_id, after=after):
-            yield Notification.of(event)
+        events = feed.watch(
+            principal.person_id, after=after, idle=lambda: _until_next_check(principal)
+        )
+        async with contextlib.aclosing(events):  # closed between reads, never during one
+            async for event in events:
+                await _still_signed_in(info, principal)
+                if event is not None:
+                    yield Notification.of(event)

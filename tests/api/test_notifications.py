@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from typing import Any
@@ -11,11 +12,12 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from api.auth import Tokens
-from graph import mentorships
+from graph import mentorships, offboarding
 from graph.store import Store
 from tests.api.conftest import (
     AGENT,
     MENTOR,
+    MENTOR_2,
     MODERATOR,
     PEER,
     Api,
@@ -237,3 +239,77 @@ async def test_shutdown_ends_open_subscriptions_cleanly(endpoint: Any, tokens: T
         while True:
             receive(socket, timeout=5)
     socket.close()
+
+
+# ------------------------------------------ what signed a subscription in must still hold
+
+
+def ended_with(socket: ClientConnection, timeout: float) -> dict[str, Any]:
+    """The error a subscription ended with: its next message, then `complete`."""
+    message = receive(socket, timeout=timeout)
+    assert message["type"] == "next" and message["id"] == "1", message
+    assert message["payload"]["data"] is None, message
+    [error] = message["payload"]["errors"]
+    assert receive(socket) == {"id": "1", "type": "complete"}
+    return dict(error)
+
+
+async def test_a_subscription_ends_when_its_token_expires(
+    org: Store, api: Api, endpoint: Any, tokens: Tokens
+) -> None:
+    id = ask(api, AGENT, "mia")  # before the socket: its catch-up delivers it at once
+    # a server of its own: a feed that has not followed the earlier tests' emptied outboxes
+    with ServerThread(create_app_for(endpoint)) as server:
+        token = tokens.mint(*MENTOR, lifetime=dt.timedelta(seconds=4))
+        expires = tokens.decode(token).expires_at  # `exp` is in whole seconds: 3 to 4 s away
+        assert expires is not None
+        with open_socket(server, token) as mia, open_socket(server, tokens.mint(*AGENT)) as ana:
+            subscribe(mia, after=0)
+            subscribe(ana, after=0)
+            message = receive(mia)
+            assert message["type"] == "next", message  # delivered while the token holds
+            assert message["payload"]["data"]["notifications"]["mentorshipId"] == id, message
+            error = ended_with(mia, timeout=5)
+            late = (dt.datetime.now(dt.UTC) - expires).total_seconds()
+            assert 0 <= late < 1.5, late  # at the expiry, not at some later event
+            assert error["message"] == "Your session has expired; sign in again."
+            assert error["extensions"] == {"code": "UNAUTHENTICATED"}  # as HTTP's 401 says
+            # the socket's token is no good for anything else it sends either
+            mia.send(json.dumps({
+                "id": "2", "type": "subscribe", "payload": {"query": "{ me { id } }"},
+            }))  # fmt: skip
+            refused = receive(mia)
+            assert refused["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            # ana's subscription, with a token of an hour, goes on
+            api.ok("mutation($id: ID!) { respondToMentorship(id: $id, accept: true) { id } }",
+                   {"id": id}, as_=MENTOR)  # fmt: skip
+            event = receive(ana)["payload"]["data"]["notifications"]
+            assert event["kind"] == "REQUEST_ACCEPTED" and event["mentorshipId"] == id
+
+
+async def test_a_subscription_ends_when_its_person_is_offboarded(
+    org: Store, api: Api, endpoint: Any, tokens: Tokens
+) -> None:
+    id = ask(api, AGENT, "mia")
+    with (
+        ServerThread(create_app_for(endpoint)) as server,
+        open_socket(server, tokens.mint(*MENTOR)) as mia,
+        open_socket(server, tokens.mint(*MENTOR_2)) as omar,
+    ):
+        subscribe(mia, after=0)
+        subscribe(omar, after=0)
+        event = receive(mia)["payload"]["data"]["notifications"]
+        assert event["mentorshipId"] == id
+        # off-boarded by another process (here: straight in the store), with no event to mia
+        await org.write(offboarding.offboard_person, "mia")
+        error = ended_with(mia, timeout=5)
+        assert error["extensions"] == {"code": "UNAUTHENTICATED"}
+        refused = api.post("{ me { id } }", as_=MENTOR)  # the same words as HTTP's refusal
+        assert refused.status_code == 401
+        assert error["message"] == refused.json()["errors"][0]["message"]
+        assert "left the organisation" in error["message"]
+        # omar's subscription goes on past the checks that ended mia's
+        time.sleep(1.5)
+        other = ask(api, AGENT, "omar")
+        event = receive(omar)["payload"]["data"]["notifications"]
+        assert event["kind"] == "REQUEST_RECEIVED" and event["mentorshipId"] == other

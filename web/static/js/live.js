@@ -1,9 +1,11 @@
 // The header's unread badge, kept current by the `notifications` subscription over
 // graphql-transport-ws (docs/notifications.md). The socket signs in like every call, with the
 // token in its connection_init payload; it reconnects after a drop, asking for what came
-// after the last notification it saw, and stops for good when the token is refused (4403).
+// after the last notification it saw, and stops for good when the token is refused (4403), or
+// when the subscription ends because the token expired or its person left (UNAUTHENTICATED):
+// then it goes back to sign-in, saying why, as a refused HTTP call does.
 import { gql } from "./api.js";
-import { token } from "./session.js";
+import { signInAgain, token } from "./session.js";
 import { h, toast } from "./ui.js";
 
 const INBOX = `{ notifications(first: 1) { unreadCount edges { node { sequence } } } }`;
@@ -15,6 +17,7 @@ const REFUSED = 4403;
 
 let unread = 0;
 let lastSeen = null;
+let signedOut = false;
 
 function badge() {
   let node = document.getElementById("notifications-badge");
@@ -57,6 +60,10 @@ function connect(onNotification, delay) {
       socket.send(JSON.stringify({ id: "notifications", type: "subscribe", payload: { query: SUBSCRIBE, variables: { after: lastSeen } } }));
     } else if (data.type === "ping") {
       socket.send(JSON.stringify({ type: "pong" }));
+    } else if (data.type === "next" && data.payload?.errors?.[0]?.extensions?.code === "UNAUTHENTICATED") {
+      signedOut = true;
+      socket.close();
+      signInAgain(data.payload.errors[0].message);
     } else if (data.type === "next" && data.payload?.data?.notifications) {
       const n = data.payload.data.notifications;
       lastSeen = Math.max(lastSeen ?? 0, n.sequence);
@@ -67,7 +74,7 @@ function connect(onNotification, delay) {
     }
   });
   socket.addEventListener("close", (event) => {
-    if (event.code === REFUSED) return; // the token was refused: the next call signs out
+    if (event.code === REFUSED || signedOut) return; // the token was refused: the next call signs out
     setTimeout(() => connect(onNotification, Math.min(delay * 2, 30000)), delay);
   });
 }
