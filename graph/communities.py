@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from graph import validation
@@ -146,8 +147,17 @@ async def join_community(
     return await _require(tx, community_id)
 
 
-async def leave_community(tx: Tx, community_id: str, person_id: str) -> Community:
-    """Take a member out of a community (a moderator stops moderating too)."""
+async def leave_community(
+    tx: Tx, community_id: str, person_id: str, *, now: dt.datetime | None = None
+) -> Community:
+    """Take a member out of a community (a moderator stops moderating too).
+
+    Their RSVPs to the community's sessions not started yet are taken back in the same
+    transaction (attendance, and RSVPs to sessions already begun, stay as history). An RSVP
+    locks the community before checking membership (:mod:`graph.sessions`), so one racing
+    this leave either comes first and is taken back here, or is refused.
+    """
+    now = now or dt.datetime.now(dt.UTC)
     community = await _locked(tx, community_id)
     if person_id not in community.member_ids:
         raise Conflict(f"{person_id!r} is not a member of {community.name!r}, so cannot leave it.")
@@ -156,6 +166,14 @@ async def leave_community(tx: Tx, community_id: str, person_id: str) -> Communit
         "MATCH (p:Person {id: $p})-[r:IN_COMMUNITY|MODERATES]->(:Community {id: $c}) DELETE r",
         c=community_id,
         p=person_id,
+    )
+    await run(
+        tx,
+        "MATCH (:Person {id: $p})-[g:GOING]->(s:Session)-[:HELD_IN]->(:Community {id: $c}) "
+        "WHERE s.starts_at > $now DELETE g",
+        c=community_id,
+        p=person_id,
+        now=now,
     )
     await record_change(tx, people=[person_id], communities=[community_id])
     return await _require(tx, community_id)

@@ -5,7 +5,11 @@ its topic skills ``(:Session)-[:COVERS]->(:Skill)``, a member going
 ``(:Person)-[:GOING {at}]->(:Session)`` and one who came ``(:Person)-[:ATTENDED {at}]->(:Session)``.
 
 Each step is one transaction that locks what its rule depends on before reading it: the
-community (scheduling: who moderates it) or the session (RSVPs: the seats left; attendance).
+community (scheduling: who moderates it; RSVPs and attendance: who is a member), then the
+session (RSVPs: the seats left; attendance). Leaving a community locks it too, and takes
+back the member's RSVPs to its sessions not started yet
+(:func:`graph.communities.leave_community`), so an RSVP racing a leave never leaves an RSVP
+without a member.
 Every step writes the community's ``last_activity_at`` and records the change, so the read
 model, and the network health's quiet communities, see the community is alive.
 """
@@ -199,6 +203,15 @@ async def schedule_session(
 
 
 async def _locked_session(tx: Tx, session_id: str) -> Session:
+    """The session, after locking its community and then the session itself.
+
+    Always in that order, as leaving a community (which takes back the RSVPs to its
+    sessions) locks the community: an RSVP and a leave take turns, and so do two RSVPs.
+    """
+    found = await get_session(tx, session_id)
+    if found is None:
+        raise NotFound(f"No session with id {session_id!r}.")
+    await lock(tx, "Community", found.community_id)
     if not await lock(tx, "Session", session_id):
         raise NotFound(f"No session with id {session_id!r}.")
     found = await get_session(tx, session_id)
@@ -212,8 +225,10 @@ async def rsvp(
 ) -> Session:
     """Say a member comes to a session (``going``) or no longer comes.
 
-    The session is locked before its seats are counted, so two members racing for the last
-    seat take turns: one gets it, the other is refused. Saying the same twice changes nothing.
+    The community and then the session are locked before membership is checked and the seats
+    counted, so two members racing for the last seat take turns (one gets it, the other is
+    refused), and an RSVP racing the member's leaving either comes first (and the leave takes
+    it back) or finds them no longer a member. Saying the same twice changes nothing.
 
     Raises:
         NotFound: no such session.

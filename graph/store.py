@@ -41,6 +41,12 @@ BROKEN_CONNECTION_CODE = "Neo.ClientError.Request.Invalid"
 causes it (bad Cypher is a Statement error); ArcadeDB answers it on connections it is
 tearing down while stopping ("BEGIN not expected in state: AUTHENTICATION"), so it counts
 as a lost connection."""
+STALE_READ_CODE = "Neo.ClientError.Statement.EntityNotFound"
+"""ArcadeDB's answer when a transaction follows a link another one committed meanwhile to a
+record this one read too early ("Record #13:2 not found"): its reads are not one snapshot,
+and the conflict it would report at commit shows up mid-transaction instead. The transaction
+is rolled back and, like a conflict, run again (Neo4j never says this: its statements find
+no row rather than fail)."""
 MEMORY_LIMIT_CODES = frozenset(
     {
         "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
@@ -100,6 +106,10 @@ def translate_errors() -> Any:
             "The skills graph store is restarting or refused this connection; try again shortly."
         ) from error
     except bolt.ClientError as error:
+        if _stale_read(error):
+            raise StoreUnavailable(
+                "The skills graph store is busy and the change could not be applied; try again."
+            ) from error
         if error.code != BROKEN_CONNECTION_CODE:
             raise
         raise StoreUnavailable(
@@ -128,6 +138,15 @@ def translate_errors() -> Any:
         raise StoreUnavailable(
             "The skills graph store is busy and the change could not be applied; try again."
         ) from error
+
+
+def _stale_read(error: BaseException) -> bool:
+    """ArcadeDB's mid-transaction conflict: see :data:`STALE_READ_CODE`."""
+    return (
+        isinstance(error, bolt.ClientError)
+        and error.code == STALE_READ_CODE
+        and (error.message or "").startswith("Record #")
+    )
 
 
 async def _to_the_end(call: Coroutine[Any, Any, T]) -> T:
@@ -327,22 +346,30 @@ class Store:
                         return result
             except StoreError as error:
                 cause = error.__cause__
+                stale = cause is not None and _stale_read(cause)
                 if (
                     not isinstance(error, StoreUnavailable)
                     or isinstance(cause, bolt.IncompleteCommit)
-                    or not isinstance(
-                        cause,
-                        bolt.TransientError
-                        | bolt.ServiceUnavailable
-                        | bolt.SessionExpired
-                        | bolt.AuthError,
+                    or not (
+                        stale
+                        or isinstance(
+                            cause,
+                            bolt.TransientError
+                            | bolt.ServiceUnavailable
+                            | bolt.SessionExpired
+                            | bolt.AuthError,
+                        )
                     )
                 ):
                     raise
-                if isinstance(cause, bolt.TransientError):
-                    if not cause.is_retryable() or time.monotonic() + delay > deadline:
+                if stale or isinstance(cause, bolt.TransientError):
+                    retryable = stale or (
+                        isinstance(cause, bolt.TransientError) and cause.is_retryable()
+                    )
+                    if not retryable or time.monotonic() + delay > deadline:
                         raise
-                    log.info("transaction retried after a transient error: %s", cause.code)
+                    code = cause.code if isinstance(cause, bolt.Neo4jError) else None
+                    log.info("transaction retried after a transient error: %s", code)
                     await asyncio.sleep(delay * random.uniform(0.5, 1.5))
                     delay = min(delay * 2, 0.5)
                 elif reconnected:

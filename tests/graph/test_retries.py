@@ -68,3 +68,22 @@ async def test_errors_in_the_work_itself_are_not_retried(store: Store) -> None:
         await store.write(work)  # type: ignore[arg-type]
     assert len(calls) == 1
     assert await probes(store) == 0
+
+
+async def test_arcadedbs_stale_read_mid_transaction_is_retried_like_a_conflict(
+    store: Store,
+) -> None:
+    stale = bolt.ClientError._hydrate_neo4j(
+        code="Neo.ClientError.Statement.EntityNotFound", message="Record #13:2 not found"
+    )
+    calls, work = failing(stale, times=2)
+    assert await store.write(work) == "done"  # type: ignore[arg-type]
+    assert len(calls) == 3
+    assert await probes(store) == 1, "the failed attempts rolled back"
+    other = bolt.ClientError._hydrate_neo4j(
+        code="Neo.ClientError.Statement.SyntaxError", message="Invalid input"
+    )
+    calls, work = failing(other, times=5)
+    with pytest.raises(bolt.ClientError):
+        await store.write(work)  # type: ignore[arg-type]
+    assert len(calls) == 1, "other client errors are ours to fix, not retried"
