@@ -2,7 +2,8 @@
 
 Their open mentorships end (an active one as ``ended``, by ``offboarding``; an unanswered
 request as ``declined``, not counted against anyone's responsiveness), they leave every
-squad (a squad left with fewer than two members is archived) and community, the people
+squad (a squad left with fewer than two members is archived) and community (their RSVPs
+to sessions not started yet are taken back, freeing the seats), the people
 who reported to them report to no one until HR says otherwise, and the person is marked
 ``left_at``. They stay in the store, so their past mentorships keep their history, but
 the projection leaves them out: the directory, the matcher and the health reports no
@@ -91,6 +92,14 @@ async def offboard_person(
         tx,
         "MATCH (:Person {id: $id})-[member:IN_SQUAD|IN_COMMUNITY|MODERATES]->() DELETE member",
         id=person_id,
+    )
+    # as leaving a community does: their seats at sessions not started yet are free again
+    # (attendance and past RSVPs stay as history)
+    await run(
+        tx,
+        "MATCH (:Person {id: $id})-[g:GOING]->(s:Session) WHERE s.starts_at > $now DELETE g",
+        id=person_id,
+        now=now,
     )
     await run(
         tx,

@@ -177,3 +177,16 @@ async def test_attendance_is_recorded_by_moderators_after_the_start(taxonomy_sto
     )
     assert again.attended == ("b", "c")
     assert await last_activity(taxonomy_store, cid) == after
+
+
+async def test_a_leaver_gives_back_their_seats(taxonomy_store: Store) -> None:
+    from graph import offboarding
+
+    cid = await community(taxonomy_store)
+    session = await schedule(taxonomy_store, cid, capacity=1)
+    assert (await taxonomy_store.write(sessions.rsvp, session.id, "b", going=True)).going == ("b",)
+    with pytest.raises(Conflict, match="full"):
+        await taxonomy_store.write(sessions.rsvp, session.id, "c", going=True)
+    await taxonomy_store.write(offboarding.offboard_person, "b")
+    assert (await taxonomy_store.read(sessions.get_session, session.id)).going == ()  # type: ignore[union-attr]
+    assert (await taxonomy_store.write(sessions.rsvp, session.id, "c", going=True)).going == ("c",)
