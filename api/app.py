@@ -52,6 +52,7 @@ from api.text_input import not_unicode, unencodable
 from api.webhooks import WebhookSender
 from graph.changes import prune_changes
 from graph.errors import StoreError
+from graph.retention import prune_outbox
 from graph.settings import StoreSettings
 from graph.store import Store
 from readmodel.keeper import ReadModelKeeper
@@ -267,6 +268,23 @@ async def _prune_change_log(store: Store, keep: dt.timedelta) -> None:
         log.info("pruned %d changes older than %s from the change log", pruned, keep)
 
 
+async def _prune_outbox(store: Store, settings: AppSettings, jobs: Jobs) -> None:
+    """Delete notification events and webhook deliveries past their retention."""
+    pruned = await prune_outbox(
+        store,
+        events_older_than=settings.event_retention,
+        dead_letters_older_than=settings.dead_letter_retention,
+        stopping=jobs.stopping,
+    )
+    if pruned.total:
+        log.info(
+            "pruned %d events, %d delivered webhook deliveries and %d dead letters",
+            pruned.events,
+            pruned.delivered,
+            pruned.dead_letters,
+        )
+
+
 def create_app(
     settings: AppSettings | None = None,
     *,
@@ -322,6 +340,12 @@ def create_app(
             lambda: _prune_change_log(app.state.store, keep),
             name="change-log pruning",
         )
+        if settings.event_retention is not None or settings.dead_letter_retention is not None:
+            jobs.every(
+                settings.skillweave_outbox_prune_seconds,
+                lambda: _prune_outbox(app.state.store, settings, jobs),
+                name="outbox pruning (events, webhook deliveries)",
+            )
         sender: WebhookSender | None = None
         if settings.skillweave_webhook_poll_seconds > 0:
             sender = app.state.webhook_sender = WebhookSender(app.state.store, settings)

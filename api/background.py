@@ -1,4 +1,4 @@
-"""The app's periodic jobs (expiry sweep, change-log pruning, health snapshots).
+"""The app's periodic jobs (expiry sweep, change-log and outbox pruning, health snapshots).
 
 They stop by being asked, not by being cancelled: a job cancelled in the middle of a
 store write could leave the driver's half-opened socket behind, so shutdown sets an
@@ -23,6 +23,10 @@ class Jobs:
     def __init__(self) -> None:
         self._stopping = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+
+    def stopping(self) -> bool:
+        """Whether the jobs were asked to stop: a long step checks it between its batches."""
+        return self._stopping.is_set()
 
     def every(
         self,

@@ -133,6 +133,27 @@ class AppSettings(BaseSettings):
         "(at most an hour), with ±50% jitter.",
     )
 
+    skillweave_event_retention_days: float = Field(
+        default=90.0,
+        ge=0,
+        description="Days notification events (and delivered webhook deliveries) are kept; "
+        "older ones are deleted, except an event a webhook delivery still waits to send or "
+        "keeps as a dead letter. 0: keep them forever.",
+    )
+    skillweave_dead_letter_retention_days: float = Field(
+        default=30.0,
+        ge=0,
+        description="Days a dead webhook delivery stays listed and replayable after its last "
+        "try; then it is deleted (and its event with it, when older than the event "
+        "retention). 0: keep dead letters forever.",
+    )
+    skillweave_outbox_prune_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="How often old notification events and webhook deliveries are pruned "
+        "(and once at start-up).",
+    )
+
     @field_validator("skillweave_allowed_hosts")
     @classmethod
     def _hosts_are_patterns(cls, value: str) -> str:
@@ -177,3 +198,15 @@ class AppSettings(BaseSettings):
     def request_ttl(self) -> dt.timedelta:
         """How long a mentorship request waits for an answer."""
         return dt.timedelta(days=self.skillweave_request_ttl_days)
+
+    @property
+    def event_retention(self) -> dt.timedelta | None:
+        """How long notification events are kept; None: forever."""
+        days = self.skillweave_event_retention_days
+        return dt.timedelta(days=days) if days > 0 else None
+
+    @property
+    def dead_letter_retention(self) -> dt.timedelta | None:
+        """How long a dead letter is kept after its last try; None: forever."""
+        days = self.skillweave_dead_letter_retention_days
+        return dt.timedelta(days=days) if days > 0 else None

@@ -17,6 +17,10 @@ kept as one JSON string property: both stores take it as it is.
 Readers: :func:`events_for` (a person's events after a number, oldest first, or a page of the
 inbox newest first), :func:`events_after` (everyone's, for a process's feed),
 :func:`unread_count`, :func:`mark_read`, :func:`latest_sequence`.
+
+Retention: :func:`prune_events` deletes old events a window of numbers at a time
+(:mod:`graph.retention` runs it). A deleted event is gone for every reader; its number is
+never handed out again, since the counter lives on ``GraphMeta``, not in the events.
 """
 
 from __future__ import annotations
@@ -256,3 +260,93 @@ async def latest_sequence_for(tx: Tx, person_id: str) -> int:
         person=person_id,
     )
     return int(rows[0]["last"] or 0) if rows else 0
+
+
+PRUNE_BATCH = 1000
+"""Most events (or deliveries) one pruning transaction deletes."""
+
+
+async def create_pruning_lock(tx: Tx) -> None:
+    """Make the pruners' lock record if there is none (:func:`lock_pruning`).
+
+    Two processes making it at once: one of them fails with
+    :class:`~graph.errors.Conflict` (it is unique), and the record exists either way.
+    """
+    await run(tx, "MERGE (meta:GraphMeta {key: 'outbox-retention'})")
+
+
+async def lock_pruning(tx: Tx) -> None:
+    """Write-lock the pruners' own record: two processes pruning at once take turns.
+
+    Each pruning transaction writes it first (``graph.locks``' rule), so the second one
+    reads the outbox after the first one's deletes: nothing is deleted twice. The record is
+    made beforehand (:func:`create_pruning_lock`): a ``MERGE`` here would race.
+    """
+    await run(
+        tx,
+        "MATCH (meta:GraphMeta {key: 'outbox-retention'}) "
+        "SET meta.lock_version = coalesce(meta.lock_version, 0) + 1",
+    )
+
+
+async def oldest_sequence(tx: Tx) -> int | None:
+    """The number of the oldest event still stored (None when there is none)."""
+    rows = await run(
+        tx,
+        f"MATCH (e:Event) WHERE e.sequence > 0 RETURN e.sequence AS sequence "
+        f"ORDER BY sequence ASC {limit(1)}",
+    )
+    return int(rows[0]["sequence"]) if rows else None
+
+
+@dataclass(frozen=True)
+class PrunedWindow:
+    """What :func:`prune_events` did to one window of numbers."""
+
+    deleted: int
+    """Events deleted."""
+    held: int
+    """Old events kept because a webhook delivery still refers to them."""
+    reached_newer: bool
+    """The window holds an event at or after the cutoff: the ones after it are newer too."""
+
+
+async def prune_events(tx: Tx, *, before: dt.datetime, after: int, up_to: int) -> PrunedWindow:
+    """Delete the events numbered in ``(after, up_to]`` that happened before ``before``.
+
+    An event some webhook ``Delivery`` still refers to (pending, a dead letter, or
+    delivered within the retention) is kept: :mod:`graph.webhooks` prunes deliveries first,
+    by their own retention. The caller keeps the window at most :data:`PRUNE_BATCH` numbers
+    wide, and ``up_to`` at or below every webhook's cursor (an event no webhook has read
+    yet may still get a delivery). Safe to run in several processes at once.
+    """
+    await lock_pruning(tx)
+    rows = await run(
+        tx,
+        "MATCH (e:Event) WHERE e.sequence > $after AND e.sequence <= $up_to "
+        "RETURN e.id AS id, e.at AS at",
+        after=after,
+        up_to=up_to,
+    )
+    old = [str(r["id"]) for r in rows if (at := to_utc(r["at"])) is not None and at < before]
+    reached_newer = len(old) < len(rows)
+    if not old:
+        return PrunedWindow(deleted=0, held=0, reached_newer=reached_newer)
+    held = {
+        str(r["id"])
+        for r in await run(
+            tx,
+            "MATCH (d:Delivery) WHERE d.event_id IN $ids RETURN DISTINCT d.event_id AS id",
+            ids=old,
+        )
+    }
+    doomed = [i for i in old if i not in held]
+    deleted = 0
+    if doomed:
+        done = await run(
+            tx,
+            "UNWIND $ids AS id MATCH (e:Event {id: id}) DETACH DELETE e RETURN count(*) AS n",
+            ids=doomed,
+        )
+        deleted = int(done[0]["n"]) if done else 0
+    return PrunedWindow(deleted=deleted, held=len(held), reached_newer=reached_newer)

@@ -38,6 +38,7 @@ INDEXES: tuple[tuple[str, str], ...] = (
     ("Event", "sequence"),
     ("Delivery", "status"),
     ("Delivery", "webhook_id"),
+    ("Delivery", "event_id"),
 )
 """(label, property) pairs filtered on often enough to deserve an index."""
 

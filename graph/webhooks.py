@@ -15,6 +15,11 @@ write-locks every webhook first (as :mod:`graph.locks` does for one record), so 
 processes never claim the same delivery, and the claim carries a token and a lease: a
 worker that dies holding it gives the delivery back when the lease runs out.
 :func:`record_attempts` stores what happened, for claims still held.
+
+Retention: :func:`prune_deliveries` deletes delivered deliveries after the events'
+retention and dead letters after their own (counted from their last try); pending ones are
+never pruned. :func:`read_up_to` bounds the events :func:`graph.outbox.prune_events` may
+delete to those every webhook has read already.
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.dialect import limit, to_utc
+from graph.outbox import PRUNE_BATCH, EventKind, event_from_record, lock_pruning
 from graph.outbox import Event as OutboxEvent
-from graph.outbox import EventKind, event_from_record
 from graph.store import Tx, run
 
 
@@ -388,3 +393,53 @@ async def delivery_counts(tx: Tx) -> dict[str, int]:
     """How many deliveries there are in each status (benchmarks, tests, operators)."""
     rows = await run(tx, "MATCH (d:Delivery) RETURN d.status AS status, count(d) AS n")
     return {str(r["status"]): int(r["n"]) for r in rows}
+
+
+async def read_up_to(tx: Tx) -> int:
+    """The outbox number every webhook has read up to (the latest when there is none).
+
+    Events after it may still get deliveries: they are not pruned.
+    """
+    latest = await _latest(tx)
+    rows = await run(tx, "MATCH (w:Webhook) RETURN min(w.last_sequence) AS cursor")
+    cursor = rows[0]["cursor"] if rows else None
+    return latest if cursor is None else min(int(cursor), latest)
+
+
+async def prune_deliveries(
+    tx: Tx, status: DeliveryStatus, *, before: dt.datetime, batch: int = PRUNE_BATCH
+) -> int:
+    """Delete up to ``batch`` deliveries in ``status`` last changed before ``before``.
+
+    For ``delivered`` ones and dead letters only: a pending delivery is never pruned
+    (at least once). Each one is locked and checked again before it goes, so a dead letter
+    replayed meanwhile stays. Returns how many were deleted; safe in several processes.
+    """
+    if status is DeliveryStatus.PENDING:
+        raise ValueError("pending deliveries are never pruned")
+    await lock_pruning(tx)
+    condition = "d.status = $status AND coalesce(d.updated_at, d.created_at) < $before"
+    rows = await run(
+        tx,
+        f"MATCH (d:Delivery) WHERE {condition} RETURN d.id AS id {limit(batch)}",
+        status=status.value,
+        before=before,
+    )
+    if not rows:
+        return 0
+    ids = [str(r["id"]) for r in rows]
+    await run(
+        tx,
+        "UNWIND $ids AS id MATCH (d:Delivery {id: id}) "
+        "SET d.lock_version = coalesce(d.lock_version, 0) + 1",
+        ids=ids,
+    )
+    done = await run(
+        tx,
+        f"UNWIND $ids AS id MATCH (d:Delivery {{id: id}}) WHERE {condition} "
+        "DETACH DELETE d RETURN count(*) AS n",
+        ids=ids,
+        status=status.value,
+        before=before,
+    )
+    return int(done[0]["n"]) if done else 0
