@@ -10,6 +10,7 @@ import pytest
 
 from api.app import create_app
 from api.auth import Tokens
+from graph.changes import current_version
 from graph.embedded import BoltEndpoint
 from graph.store import Store
 from readmodel.keeper import ReadModelKeeper
@@ -35,6 +36,7 @@ async def test_old_changes_are_pruned_and_a_process_behind_reloads_everything(
     )
     app = create_app(settings, store_settings=store_settings_for(endpoint))
     with ServerThread(app) as running, httpx.Client(base_url=running.url) as http:
+        before = await org.read(current_version)
         headers = {"Authorization": f"Bearer {tokens.mint(*AGENT)}"}
         for level in (1, 2, 3):
             answer = http.post(
@@ -43,8 +45,9 @@ async def test_old_changes_are_pruned_and_a_process_behind_reloads_everything(
                 headers=headers,
             ).json()
             assert "errors" not in answer, answer
-        written = await _changes(org)
-        assert written >= 3
+        # each write was logged (its entries may already be pruned on a slow machine)
+        after = await org.read(current_version)
+        assert after.epoch == before.epoch and after.number >= before.number + 3
         deadline = time.monotonic() + 15
         while await _changes(org) > 0:
             assert time.monotonic() < deadline, "the app never pruned the change log"
