@@ -191,12 +191,16 @@ async def set_target_role(tx: Tx, person_id: str, role: str | None) -> bool:
         return False
     await run(tx, "MATCH (:Person {id: $person})-[t:TARGETS]->(:Role) DELETE t", person=person_id)
     if role is not None:
-        await run(
+        created = await run(
             tx,
             "MATCH (p:Person {id: $person}) MATCH (r:Role {id: $role}) "
-            "CREATE (p)-[:TARGETS {since: datetime()}]->(r)",
+            "CREATE (p)-[:TARGETS {since: datetime()}]->(r) RETURN count(*) AS n",
             person=person_id,
             role=role,
         )
+        # On Neo4j a delete that commits while this waited for the role's lock leaves the
+        # lock taken on a deleted node: the role is found no more, and nothing is written.
+        if not created or not created[0]["n"]:
+            raise NotFound(f"No role {role!r}.")
     await record_change(tx, people=[person_id])
     return True
