@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -302,3 +303,21 @@ async def org(taxonomy_store: Store) -> Store:
     """The taxonomy plus a small organisation: see the role constants above."""
     await write_small_org(taxonomy_store)
     return taxonomy_store
+
+
+def race(url: str, tokens: Tokens, calls: list[tuple[tuple[str, Role], str]]) -> list[Any]:
+    """Send every call at the same instant, each on its own connection; their answers."""
+
+    def send(call: tuple[tuple[str, Role], str]) -> Any:
+        (person, role), query = call
+        with httpx.Client(base_url=url, timeout=60) as http:
+            response = http.post(
+                "/graphql",
+                json={"query": query},
+                headers={"Authorization": f"Bearer {tokens.mint(person, role)}"},
+            )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(send, calls))

@@ -19,10 +19,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import httpx
 import pytest
 
 from api.auth import Role, Tokens
@@ -33,7 +30,7 @@ from graph.errors import Conflict, NotPermitted
 from graph.outbox import EventKind
 from graph.store import Store
 from readmodel.keeper import ReadModelKeeper
-from tests.api.conftest import ServerThread, app_settings
+from tests.api.conftest import ServerThread, app_settings, race
 
 pytestmark = pytest.mark.anyio
 
@@ -47,24 +44,6 @@ async def other(endpoint: BoltEndpoint, org: Store) -> AsyncIterator[Store]:
     second = await Store.connect(endpoint)
     yield second
     await second.close()
-
-
-def race(url: str, tokens: Tokens, calls: list[tuple[tuple[str, Role], str]]) -> list[Any]:
-    """Send every call at the same instant, each on its own connection; their answers."""
-
-    def send(call: tuple[tuple[str, Role], str]) -> Any:
-        (person, role), query = call
-        with httpx.Client(base_url=url, timeout=60) as http:
-            response = http.post(
-                "/graphql",
-                json={"query": query},
-                headers={"Authorization": f"Bearer {tokens.mint(person, role)}"},
-            )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(send, calls))
 
 
 async def _club(org: Store, name: str = "Calm calls") -> str:

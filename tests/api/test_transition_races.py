@@ -13,10 +13,8 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 import pytest
 
 from api.auth import Role, Tokens
@@ -24,7 +22,7 @@ from graph import communities, mentorships, people, squads
 from graph.embedded import BoltEndpoint
 from graph.model import SquadMember, SquadRole
 from graph.store import Store
-from tests.api.conftest import ServeProcess, ServerThread, small_org
+from tests.api.conftest import ServeProcess, ServerThread, race, small_org
 
 pytestmark = pytest.mark.anyio
 
@@ -52,24 +50,6 @@ def url(request: pytest.FixtureRequest, org: Store) -> str:
         return server.url
     workers: ServeProcess = request.getfixturevalue("two_workers")
     return workers.url
-
-
-def race(url: str, tokens: Tokens, calls: list[tuple[tuple[str, Role], str]]) -> list[Any]:
-    """Send every call at the same instant, each on its own connection; their answers."""
-
-    def send(call: tuple[tuple[str, Role], str]) -> Any:
-        (person, role), query = call
-        with httpx.Client(base_url=url, timeout=60) as http:
-            response = http.post(
-                "/graphql",
-                json={"query": query},
-                headers={"Authorization": f"Bearer {tokens.mint(person, role)}"},
-            )
-        assert response.status_code == 200, response.text
-        return response.json()
-
-    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
-        return list(pool.map(send, calls))
 
 
 def split(answers: list[Any]) -> tuple[list[Any], set[str]]:
