@@ -23,7 +23,7 @@ from graph.records import (
     read_group,
     read_person,
 )
-from graph.store import Tx, run
+from graph.store import Tx, run_values
 
 GROUP_FIELDS = {"Squad": ("name", "status", "purpose"), "Community": ("name", "description")}
 """Properties of squads and communities kept on their nodes, besides the dates."""
@@ -98,18 +98,18 @@ async def export_graph(
     whole = people is None
     data = GraphData(version=await current_version(tx))
     if whole:
-        for row in await run(
+        for row in await run_values(
             tx,
             "MATCH (s:Skill) RETURN s.key AS key, s.name AS name, s.category AS category, s.aliases AS aliases",
         ):
             data.skills[row["key"]] = SkillRecord(
                 row["key"], row["name"] or "", row["category"] or "", tuple(row["aliases"] or ())
             )
-        rows = await run(
+        rows = await run_values(
             tx, "MATCH (a:Skill)-[:RELATED_TO]->(b:Skill) RETURN a.key AS a, b.key AS b"
         )
         data.related = [(r["a"], r["b"]) for r in rows]
-        for row in await run(
+        for row in await run_values(
             tx,
             "MATCH (t:Team) RETURN t.id AS id, t.name AS name, t.function AS function, t.site AS site",
         ):
@@ -118,14 +118,14 @@ async def export_graph(
             )
     if whole or roles:
         where = "" if whole else "WHERE r.id IN $roles"
-        for row in await run(tx, _ROLES.format(where=where), roles=sorted(roles or ())):
+        for row in await run_values(tx, _ROLES.format(where=where), roles=sorted(roles or ())):
             data.roles[row["id"]] = RoleRecord(
                 row["id"],
                 row["name"] or "",
                 row["job_role"],
                 tuple(sorted((k, int(level), int(weight)) for k, level, weight in row["requires"])),
             )
-    rows = await run(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
+    rows = await run_values(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
     for row in rows:
         pid = row["id"]
         if row["left"]:  # off-boarded: known only as someone whose tokens are refused
@@ -156,7 +156,7 @@ async def export_graph(
                 ],
             )
         )
-    mentorships = await run(
+    mentorships = await run_values(
         tx,
         _MENTORSHIPS.format(scope=_ALL_MENTORSHIPS if whole else _MENTORSHIPS_OF),
         ids=sorted(people or ()),
@@ -188,7 +188,7 @@ async def export_graph(
         if not whole and not ids:
             continue
         fields = GROUP_FIELDS[label]
-        groups = await run(
+        groups = await run_values(
             tx,
             f"MATCH (g:{label}) {'' if ids is None else 'WHERE g.id IN $ids'} RETURN g.id AS id, "
             + "".join(f"g.{name} AS {name}, " for name in fields)

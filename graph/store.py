@@ -419,6 +419,22 @@ async def run(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
     return [record.data() for record in await result.fetch(2**31 - 1)]
 
 
+async def run_values(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
+    """:func:`run` for statements whose rows hold values, lists and maps only (no nodes).
+
+    The rows are the driver's values as they come: ``Record.data()`` walks each through
+    abstract-base-class checks to turn nodes into maps, which cost reading the whole graph
+    at start-up a fifth of its client CPU. For the bulk reads of the export.
+    """
+    statements_sent.value += 1
+    if statements_sent.tap is not None:
+        statements_sent.tap(cypher, params)
+    result = await tx.run(cypher, params)
+    records = await result.fetch(2**31 - 1)
+    keys = result.keys()
+    return [dict(zip(keys, record, strict=True)) for record in records]
+
+
 async def _check_server(driver: AsyncDriver, endpoint: BoltEndpoint) -> Backend:
     """Which server answers at ``endpoint``, once it has proved usable.
 

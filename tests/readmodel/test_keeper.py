@@ -129,3 +129,19 @@ async def test_a_role_edit_reloads_that_role_alone(store: Store) -> None:
     assert "peer coach" in model.roles and "knowledge manager" not in model.roles
     fresh = ReadModel.build(await store.read(export_graph))
     assert model.differences(fresh) == []
+
+
+async def test_the_exports_fast_rows_equal_the_drivers_own(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export reads rows without ``Record.data()`` (graph.store.run_values); the same
+    organisation read through the driver's conversion must give the same records."""
+    import graph.export
+    from graph.store import run
+
+    await write_organisation(store, generate_organisation(people=150, seed=4), create=True)
+    fast = await store.read(export_graph)
+    monkeypatch.setattr(graph.export, "run_values", run)
+    plain = await store.read(export_graph)
+    assert fast.people and fast.mentorships and any(p.history for p in fast.people)
+    assert fast == plain
