@@ -12,7 +12,9 @@ COPY matching ./matching
 COPY web ./web
 RUN pip install --no-cache-dir . \
     && useradd --system --uid 10001 --home-dir /app skillweave \
-    && mkdir -p /app/.skillweave && chown skillweave /app/.skillweave
+    && mkdir -p /app/.skillweave && chown skillweave /app/.skillweave \
+    && mkdir -p /var/lib/skillweave/checkpoint \
+    && chown skillweave /var/lib/skillweave/checkpoint && chmod 700 /var/lib/skillweave/checkpoint
 USER skillweave
 EXPOSE 8000
 # NEO4J_URI comes from the compose file, so the embedded store is never started here.

@@ -55,6 +55,7 @@ from graph.errors import StoreError
 from graph.retention import prune_outbox
 from graph.settings import StoreSettings
 from graph.store import Store
+from readmodel.checkpoint import Checkpoint
 from readmodel.keeper import ReadModelKeeper
 from readmodel.store import ReadModel
 from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
@@ -312,10 +313,12 @@ def create_app(
         app.state.store = store if store is not None else await Store.open(store_settings)
         # a process of its own (not an app inside tests) keeps its projection out of the
         # garbage collector's walks
+        folder = settings.skillweave_checkpoint_dir
         app.state.keeper = ReadModelKeeper(
             app.state.store,
             freeze_heap=owned,
             staleness=settings.skillweave_read_staleness_seconds,
+            checkpoint=Checkpoint(folder, store_settings.address) if folder else None,
         )
         try:
             await app.state.keeper.current()  # load the projection before the first request
@@ -352,6 +355,13 @@ def create_app(
             jobs.every(
                 settings.skillweave_webhook_poll_seconds, sender.step, name="webhook deliveries"
             )
+        if folder:
+            jobs.every(
+                settings.skillweave_checkpoint_seconds,
+                app.state.keeper.save_checkpoint,
+                name="read-model checkpoint",
+                first_after=True,
+            )
         if settings.skillweave_health_snapshot_hours > 0:
             jobs.every(
                 settings.skillweave_health_snapshot_hours * 3600,
@@ -371,6 +381,7 @@ def create_app(
             # impact computations started by reports finish (cancelled, a lease's read of
             # the change log could leave a socket behind)
             await asyncio.gather(*app.state.impact_jobs.values(), return_exceptions=True)
+            await app.state.keeper.aclose()  # a checkpoint being written is finished
             await app.state.heavy_metrics.close()
             if owned:
                 await app.state.store.close()

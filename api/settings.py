@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
@@ -78,6 +79,19 @@ class AppSettings(BaseSettings):
     )
     skillweave_change_log_prune_seconds: float = Field(
         default=3600.0, gt=0, description="How often the change log is pruned."
+    )
+    skillweave_checkpoint_dir: Path | None = Field(
+        default=None,
+        description="A folder of this service's own where each process saves its read model "
+        "(the records, pickled) after a full load and every SKILLWEAVE_CHECKPOINT_SECONDS, and "
+        "starts from it: then only what changed since is read from the store. Unset: every "
+        "start reads the whole graph.",
+    )
+    skillweave_checkpoint_seconds: float = Field(
+        default=3600.0,
+        gt=0,
+        description="How often the read model is saved to SKILLWEAVE_CHECKPOINT_DIR, when it "
+        "changed since the last save.",
     )
     skillweave_health_snapshot_hours: float = Field(
         default=0.0,

@@ -13,6 +13,10 @@ process itself) and measures
 
 - **start to ready**: process start to ``/readyz`` 200; the lifespan loads the projection
   before uvicorn opens its port, so ready means loaded;
+- **start from a checkpoint** (a revision with ``readmodel/checkpoint.py``): the first start
+  saves the read model (``SKILLWEAVE_CHECKPOINT_DIR``); after the measures below, which leave
+  the graph some writes ahead, a second start reads it and then the changes since; its start to
+  ready and memory (a baseline without checkpoints shows its plain start in those rows);
 - **resident memory** (psutil RSS) of the worker when ready, and after one
   ``mentorSuggestions`` and one organisation ``networkHealth`` (and its background brokers
   and clusters, waited for);
@@ -105,6 +109,11 @@ class Revision:
     commit: str
     tree: Path
 
+    @property
+    def has_checkpoints(self) -> bool:
+        """Whether its read model saves itself to disk (``SKILLWEAVE_CHECKPOINT_DIR``)."""
+        return (self.tree / "readmodel" / "checkpoint.py").exists()
+
 
 @dataclass
 class Seeded:
@@ -152,7 +161,14 @@ def this_tree() -> Revision:
 class Worker:
     """``skillweave serve`` of one revision on the seeded store: one uvicorn worker."""
 
-    def __init__(self, revision: Revision, endpoint: BoltEndpoint, secret: str, log: Path) -> None:
+    def __init__(
+        self,
+        revision: Revision,
+        endpoint: BoltEndpoint,
+        secret: str,
+        log: Path,
+        checkpoints: Path | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "SKILLWEAVE_"))}
@@ -165,6 +181,8 @@ class Worker:
             SKILLWEAVE_JWT_SECRET=secret,
             SKILLWEAVE_DATA_DIR=str(log.parent / "app"),
         )
+        if checkpoints is not None:
+            env["SKILLWEAVE_CHECKPOINT_DIR"] = str(checkpoints)
         self.log = log
         self.started = time.perf_counter()
         with log.open("w") as out:
@@ -288,7 +306,9 @@ async def measure(
     ids = [p.id for p in org.people]
     folder.mkdir(parents=True, exist_ok=True)
     console.print(f"({revision.name} {revision.commit}) starting serve ...")
-    worker = Worker(revision, seeded.endpoint, secret, folder / "serve.log")
+    # a revision with checkpoints saves one after its full load; the second start reads it
+    checkpoints = folder / "checkpoints" if revision.has_checkpoints else None
+    worker = Worker(revision, seeded.endpoint, secret, folder / "serve.log", checkpoints)
     figures: dict[str, float] = {}
     try:
         figures["ready_s"] = worker.wait_ready(args.ready_timeout)
@@ -296,6 +316,8 @@ async def measure(
             f"({revision.name}) ready in {figures['ready_s']:.1f} s, {worker.rss_mb():,.0f} MB"
         )
         figures["rss_ready_mb"] = worker.rss_mb()
+        if checkpoints is not None:
+            worker.settle()  # the checkpoint is written in the background: not during a figure
         async with Connection(worker.url, agent_token) as http:
             await post_ok(http, encode(SUGGEST))
         async with Connection(worker.url, hr_token) as http:
@@ -325,6 +347,25 @@ async def measure(
         figures["rss_after_mix_mb"] = worker.rss_mb()
     finally:
         worker.stop()
+    if checkpoints is not None:
+        # behind the graph by the writes above: the start reads the file, then the changes
+        console.print(f"({revision.name}) starting serve again, from its checkpoint ...")
+        again = Worker(revision, seeded.endpoint, secret, folder / "serve2.log", checkpoints)
+        try:
+            figures["ready_checkpoint_s"] = again.wait_ready(args.ready_timeout)
+            figures["rss_ready_checkpoint_mb"] = again.rss_mb()
+            console.print(
+                f"({revision.name}) ready in {figures['ready_checkpoint_s']:.1f} s, "
+                f"{again.rss_mb():,.0f} MB"
+            )
+            async with Connection(again.url, agent_token) as http:
+                await post_ok(http, encode(SUGGEST))
+            async with Connection(again.url, hr_token) as http:
+                await post_ok(http, encode(HEALTH))
+            again.settle()
+            figures["rss_used_checkpoint_mb"] = again.rss_mb()
+        finally:
+            again.stop()
     console.print(f"({revision.name}) in-process probe ...")
     mentees = [p.id for p in random.Random(args.seed).sample(org.people, args.samples) if p.goals]
     figures.update(probe(revision, seeded.endpoint, mentees))
@@ -354,6 +395,13 @@ ROWS: list[tuple[str, str, str]] = [
     ("RSS when ready", "MB", "rss_ready_mb"),
     ("RSS after a suggestion and a health report", "MB", "rss_used_mb"),
     ("RSS after the load mix", "MB", "rss_after_mix_mb"),
+    ("start to ready from a checkpoint (then the changes since)", "s", "ready_checkpoint_s"),
+    ("RSS when ready, from a checkpoint", "MB", "rss_ready_checkpoint_mb"),
+    (
+        "RSS after a suggestion and a health report, from a checkpoint",
+        "MB",
+        "rss_used_checkpoint_mb",
+    ),
     ("refresh after one write", "ms", "refresh_ms"),
     ("`{ __typename }` p50", "ms", "typename_p50_ms"),
     ("`{ __typename }` worker CPU", "ms/req", "typename_cpu_ms"),
@@ -423,7 +471,9 @@ async def main(args: argparse.Namespace) -> None:
         if baseline is None:
             rows.append([label, unit, shown(after)])
             continue
-        before = statistics.median(r.get(key, float("nan")) for r in runs["baseline"])
+        # a baseline without checkpoints starts the one way it can
+        plain = key.replace("_checkpoint", "")
+        before = statistics.median(r.get(key, r.get(plain, float("nan"))) for r in runs["baseline"])
         ratio = f"{after / before:.2f}x" if before else "–"
         rows.append([label, unit, shown(before), shown(after), ratio])
     columns = ["measure", "unit", f"this tree {current.commit}"]

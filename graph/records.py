@@ -28,6 +28,11 @@ _NO_DATES: Mapping[str, dt.datetime] = MappingProxyType({})
 """Shared empty mappings: most people are in no squad, and a dict each would cost memory."""
 
 
+def empty_mapping() -> Mapping[Any, Any]:
+    """The shared empty read-only mapping (a checkpoint restores records' empties as this)."""
+    return _NO_SKILLS
+
+
 def effective_status(status: str, expires_at: dt.datetime | None, now: dt.datetime) -> str:
     """The status a mentorship reads as at ``now``: a request past its expiry is expired."""
     if status == MentorshipStatus.REQUESTED and expires_at is not None and expires_at <= now:

@@ -43,3 +43,10 @@ class StoreSettings(BaseSettings):
     def embedded(self) -> bool:
         """True when no Neo4j URI is configured and the embedded store is used."""
         return not self.neo4j_uri
+
+    @property
+    def address(self) -> str:
+        """Which store these settings name: the Bolt URI and database, or the embedded folder."""
+        if self.neo4j_uri:
+            return f"{self.neo4j_uri}#{self.neo4j_database}"
+        return f"embedded:{self.skillweave_data_dir.resolve()}"

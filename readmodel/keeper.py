@@ -12,6 +12,11 @@ write (read-your-writes), when a request asks for a newer version than the one h
 or when the last check started more than ``staleness`` seconds ago. So every read is at
 most ``staleness`` old, a writer always reads its own writes, and a request that names a
 version never reads an older one; within the bound, reads cost no round trip.
+
+With a :class:`~readmodel.checkpoint.Checkpoint`, the first load reads the records saved on
+local disk and then only what the change log names since; every full load from the store,
+and :meth:`ReadModelKeeper.save_checkpoint` (on a timer), saves them again, in a worker
+thread.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import logging
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -26,8 +32,12 @@ from typing import TypeVar
 
 from graph.changes import Version, changes_since
 from graph.export import export_graph
+from graph.records import GraphData
 from graph.store import Store
+from readmodel.checkpoint import Checkpoint
 from readmodel.store import ReadModel
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -87,8 +97,19 @@ class ReadModelKeeper:
     and what they free is freed by reference counting.
     """
 
-    def __init__(self, store: Store, *, freeze_heap: bool = False, staleness: float = 0.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        freeze_heap: bool = False,
+        staleness: float = 0.0,
+        checkpoint: Checkpoint | None = None,
+    ) -> None:
         self.store = store
+        self.checkpoint = checkpoint
+        self._saving: asyncio.Task[None] | None = None
+        self._saved_version: object = None
+        self.checkpoint_loads = 0
         self.freeze_heap = freeze_heap
         self.staleness = staleness
         """Seconds a check stays good for; 0 checks on every use."""
@@ -172,12 +193,61 @@ class ReadModelKeeper:
         return self.model
 
     async def _load_all(self) -> ReadModel:
+        if self.model is None and self.checkpoint is not None:
+            saved = await asyncio.to_thread(self.checkpoint.read)
+            if saved is not None:
+                self._install(saved)
+                self._saved_version = saved.version
+                self.checkpoint_loads += 1
+                return await self._check()  # what changed since: a few people, or everything
         data = await self.store.read(export_graph)
+        self._install(data)
+        self.full_loads += 1
+        if self.checkpoint is not None:
+            self._save(data)
+        return self.model  # type: ignore[return-value]
+
+    def _install(self, data: GraphData) -> None:
         if self.freeze_heap:
             gc.unfreeze()  # the model this load replaces may now be garbage
         self.model = ReadModel.build(data)
-        self.full_loads += 1
         if self.freeze_heap:
             gc.collect()
             gc.freeze()
-        return self.model
+
+    # -- checkpoints ---------------------------------------------------------------------
+
+    async def save_checkpoint(self) -> bool:
+        """Save the model held to the checkpoint unless it is saved at this version already.
+
+        Returns whether a save began; the file is written in a worker thread (records are
+        immutable; the lists and dicts are copied here first, so refreshes go on meanwhile).
+        """
+        model = self.model
+        if self.checkpoint is None or model is None or model.version == self._saved_version:
+            return False
+        if self._saving is not None and not self._saving.done():
+            return False
+        self._save(model.snapshot())
+        await asyncio.shield(self._saving)  # type: ignore[arg-type]
+        return True
+
+    def _save(self, data: GraphData) -> None:
+        checkpoint = self.checkpoint
+        assert checkpoint is not None
+
+        async def save() -> None:
+            try:
+                await asyncio.to_thread(checkpoint.write, data)
+            except Exception as error:  # a full disk slows the next start, nothing else
+                log.warning("could not save the read-model checkpoint: %s", error)
+            else:
+                self._saved_version = data.version
+
+        if self._saving is None or self._saving.done():
+            self._saving = asyncio.get_running_loop().create_task(save())
+
+    async def aclose(self) -> None:
+        """Let a checkpoint being saved finish (the file is replaced whole, or not at all)."""
+        if self._saving is not None:
+            await asyncio.gather(self._saving, return_exceptions=True)

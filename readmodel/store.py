@@ -77,6 +77,24 @@ class ReadModel:
         model.apply(data, people=[p.id for p in data.people], everything=True)
         return model
 
+    def snapshot(self) -> GraphData:
+        """Every record this model holds, as :meth:`build` takes them (for a checkpoint).
+
+        The lists and dicts are new; the records are shared (they are immutable).
+        """
+        return GraphData(
+            version=self.version,
+            people=list(self.people.values()),
+            skills=dict(self.skills),
+            related=sorted({(a, b) for a, near in self.related.items() for b in near if a <= b}),
+            teams=dict(self.teams),
+            mentorships=list(self.mentorships.values()),
+            squads=list(self.squads.values()),
+            communities=list(self.communities.values()),
+            roles=dict(self.roles),
+            left=set(self.left),
+        )
+
     # -- reading -------------------------------------------------------------------------
 
     def view(self, spec: ViewSpec[V]) -> V:

@@ -172,6 +172,10 @@ def test_the_image_starts_in_production_and_answers_readyz(
     environment.update(
         NEO4J_URI=endpoint.uri, NEO4J_USER=endpoint.user, NEO4J_DATABASE=endpoint.database
     )
+    # the read model's checkpoint goes to the volume compose mounts (here a folder of ours)
+    mounts = {v.rpartition(":")[2]: v for v in compose["services"]["api"]["volumes"]}
+    assert environment["SKILLWEAVE_CHECKPOINT_DIR"] in mounts
+    environment["SKILLWEAVE_CHECKPOINT_DIR"] = str(tmp_path / "checkpoint-volume")
     assert environment["SKILLWEAVE_ENV"] == "production"
     port = _free_port()
     argv = compose["services"]["api"].get("command") or command
@@ -216,6 +220,16 @@ def test_the_image_starts_in_production_and_answers_readyz(
     output = log.read_text()
     assert "Demo sign-in" not in output and "Bearer" not in output, output
     assert "Traceback" not in output, output
+    assert list((tmp_path / "checkpoint-volume").glob("readmodel-*.pickle")), output
+
+
+def test_the_image_gives_the_checkpoint_volume_to_the_service_user() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    folder = compose["services"]["api"]["environment"]["SKILLWEAVE_CHECKPOINT_DIR"]
+    steps = [arguments for word, arguments in instructions(ROOT / "Dockerfile") if word == "RUN"]
+    assert any(
+        f"chown skillweave {folder}" in run and f"chmod 700 {folder}" in run for run in steps
+    )
 
 
 def test_compose_runs_the_neo4j_the_tests_run() -> None:

@@ -71,7 +71,14 @@ class ServerThread:
 class ServeProcess:
     """``skillweave serve`` in a process of its own on the suite's store, as operators run it."""
 
-    def __init__(self, endpoint: BoltEndpoint, folder: Path, *args: str, **settings: str) -> None:
+    def __init__(
+        self,
+        endpoint: BoltEndpoint,
+        folder: Path,
+        *args: str,
+        verbose: bool = False,
+        **settings: str,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         settings = {"SKILLWEAVE_READ_STALENESS_SECONDS": "0", **settings}  # see app_settings
@@ -81,7 +88,8 @@ class ServeProcess:
         self.log = folder.with_suffix(".log")
         with self.log.open("w") as out:
             self.process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "skillweave"), "serve", *args,
+                [str(Path(sys.executable).parent / "skillweave"), *(["-v"] if verbose else []),
+                 "serve", *args,
                  "--port", str(self.port)],
                 env=env, stdout=out, stderr=subprocess.STDOUT,
             )  # fmt: skip
