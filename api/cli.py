@@ -195,9 +195,7 @@ def health(
             except ApiError as error:
                 raise click.ClickException(str(error)) from error
             with console.status("Computing every metric (brokers and clusters take longest) ..."):
-                report = network_health(
-                    projection, scope, heavy=True, impact=projection.impact_input
-                )
+                report = network_health(projection, scope, heavy=True, impact=projection)
             values = with_bench(flatten(report), projection, scope)
             if snapshot:
                 await store.write(

@@ -100,7 +100,7 @@ def demo_history(
     for week in range(weeks, 0, -1):
         when = now - dt.timedelta(weeks=week)
         model = ReadModel.build(graph_data(organisation_on(org, when)))
-        report = network_health(model, scope, heavy=False, as_of=when, impact=model.impact_input)
+        report = network_health(model, scope, heavy=False, as_of=when, impact=model)
         if len(org.people) <= HISTORY_HEAVY_PEOPLE:
             population = model.population
             report = dataclasses.replace(

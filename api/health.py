@@ -414,7 +414,7 @@ async def impact_in(
     found = None if fresh else cache.get(projection, scope)
     if found is None:
         async with keeper.lease() as leased:
-            found = await asyncio.to_thread(mentorship_impact, leased.impact_input, scope)
+            found = await asyncio.to_thread(mentorship_impact, leased, scope)
         cache.put(leased, scope, found)
     return found
 

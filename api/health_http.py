@@ -116,7 +116,7 @@ async def take_full_snapshot(store: Store, keeper: ReadModelKeeper, scope: Healt
     projection = await keeper.current()
     population = projection.population.snapshot()  # the thread reads a still copy
     heavy = await asyncio.to_thread(compute_heavy, population, scope, version=projection.version)
-    report = network_health(projection, scope, heavy=False, impact=projection.impact_input)
+    report = network_health(projection, scope, heavy=False, impact=projection)
     report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)
     await store.write(
         snapshots.save_snapshot,

@@ -5,4 +5,4 @@ change sets the keeper (:mod:`readmodel.keeper`) reads from the store's change l
 views (:mod:`readmodel.views`) register with what they depend on and are kept in step.
 """
 
-from readmodel import directory, impact, matching, paths  # noqa: F401  (each registers its views)
+from readmodel import directory, matching, paths  # noqa: F401  (each registers its views)

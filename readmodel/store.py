@@ -27,7 +27,6 @@ from graph.records import (
 from readmodel.views import ChangeSet, ViewSpec
 
 if TYPE_CHECKING:
-    from matching.health.impact import ImpactInput
     from matching.health.population import Population
     from matching.mentor_index import MentorIndex
     from matching.profiles import Profiles
@@ -160,13 +159,6 @@ class ReadModel:
         from readmodel.matching import POPULATION
 
         return self.view(POPULATION)
-
-    @property
-    def impact_input(self) -> ImpactInput:
-        """Levels, skill history and mentorship dates for HR's impact report (:mod:`readmodel.impact`)."""
-        from readmodel.impact import IMPACT_INPUT
-
-        return self.view(IMPACT_INPUT)
 
     def differences(self, fresh: ReadModel) -> list[str]:
         """What differs from ``fresh``, a model built anew from the store.

@@ -1,7 +1,8 @@
 """Impact of mentoring: skill-level gain on focus skills against comparable people, and feedback.
 
-Pure: the read model hands over each person's levels, goals and dated level changes and
-every mentorship's dates (:class:`ImpactInput`, kept by :mod:`readmodel.impact`).
+Pure: it reads the read model's own records (:class:`ImpactSource`: each person's levels,
+goals and dated level changes, every mentorship's dates), described here as protocols so
+this layer imports neither ``graph`` nor ``readmodel``; it copies none of them.
 
 Definitions (``docs/health.md``, *Impact*, says the same in prose):
 
@@ -36,9 +37,10 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from types import MappingProxyType
+from operator import attrgetter
+from typing import Protocol
 
 import numpy as np
 
@@ -50,70 +52,131 @@ AFTER_DAYS = 90
 MIN_COMPARISON = 5
 """Items with fewer comparable people are left out."""
 FORMED = frozenset({"active", "ended"})
+_SKILL = attrgetter("skill")
 
 
-@dataclass(frozen=True, slots=True)
-class ImpactPerson:
-    """What the comparison needs of one person."""
+class LevelChangeLike(Protocol):
+    """One recorded change of a person's level in a skill (``graph.records.LevelChange``)."""
 
-    id: str
-    function: str = ""
-    site: str = ""
-    team: str | None = None
-    skills: Mapping[str, int] = field(default_factory=dict)
-    """Skill key to level now."""
-    goals: frozenset[str] = frozenset()
-    history: tuple[tuple[dt.datetime, str, int], ...] = ()
-    """(at, skill, new level; 0: removed), oldest first."""
-    changes: Mapping[str, tuple[tuple[dt.datetime, ...], tuple[int, ...]]] = field(
-        init=False, repr=False, compare=False
-    )
-    """``history`` by skill: its moments and levels, oldest first (derived once)."""
+    @property
+    def at(self) -> dt.datetime:
+        """When the level changed."""
 
-    def __post_init__(self) -> None:
-        found: dict[str, tuple[list[dt.datetime], list[int]]] = {}
-        for at, skill, level in self.history:
-            times, levels = found.setdefault(skill, ([], []))
-            times.append(at)
-            levels.append(level)
-        changes = {k: (tuple(t), tuple(v)) for k, (t, v) in found.items()} if found else _NONE
-        object.__setattr__(self, "changes", changes)
+    @property
+    def skill(self) -> str:
+        """The skill's key."""
 
-    def level_at(self, skill: str, when: dt.datetime) -> int:
-        """The level held at ``when`` (module docstring: *level at a moment*)."""
-        found = self.changes.get(skill)
-        if found is None:
-            return self.skills.get(skill, 0)
-        times, levels = found
-        index = bisect.bisect_right(times, when)
-        return levels[index - 1] if index else 0
+    @property
+    def level(self) -> int:
+        """The new level; 0 when the skill was removed."""
 
 
-_NONE: Mapping[str, tuple[tuple[dt.datetime, ...], tuple[int, ...]]] = MappingProxyType({})
+class PersonLike(Protocol):
+    """What the report reads of one person (``graph.records.PersonRecord``)."""
+
+    @property
+    def id(self) -> str:
+        """The person's id."""
+
+    @property
+    def function(self) -> str:
+        """Their function (voice, chat, ...): comparable people share it."""
+
+    @property
+    def site(self) -> str:
+        """Their site (scope)."""
+
+    @property
+    def team(self) -> str | None:
+        """Their team's id, if any (scope)."""
+
+    @property
+    def skills(self) -> Mapping[str, int]:
+        """Skill key to level now."""
+
+    @property
+    def goals(self) -> Collection[str]:
+        """The keys of the skills they want."""
+
+    @property
+    def history(self) -> Sequence[LevelChangeLike]:
+        """Every recorded change of a skill level, oldest first."""
 
 
-@dataclass(frozen=True, slots=True)
-class ImpactMentorship:
-    """A mentorship's people, focus, status as stored, dates and rating."""
+class MentorshipLike(Protocol):
+    """What the report reads of a mentorship (``graph.records.MentorshipRecord``)."""
 
-    id: str
-    mentor: str
-    mentee: str
-    status: str
-    focus: tuple[str, ...] = ()
-    requested_at: dt.datetime | None = None
-    responded_at: dt.datetime | None = None
-    ended_at: dt.datetime | None = None
-    expires_at: dt.datetime | None = None
-    rating: int | None = None
+    @property
+    def id(self) -> str:
+        """The mentorship's id."""
+
+    @property
+    def mentor(self) -> str:
+        """The mentor's id."""
+
+    @property
+    def mentee(self) -> str:
+        """The mentee's id."""
+
+    @property
+    def status(self) -> str:
+        """Its status as stored (a request past its expiry may still read ``requested``)."""
+
+    @property
+    def focus(self) -> Sequence[str]:
+        """The focus skills' keys."""
+
+    @property
+    def requested_at(self) -> dt.datetime | None:
+        """When it was requested."""
+
+    @property
+    def responded_at(self) -> dt.datetime | None:
+        """When the mentor accepted or declined (``None``: not yet, or expired)."""
+
+    @property
+    def ended_at(self) -> dt.datetime | None:
+        """When it ended."""
+
+    @property
+    def expires_at(self) -> dt.datetime | None:
+        """When an unanswered request expires."""
+
+    @property
+    def rating(self) -> int | None:
+        """The mentee's rating (1–5) at the end, if given."""
 
 
-@dataclass
-class ImpactInput:
-    """Everyone and every mentorship by id (the read model keeps one in step)."""
+class ImpactSource(Protocol):
+    """Everyone and every mentorship by id: the read model itself (``readmodel.ReadModel``)."""
 
-    people: dict[str, ImpactPerson] = field(default_factory=dict)
-    mentorships: dict[str, ImpactMentorship] = field(default_factory=dict)
+    @property
+    def people(self) -> Mapping[str, PersonLike]:
+        """Every person by id."""
+
+    @property
+    def mentorships(self) -> Mapping[str, MentorshipLike]:
+        """Every mentorship by id."""
+
+
+def skill_changes(person: PersonLike, skill: str) -> tuple[list[dt.datetime], list[int]]:
+    """The moments and levels of ``person``'s recorded changes in ``skill``, oldest first."""
+    times: list[dt.datetime] = []
+    levels: list[int] = []
+    for change in person.history:
+        if change.skill == skill:
+            times.append(change.at)
+            levels.append(change.level)
+    return times, levels
+
+
+def level_at(person: PersonLike, skill: str, when: dt.datetime) -> int:
+    """The level ``person`` held in ``skill`` at ``when`` (module docstring: *level at a moment*)."""
+    times, levels = skill_changes(person, skill)
+    if not times:
+        return person.skills.get(skill, 0)
+    index = bisect.bisect_right(times, when)
+    return levels[index - 1] if index else 0
 
 
 @dataclass(frozen=True)
@@ -199,24 +262,26 @@ def _mean(values: list[float]) -> float | None:
 
 
 class _Comparable:
-    """The possible comparable people of one function and skill, ready to match by level.
+    """The possible comparable people of one function and skill, to match by level.
 
     Those with no recorded change in the skill hold the same level at every moment (gain
     0 over any window): only their number at each level is kept. The others' changes are
-    rows of two arrays (times padded with +inf), read at a moment by counting the changes
-    at or before it — the same as :meth:`ImpactPerson.level_at`, for every row at once.
+    rows of two arrays (times padded with +inf, laid out by :meth:`ready` from their
+    records), read at a moment by counting the changes at or before it — the same as
+    :func:`level_at`, for every row at once.
     """
 
-    def __init__(self, people: list[ImpactPerson], skill: str) -> None:
+    def __init__(self, skill: str) -> None:
+        self.skill = skill
         self.static: dict[int, int] = {}
-        dynamic: list[tuple[str, tuple[dt.datetime, ...], tuple[int, ...]]] = []
-        for p in people:
-            found = p.changes.get(skill)
-            if found is None:
-                level = p.skills.get(skill, 0)
-                self.static[level] = self.static.get(level, 0) + 1
-            else:
-                dynamic.append((p.id, *found))
+        """Level to how many hold it, of those with no recorded change in the skill."""
+        self.changing: list[PersonLike] = []
+        """Those with a recorded change in it (until :meth:`ready`)."""
+
+    def ready(self) -> _Comparable:
+        """Lay out the changing people's changes as arrays (once, when first needed)."""
+        dynamic = [(p.id, *skill_changes(p, self.skill)) for p in self.changing]
+        self.changing = []
         self.ids = [d[0] for d in dynamic]
         width = max((len(d[1]) for d in dynamic), default=0)
         self.times = np.full((len(dynamic), width), np.inf)
@@ -225,6 +290,7 @@ class _Comparable:
             self.times[row, : len(times)] = [t.timestamp() for t in times]
             self.levels[row, : len(held)] = held
         self._rows = np.arange(len(dynamic))
+        return self
 
     def at(self, when: dt.datetime) -> np.ndarray:
         """Every changing person's level at ``when``."""
@@ -254,7 +320,7 @@ class _Cell:
 
 
 def mentorship_impact(
-    data: ImpactInput,
+    data: ImpactSource,
     scope: HealthScope = ORGANISATION,
     *,
     as_of: dt.datetime | None = None,
@@ -277,13 +343,28 @@ def mentorship_impact(
     for m in formed:
         for skill in m.focus:
             mentored_on.setdefault(skill, set()).add(m.mentee)
-    wanted = {(people[m.mentee].function, s) for m in formed if admitted(m.mentee) for s in m.focus}
-    connected: dict[tuple[str, str], list[ImpactPerson]] = {}
+    wanted: dict[str, set[str]] = {}
+    for m in formed:
+        if admitted(m.mentee):
+            wanted.setdefault(people[m.mentee].function, set()).update(m.focus)
+    connected: dict[tuple[str, str], _Comparable] = {}
     for pid in sorted(people):
         p = people[pid]
-        for skill in {*p.skills, *p.goals, *p.changes}:
-            if (p.function, skill) in wanted and pid not in mentored_on.get(skill, ()):
-                connected.setdefault((p.function, skill), []).append(p)
+        skills = wanted.get(p.function)
+        if not skills:
+            continue
+        changed = set(map(_SKILL, p.history))
+        for skill in skills.intersection({*p.skills, *p.goals, *changed}):
+            if pid not in mentored_on.get(skill, ()):
+                key = (p.function, skill)
+                found = connected.get(key)
+                if found is None:
+                    found = connected[key] = _Comparable(skill)
+                if skill in changed:
+                    found.changing.append(p)
+                else:
+                    level = p.skills.get(skill, 0)
+                    found.static[level] = found.static.get(level, 0) + 1
     pools: dict[tuple[str, str], _Comparable] = {}
 
     items = left_out = 0
@@ -302,12 +383,11 @@ def mentorship_impact(
         function = mentee.function
         for skill in dict.fromkeys(m.focus):
             items += 1
-            level = mentee.level_at(skill, start)
+            level = level_at(mentee, skill, start)
             pool = pools.get((function, skill))
             if pool is None:
-                pool = pools[(function, skill)] = _Comparable(
-                    connected.get((function, skill), []), skill
-                )
+                found = connected.get((function, skill)) or _Comparable(skill)
+                pool = pools[(function, skill)] = found.ready()
             matched = pool.at(start) == level
             static = pool.static.get(level, 0)
             size = static + int(matched.sum())
@@ -321,7 +401,7 @@ def mentorship_impact(
             if m.status == "ended" and end + lag <= now:
                 moments.append((after, cell.after, end + lag))
             for whole, part, moment in moments:
-                gain = mentee.level_at(skill, moment) - level
+                gain = level_at(mentee, skill, moment) - level
                 others = float((pool.at(moment)[matched] - level).sum()) / size
                 whole.add(gain, others)
                 part.add(gain, others)
@@ -351,7 +431,7 @@ def mentorship_impact(
     )
 
 
-def _ratings(mentorships: list[ImpactMentorship]) -> Ratings:
+def _ratings(mentorships: list[MentorshipLike]) -> Ratings:
     given = [m.rating for m in mentorships if m.status == "ended" and m.rating is not None]
     counts = [0] * 5
     for r in given:
@@ -364,7 +444,7 @@ def _ratings(mentorships: list[ImpactMentorship]) -> Ratings:
     )
 
 
-def _responses(mentorships: list[ImpactMentorship], now: dt.datetime) -> Responses:
+def _responses(mentorships: list[MentorshipLike], now: dt.datetime) -> Responses:
     answered = expired = pending = 0
     hours: list[float] = []
     for m in mentorships:

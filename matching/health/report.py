@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from matching.health.brokers import DEFAULT_WORK, TOP_SHARE, Brokers, knowledge_brokers
 from matching.health.clusters import TieClusters, tie_clusters
 from matching.health.groups import GroupHealth, group_health
-from matching.health.impact import Impact, ImpactInput, mentorship_impact
+from matching.health.impact import Impact, ImpactSource, mentorship_impact
 from matching.health.load import MentorLoad, mentor_load
 from matching.health.reach import Reach, learning_reach
 from matching.health.reciprocity import Reciprocity, peer_reciprocity
@@ -53,7 +53,7 @@ def network_health(
     bus_factor: int = DEFAULT_BUS_FACTOR,
     top_share: float = TOP_SHARE,
     work: float = DEFAULT_WORK,
-    impact: ImpactInput | None = None,
+    impact: ImpactSource | None = None,
 ) -> NetworkHealth:
     """Every health metric of ``scope`` in ``views``.
 
@@ -66,8 +66,9 @@ def network_health(
         bus_factor: a skill with fewer people at teaching level is at risk.
         top_share: share of the people in scope listed as brokers.
         work: the betweenness budget (see :mod:`matching.health.brokers`).
-        impact: levels, skill history and mentorship dates (``ReadModel.impact_input``):
-            with it the report holds the mentoring impact too; without, its columns are NaN.
+        impact: people and mentorships with levels, skill history and dates (the read
+            model itself): with it the report holds the mentoring impact too; without, its
+            columns are NaN.
     """
     now = as_of or dt.datetime.now(dt.UTC)
     return NetworkHealth(

@@ -37,6 +37,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pytest
@@ -44,9 +46,6 @@ import pytest
 from graph.records import GraphData, LevelChange, MentorshipRecord, SkillRecord, read_person
 from matching.health import (
     HealthScope,
-    ImpactInput,
-    ImpactMentorship,
-    ImpactPerson,
     flatten,
     mentorship_impact,
     network_health,
@@ -114,7 +113,7 @@ def small_org() -> ReadModel:
 
 
 def test_gain_against_comparable_people_by_hand() -> None:
-    impact = mentorship_impact(small_org().impact_input, as_of=AS_OF)
+    impact = mentorship_impact(small_org(), as_of=AS_OF)
     # Items: ana/sql (M1), bo/sql and bo/wfm (M2), cy/sql (M3); M4–M7 never became active.
     assert impact.items == 4
     # ana/sql, start 02-01 at level 2, end 03-15 at 3: gain 1. Comparable (voice, not
@@ -147,7 +146,7 @@ def test_gain_against_comparable_people_by_hand() -> None:
 
 
 def test_ratings_and_response_times_by_hand() -> None:
-    impact = mentorship_impact(small_org().impact_input, as_of=AS_OF)
+    impact = mentorship_impact(small_org(), as_of=AS_OF)
     r = impact.ratings
     # Ended with a rating: M1 (5), M2 (3): mean 4.
     assert (r.count, r.mean, r.distribution) == (2, 4.0, (0, 0, 1, 0, 1))
@@ -163,18 +162,18 @@ def test_ratings_and_response_times_by_hand() -> None:
 
 def test_scope_admits_mentees_but_compares_with_everyone() -> None:
     model = small_org()
-    b = mentorship_impact(model.impact_input, HealthScope(site="B"), as_of=AS_OF)
+    b = mentorship_impact(model, HealthScope(site="B"), as_of=AS_OF)
     # Only cy is at site B: one item, left out (4 comparable, all at site A).
     assert (b.items, b.left_out, b.during.items, b.during.mentored_gain) == (1, 1, 0, None)
     assert b.ratings.count == 0 and b.responses.answered == 1  # M3, 24 h
-    a = mentorship_impact(model.impact_input, HealthScope(site="A"), as_of=AS_OF)
+    a = mentorship_impact(model, HealthScope(site="A"), as_of=AS_OF)
     assert (a.items, a.left_out, a.during.items) == (3, 1, 2)
     assert a.responses.median_hours == 30.0  # 12, 30, 48
 
 
 def test_impact_columns_in_the_flat_report() -> None:
     model = small_org()
-    flat = flatten(network_health(model, heavy=False, as_of=AS_OF, impact=model.impact_input))
+    flat = flatten(network_health(model, heavy=False, as_of=AS_OF, impact=model))
     assert flat["impact.items"] == 4 and flat["impact.compared"] == 2
     assert flat["impact.left_out"] == 2
     assert flat["impact.mentored_gain"] == pytest.approx(1.0)
@@ -188,7 +187,52 @@ def test_impact_columns_in_the_flat_report() -> None:
 # -- the oracle: the definition as a plain loop, on random organisations ----------------
 
 
-def plain(data: ImpactInput, scope: HealthScope, now: dt.datetime, lag: int, least: int):  # type: ignore[no-untyped-def]
+class Change(NamedTuple):
+    """A recorded level change, as ``levels_as_of`` reads it (at, skill, new level)."""
+
+    at: dt.datetime
+    skill: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Person:
+    """Only what the report reads of a person (:class:`PersonLike`), nothing of the graph."""
+
+    id: str
+    function: str
+    site: str
+    team: str | None = None
+    skills: dict[str, int] = field(default_factory=dict)
+    goals: frozenset[str] = frozenset()
+    history: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mentorship:
+    """Only what the report reads of a mentorship (:class:`MentorshipLike`)."""
+
+    id: str
+    mentor: str
+    mentee: str
+    status: str
+    focus: tuple[str, ...] = ()
+    requested_at: dt.datetime | None = None
+    responded_at: dt.datetime | None = None
+    ended_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+    rating: int | None = None
+
+
+@dataclass
+class Source:
+    """People and mentorships by id (:class:`ImpactSource`), as the read model holds them."""
+
+    people: dict[str, Person]
+    mentorships: dict[str, Mentorship]
+
+
+def plain(data: Source, scope: HealthScope, now: dt.datetime, lag: int, least: int):  # type: ignore[no-untyped-def]
     """The docstring's definitions, walked person by person with ``levels_as_of``."""
     people = data.people
 
@@ -234,7 +278,7 @@ def plain(data: ImpactInput, scope: HealthScope, now: dt.datetime, lag: int, lea
     return found
 
 
-def random_input(rng: random.Random) -> ImpactInput:
+def random_input(rng: random.Random) -> Source:
     base = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
     skills = ["sql", "wfm", "qa"]
     people = {}
@@ -243,14 +287,14 @@ def random_input(rng: random.Random) -> ImpactInput:
         history = []
         for s in rng.sample(skills, rng.randint(0, 2)):
             for when in sorted(rng.sample(range(500), rng.randint(1, 3))):
-                history.append((base + dt.timedelta(days=when), s, rng.randint(0, 5)))
+                history.append(Change(base + dt.timedelta(days=when), s, rng.randint(0, 5)))
         history.sort()
         last = {s: lv for _, s, lv in history}  # the last change is the level now
         now_levels = {s: lv for s, lv in last.items() if lv > 0}
         for s in skills:
             if s not in {h[1] for h in history} and rng.random() < 0.4:
                 now_levels[s] = rng.randint(1, 5)
-        people[pid] = ImpactPerson(
+        people[pid] = Person(
             id=pid,
             function=rng.choice(["voice", "chat"]),
             site=rng.choice(["A", "B"]),
@@ -266,7 +310,7 @@ def random_input(rng: random.Random) -> ImpactInput:
         ended = start + dt.timedelta(days=rng.randint(1, 200)) if status == "ended" else None
         if ended is not None:
             ended = min(ended, dt.datetime(2026, 5, 31, tzinfo=dt.UTC))  # before the report
-        mentorships[f"m{j}"] = ImpactMentorship(
+        mentorships[f"m{j}"] = Mentorship(
             id=f"m{j}",
             mentor=rng.choice(ids),
             mentee=rng.choice(ids),
@@ -277,7 +321,7 @@ def random_input(rng: random.Random) -> ImpactInput:
             ended_at=ended,
             rating=rng.randint(1, 5) if status == "ended" else None,
         )
-    return ImpactInput(people=people, mentorships=mentorships)
+    return Source(people=people, mentorships=mentorships)
 
 
 @pytest.mark.parametrize("seed", range(40))
