@@ -30,8 +30,8 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TypeVar
 
-from graph.changes import Version, changes_since
-from graph.export import export_graph
+from graph.changes import Version
+from graph.export import export_changes, export_graph
 from graph.records import GraphData
 from graph.store import Store
 from readmodel.checkpoint import Checkpoint
@@ -168,19 +168,11 @@ class ReadModelKeeper:
     async def _check(self) -> ReadModel:
         if self.model is None:
             return await self._load_all()
-        changes = await self.store.read(changes_since, self.model.version)
+        changes, data = await self.store.read(export_changes, self.model.version)
         if changes.empty:
             return self.model
-        if changes.everything:
+        if changes.everything or data is None:
             return await self._load_all()
-        data = await self.store.read(
-            export_graph,
-            people=changes.people,
-            squads=changes.squads,
-            communities=changes.communities,
-            roles=changes.roles,
-        )
-        data.version = changes.version
         await self._drained.wait()  # a worker thread may be reading it: change it after
         self.model.apply(
             data,
