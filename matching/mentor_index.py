@@ -81,6 +81,7 @@ class MentorIndex:
         self._overlap = np.zeros((0, 0), dtype=np.float64)
         self._shift_classes: list[tuple[str | None, str | None]] = []
         self._teachers: dict[int, Ints] = {}
+        self._credit_tables: dict[int, Floats] = {}
         self._related_pos = [
             np.array(sorted(self.skill_pos[r] for r in profiles.related.get(key, ())), dtype=int)
             for key in self.skills
@@ -351,22 +352,51 @@ class MentorIndex:
         goal_slot, goal_share = (
             (self.goal_slot[mentees], self.goal_slot_share[mentees]) if goals is None else goals
         )
-        learning = np.zeros(cand.shape)
+        learning = self._learning(e, cand, goal_slot, goal_share)
         reciprocity = np.zeros(cand.shape)
         for j in range(self.goal_slot.shape[1]):
-            if goal_share[:, j].any():  # an empty slot adds 0 (one goal asked: most slots)
-                g = goal_slot[:, j : j + 1]
-                learning += goal_share[:, j : j + 1] * self._gain(
-                    self.level[cand, g],
-                    self.related_level[cand, g],
-                    self.level[e, g].astype(np.int64),
-                )
             g = self.goal_slot[cand, j]
             reciprocity += self.goal_slot_share[cand, j] * self._gain(
                 self.level[e, g], self.related_level[e, g], self.level[cand, g].astype(np.int64)
             )
         reciprocity *= self.shares_goals[cand]
-        bonus = w.reciprocity * reciprocity
+        bonus = self._add_setting_bonus(mentees, cand, w.reciprocity * reciprocity)
+        return learning, reciprocity, self.responsiveness[cand] * (learning + bonus)
+
+    def _learning(self, e: Ints, cand: Ints, goal_slot: Ints, goal_share: Floats) -> Floats:
+        """What mentee ``e[i]`` learns from ``cand[i, j]``: the goals' shares times their credit."""
+        learning = np.zeros(cand.shape)
+        for j in range(goal_slot.shape[1]):
+            if goal_share[:, j].any():  # an empty slot adds 0 (one goal asked: most slots)
+                g = goal_slot[:, j : j + 1]
+                if len(e) == 1:  # one mentee: the credit of each (level, related level) looked up
+                    own = int(self.level[int(e[0, 0]), int(g[0, 0])])
+                    credit = self._credit_table(own)
+                    held = self.level[cand, g].astype(np.intp) * (MAX_LEVEL + 1)
+                    gain = credit[held + self.related_level[cand, g]]
+                else:
+                    gain = self._gain(
+                        self.level[cand, g],
+                        self.related_level[cand, g],
+                        self.level[e, g].astype(np.int64),
+                    )
+                learning += goal_share[:, j : j + 1] * gain
+        return learning
+
+    def _credit_table(self, own: int) -> Floats:
+        """:meth:`_gain` for someone at ``own``, at ``held * (MAX_LEVEL + 1) + related``."""
+        found = self._credit_tables.get(own)
+        if found is None:
+            levels = np.arange(MAX_LEVEL + 1, dtype=np.int8)
+            held, related = np.meshgrid(levels, levels, indexing="ij")
+            found = self._gain(held.ravel(), related.ravel(), own)
+            self._credit_tables[own] = found
+        return found
+
+    def _add_setting_bonus(self, mentees: Ints, cand: Ints, bonus: Floats) -> Floats:
+        """``bonus`` plus shift overlap, shared language, other team and function (in place)."""
+        w = self.weights
+        e = mentees[:, None]
         bonus += w.shift_overlap * self._overlap[self.shift_class[e], self.shift_class[cand]]
         first = self.first_language[mentees]
         for language, code in self._codes.get("language", {}).items():
@@ -375,7 +405,20 @@ class MentorIndex:
                 bonus[rows] += w.shared_language * self.speaks[language][cand[rows]]
         bonus += w.cross_team * (self.team[cand] != self.team[e])
         bonus += w.cross_function * (self.function[cand] != self.function[e])
-        return learning, reciprocity, self.responsiveness[cand] * (learning + bonus)
+        return bonus
+
+    def _most_taught_back(self, row: int) -> float:
+        """An upper bound on the reciprocity any mentor gets from the person at ``row``.
+
+        Reciprocity is a weighted mean (shares summing to 1) of credits the mentee earns
+        teaching, and a credit is at most the mentee's level over :data:`MAX_LEVEL`, or the
+        related share of a related level, when that level teaches at all.
+        """
+        w = self.weights
+        held, related = int(self.level[row].max()), int(self.related_level[row].max())
+        direct = held / MAX_LEVEL if held >= w.teach_level else 0.0
+        via = w.related_credit * related / MAX_LEVEL if related >= w.teach_level else 0.0
+        return max(direct, via)
 
     def _blocked(self, mentee: Profile) -> set[int]:
         """Self and open partners; the reporting line is :meth:`in_line`'s."""
@@ -409,25 +452,70 @@ class MentorIndex:
         *,
         filters: CandidateFilter | None = None,
         among: Ints | None = None,
+        best: int | None = None,
     ) -> tuple[Ints, Floats]:
         """Eligible mentors of ``mentee`` (positions) and their scores, unordered.
 
         The mentee's goals are read from ``mentee`` (the profile held, or one with fewer
         goals, as a growth path asks for one skill at a time). ``among`` limits the
-        candidates (sorted positions), e.g. to a :meth:`shortlist`.
+        candidates (sorted positions), e.g. to a :meth:`shortlist`. With ``best``, only
+        mentors whose score could be among the ``best`` highest (ties included) are scored
+        and returned (:meth:`_could_rank`).
         """
         cand = self.candidates(mentee) if among is None else among
         keep = ~np.isin(cand, np.fromiter(self._blocked(mentee), dtype=np.int64))
-        keep &= ~self.in_line(np.full(len(cand), self.pos[mentee.id]), cand)
         if filters is not None:
             keep &= self._filter_mask(cand, filters)
         cand = cand[keep]
         slots, shares = self._goal_slots(mentee)
-        learning, _, score = self.pair_scores(
-            np.array([self.pos[mentee.id]]), cand[None, :], goals=(slots[None, :], shares[None, :])
-        )
+        row = np.array([self.pos[mentee.id]])
+        goals = (slots[None, :], shares[None, :])
+        if best is not None and len(cand) > best:
+            cand = self._could_rank(row, cand, goals, best)
+        else:
+            cand = cand[~self.in_line(np.full(len(cand), row[0]), cand)]
+        learning, _, score = self.pair_scores(row, cand[None, :], goals=goals)
         useful = learning[0] > 0
         return cand[useful], score[0][useful]
+
+    def _could_rank(self, row: Ints, cand: Ints, goals: tuple[Ints, Floats], best: int) -> Ints:
+        """Those of ``cand`` outside ``row[0]``'s line whose score could be among the ``best``.
+
+        A score without its reciprocity is a lower bound, and that plus the most reciprocity
+        could add (:meth:`_most_taught_back`) an upper bound. A candidate whose upper bound is
+        below the ``best``-th highest lower bound of the eligible (less the tie margin) ranks
+        below ``best`` others, so reciprocity, the costly part, is computed for the rest only:
+        at 300,000 people, hundreds of tens of thousands. The reporting line is checked for
+        the highest lower bounds first, and then for the candidates left.
+        """
+        grid = cand[None, :]
+        learning = self._learning(row[:, None], grid, *goals)[0]
+        respond = self.responsiveness[cand]
+        bonus = self._add_setting_bonus(row, grid, np.zeros(grid.shape))[0]
+        lower = np.where(learning > 0, respond * (learning + bonus), -np.inf)
+        checked = np.zeros(len(cand), dtype=bool)
+        in_line = np.zeros(len(cand), dtype=bool)
+        reach = 2 * best
+        while True:  # the best-th highest lower bound outside the line: read deeper if short
+            reach = min(reach, len(cand))
+            top = np.argpartition(-lower, reach - 1)[:reach]
+            fresh = top[~checked[top]]
+            in_line[fresh] = self.in_line(np.full(len(fresh), row[0]), cand[fresh])
+            checked[fresh] = True
+            eligible = np.sort(lower[top][~in_line[top]])
+            if len(eligible) >= best or reach == len(cand):
+                break
+            reach *= 4
+        # fewer than best could rank at all: every useful one is kept
+        short = len(eligible) < best or not np.isfinite(eligible[-best])
+        line = -np.inf if short else float(eligible[-best])
+        most = self.weights.reciprocity * self._most_taught_back(int(row[0]))
+        upper = lower + respond * most * self.shares_goals[cand]
+        hopeful = np.flatnonzero((upper >= line - 10.0**-TIE_DIGITS) & (learning > 0))
+        fresh = hopeful[~checked[hopeful]]
+        in_line[fresh] = self.in_line(np.full(len(fresh), row[0]), cand[fresh])
+        kept: Ints = cand[hopeful[~in_line[hopeful]]]
+        return kept
 
     def score_batch(
         self, mentees: Sequence[Profile], lists: Sequence[Ints]
@@ -489,7 +577,7 @@ class MentorIndex:
         Scores equal to :data:`TIE_DIGITS` decimals are ties: the array arithmetic and the definition
         (:func:`matching.scoring.score_pair`) may differ in the last bits of a float.
         """
-        cand, scores = self.score(mentee, filters=filters)
+        cand, scores = self.score(mentee, filters=filters, best=first)
         if len(cand) > first:
             cut = np.argpartition(-scores, first - 1)[:first]
             threshold = scores[cut].min() - 10.0**-TIE_DIGITS

@@ -19,6 +19,7 @@ from matching.scoring import (
     MAX_LEVEL,
     Exclusion,
     PairScore,
+    Weights,
     in_reporting_line,
     score_pair,
     shift_overlap,
@@ -227,6 +228,34 @@ def test_suggestions_are_the_best_eligible_mentors_in_order(seeded: ReadModel) -
         for pair in found:
             assert sum(m.points for m in pair.matched) == pytest.approx(pair.learning)
             assert pair.mentor != mentee_id and pair.mentor not in mentee.partners
+
+
+@pytest.mark.parametrize(
+    ("seed", "weights"),
+    [(1, Weights()), (2, Weights()), (3, Weights(reciprocity=2.0, shared_language=0.5))],
+)
+def test_the_top_mentors_skip_no_one_the_bounds_rule_out(seed: int, weights: Weights) -> None:
+    """``MentorIndex.top`` scores exactly only the mentors whose bounds could rank (reciprocity,
+    the costly part, for a few): it must still return what scoring everyone gives."""
+    model = ReadModel.build(graph_data(generate_organisation(people=500, seed=seed)))
+    profiles = model.profiles
+    index = MentorIndex(profiles, weights)
+    pruned = 0
+    mentees = [pid for pid in sorted(profiles) if profiles[pid].goals]
+    for mentee_id in random.Random(seed).sample(mentees, 60):
+        mentee = profiles[mentee_id]
+        everyone = sorted(
+            (-round(pair.score, TIE_DIGITS), pid)
+            for pid in profiles
+            if isinstance(pair := score_pair(profiles[pid], mentee, profiles, weights), PairScore)
+        )
+        for first in (1, 3, 10, 40):
+            assert [pid for pid, _ in index.top(mentee, first)] == [
+                pid for _, pid in everyone[:first]
+            ], (mentee_id, first)
+        scored, _ = index.score(mentee, best=3)
+        pruned += len(scored) < len(everyone)
+    assert pruned > 30  # the bounds did leave mentors out, for most mentees
 
 
 def test_the_index_follows_changes_without_a_rebuild(seeded: ReadModel) -> None:
