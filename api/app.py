@@ -57,6 +57,7 @@ from graph.settings import StoreSettings
 from graph.store import Store
 from readmodel.checkpoint import Checkpoint
 from readmodel.keeper import ReadModelKeeper
+from readmodel.matching import MENTOR_INDEX, POPULATION, PROFILES
 from readmodel.store import ReadModel
 from web.headers import SECURITY_HEADERS, SecurityHeaders, graphiql_policy
 from web.routes import routes as web_routes
@@ -319,6 +320,7 @@ def create_app(
             freeze_heap=owned,
             staleness=settings.skillweave_read_staleness_seconds,
             checkpoint=Checkpoint(folder, store_settings.address) if folder else None,
+            warm=(PROFILES, MENTOR_INDEX, POPULATION),  # what suggestions and HR's reports read
         )
         try:
             await app.state.keeper.current()  # load the projection before the first request

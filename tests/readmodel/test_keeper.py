@@ -145,3 +145,19 @@ async def test_the_exports_fast_rows_equal_the_drivers_own(
     plain = await store.read(export_graph)
     assert fast.people and fast.mentorships and any(p.history for p in fast.people)
     assert fast == plain
+
+
+async def test_a_full_load_builds_the_views_asked_for_before_it_is_served(store: Store) -> None:
+    from readmodel.matching import MENTOR_INDEX, POPULATION, PROFILES
+
+    await write_organisation(store, generate_organisation(people=60, seed=3), create=True)
+    lazy = await ReadModelKeeper(store).current()
+    assert lazy.built_views() == []  # built on first use only
+    warm = (PROFILES, MENTOR_INDEX, POPULATION)
+    keeper = ReadModelKeeper(store, warm=warm)
+    model = await keeper.current()
+    assert {spec for spec, _ in model.built_views()} == set(warm)
+    await store.write(people.set_skill, next(iter(model.people)), "sql", 5)
+    after = await keeper.current(fresh=True)
+    assert keeper.partial_loads == 1 and {spec for spec, _ in after.built_views()} == set(warm)
+    assert after.differences(ReadModel.build(await store.read(export_graph))) == []
