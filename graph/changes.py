@@ -122,12 +122,27 @@ def _moment(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-_META = (
-    "MATCH (meta:GraphMeta {key: 'graph'}) RETURN meta.epoch AS epoch, meta.version AS version, "
+_META_RETURN = (
+    "RETURN meta.epoch AS epoch, meta.version AS version, "
     "meta.complete AS complete, meta.bulk_kind AS kind, meta.bulk_people AS people, "
     "meta.bulk_written AS written, meta.bulk_started_at AS started_at, "
     "meta.bulk_batch_at AS batch_at"
 )
+_META = "MATCH (meta:GraphMeta {key: 'graph'}) " + _META_RETURN
+
+_META_AND_CHANGES = (
+    "MATCH (meta:GraphMeta {key: 'graph'}) "
+    "CALL () { MATCH (c:Change) WHERE c.version > $since "
+    "RETURN collect([c.version, c.people, c.squads, c.communities, c.roles]) AS changes } "
+    + _META_RETURN
+    + ", changes"
+)
+
+
+def _version_of(row: Record) -> Version:
+    if row["version"] is None:
+        return Version()
+    return Version(str(row["epoch"] or ""), int(row["version"]))
 
 
 def _bulk_of(row: Record) -> BulkWrite | None:
@@ -219,37 +234,38 @@ async def current_version(tx: Tx) -> Version:
     bulk = _bulk_of(rows[0])
     if bulk is not None:
         raise GraphIncomplete(bulk.describe())
-    if rows[0]["version"] is None:
-        return Version()
-    return Version(str(rows[0]["epoch"] or ""), int(rows[0]["version"]))
+    return _version_of(rows[0])
 
 
 async def changes_since(tx: Tx, version: Version) -> LoggedChanges:
     """Everything touched after ``version``, merged into one :class:`LoggedChanges`.
 
-    Another epoch (the graph was wiped and written again) means everything changed.
+    Another epoch (the graph was wiped and written again) means everything changed. One
+    statement: the version and the changes after ``version`` come back together (a
+    refresh's round trips are most of its cost).
     """
-    now = await current_version(tx)
+    rows = await run(tx, _META_AND_CHANGES, since=version.number)
+    if not rows:
+        now = Version()
+    else:
+        bulk = _bulk_of(rows[0])
+        if bulk is not None:
+            raise GraphIncomplete(bulk.describe())
+        now = _version_of(rows[0])
     if now == version:
         return LoggedChanges(version=now)
     if now.epoch != version.epoch or now.number < version.number:
         return LoggedChanges(version=now, everything=True)
-    rows = await run(
-        tx,
-        "MATCH (c:Change) WHERE c.version > $since "
-        "RETURN c.version AS version, c.people AS people, c.squads AS squads, "
-        "c.communities AS communities, c.roles AS roles",
-        since=version.number,
-    )
-    seen = {int(r["version"]) for r in rows}
+    logged = [c for c in rows[0]["changes"] if int(c[0]) <= now.number]
+    seen = {int(c[0]) for c in logged}
     complete = seen >= set(range(version.number + 1, now.number + 1))
-    people = {p for r in rows for p in r["people"] or ()}
+    people = {p for c in logged for p in c[1] or ()}
     return LoggedChanges(
         version=now,
         people=frozenset(people - {ALL}),
-        squads=frozenset(s for r in rows for s in r["squads"] or ()),
-        communities=frozenset(c for r in rows for c in r["communities"] or ()),
-        roles=frozenset(q for r in rows for q in r["roles"] or ()),
+        squads=frozenset(s for c in logged for s in c[2] or ()),
+        communities=frozenset(x for c in logged for x in c[3] or ()),
+        roles=frozenset(q for c in logged for q in c[4] or ()),
         everything=ALL in people or not complete,
     )
 

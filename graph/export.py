@@ -23,7 +23,7 @@ from graph.records import (
     read_group,
     read_person,
 )
-from graph.store import Tx, run_values
+from graph.store import Tx, run_values, stream_values
 
 GROUP_FIELDS = {"Squad": ("name", "status", "purpose"), "Community": ("name", "description")}
 """Properties of squads and communities kept on their nodes, besides the dates."""
@@ -129,8 +129,9 @@ async def export_graph(
                 row["job_role"],
                 tuple(sorted((k, int(level), int(weight)) for k, level, weight in row["requires"])),
             )
-    rows = await run_values(tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ()))
-    for row in rows:
+    async for row in stream_values(
+        tx, _PEOPLE.format(scope=_scope(people)), ids=sorted(people or ())
+    ):
         pid = row["id"]
         if row["left"]:  # off-boarded: known only as someone whose tokens are refused
             data.left.add(pid)
@@ -160,13 +161,16 @@ async def export_graph(
                 ],
             )
         )
-    mentorships = await run_values(
+    mentorships = stream_values(
         tx,
         _MENTORSHIPS.format(scope=_ALL_MENTORSHIPS if whole else _MENTORSHIPS_OF),
         ids=sorted(people or ()),
     )
-    mentorships = list({row["id"]: row for row in mentorships}.values())  # one per pair met
-    for row in mentorships:
+    seen: set[str] = set()
+    async for row in mentorships:
+        if row["id"] in seen:
+            continue  # met from both of its people
+        seen.add(row["id"])
         rating = row["rating"]
         data.mentorships.append(
             MentorshipRecord(
