@@ -290,6 +290,26 @@ def probe(revision: Revision, endpoint: BoltEndpoint, mentees: list[str]) -> dic
     return result
 
 
+async def start_and_use(
+    worker: Worker, name: str, args: argparse.Namespace, agent_token: str, hr_token: str
+) -> tuple[float, float, float]:
+    """Start to ready (s), RSS when ready, and RSS after a suggestion and a health report (MB).
+
+    The worker is left to settle before the two requests (a checkpoint it writes after its
+    load, the views it warms) and after them (brokers and clusters in the background).
+    """
+    ready = worker.wait_ready(args.ready_timeout)
+    rss_ready = worker.rss_mb()
+    console.print(f"({name}) ready in {ready:.1f} s, {rss_ready:,.0f} MB")
+    worker.settle()
+    async with Connection(worker.url, agent_token) as http:
+        await post_ok(http, encode(SUGGEST))
+    async with Connection(worker.url, hr_token) as http:
+        await post_ok(http, encode(HEALTH))
+    worker.settle()
+    return ready, rss_ready, worker.rss_mb()
+
+
 async def measure(
     revision: Revision, seeded: Seeded, args: argparse.Namespace, folder: Path
 ) -> dict[str, float]:
@@ -312,19 +332,9 @@ async def measure(
     worker = Worker(revision, seeded.endpoint, secret, folder / "serve.log", checkpoints)
     figures: dict[str, float] = {}
     try:
-        figures["ready_s"] = worker.wait_ready(args.ready_timeout)
-        console.print(
-            f"({revision.name}) ready in {figures['ready_s']:.1f} s, {worker.rss_mb():,.0f} MB"
-        )
-        figures["rss_ready_mb"] = worker.rss_mb()
-        if checkpoints is not None:
-            worker.settle()  # the checkpoint is written in the background: not during a figure
-        async with Connection(worker.url, agent_token) as http:
-            await post_ok(http, encode(SUGGEST))
-        async with Connection(worker.url, hr_token) as http:
-            await post_ok(http, encode(HEALTH))
-        worker.settle()
-        figures["rss_used_mb"] = worker.rss_mb()
+        # a checkpoint is written in the background after the load: not during a figure
+        used = await start_and_use(worker, revision.name, args, agent_token, hr_token)
+        figures["ready_s"], figures["rss_ready_mb"], figures["rss_used_mb"] = used
         console.print(f"({revision.name}) single requests ...")
         for name, token, bodies in (
             ("typename", agent_token, lambda i: encode(TYPENAME)),
@@ -353,18 +363,12 @@ async def measure(
         console.print(f"({revision.name}) starting serve again, from its checkpoint ...")
         again = Worker(revision, seeded.endpoint, secret, folder / "serve2.log", checkpoints)
         try:
-            figures["ready_checkpoint_s"] = again.wait_ready(args.ready_timeout)
-            figures["rss_ready_checkpoint_mb"] = again.rss_mb()
-            console.print(
-                f"({revision.name}) ready in {figures['ready_checkpoint_s']:.1f} s, "
-                f"{again.rss_mb():,.0f} MB"
-            )
-            async with Connection(again.url, agent_token) as http:
-                await post_ok(http, encode(SUGGEST))
-            async with Connection(again.url, hr_token) as http:
-                await post_ok(http, encode(HEALTH))
-            again.settle()
-            figures["rss_used_checkpoint_mb"] = again.rss_mb()
+            used = await start_and_use(again, revision.name, args, agent_token, hr_token)
+            (
+                figures["ready_checkpoint_s"],
+                figures["rss_ready_checkpoint_mb"],
+                figures["rss_used_checkpoint_mb"],
+            ) = used
         finally:
             again.stop()
     console.print(f"({revision.name}) in-process probe ...")
