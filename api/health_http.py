@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import dataclasses
 import datetime as dt
@@ -26,7 +25,7 @@ from api.health import (
     scope_name,
     version_number,
 )
-from api.health_worker import HeavyMetrics, compute_heavy
+from api.health_worker import HeavyMetrics, compute_heavy_apart
 from api.permissions import Action, allowed
 from graph import snapshots
 from graph.errors import StoreError
@@ -114,8 +113,8 @@ async def health_csv(request: Request) -> Response:
 async def take_full_snapshot(store: Store, keeper: ReadModelKeeper, scope: HealthScope) -> None:
     """Every metric of ``scope``, brokers and clusters included, stored as a snapshot."""
     projection = await keeper.current()
-    population = projection.population.snapshot()  # the thread reads a still copy
-    heavy = await asyncio.to_thread(compute_heavy, population, scope, version=projection.version)
+    population = projection.population.snapshot()  # the child reads a still copy
+    heavy = await compute_heavy_apart(population, scope, version=projection.version)
     report = network_health(projection, scope, heavy=False, impact=projection)
     report = dataclasses.replace(report, brokers=heavy.brokers, clusters=heavy.clusters)
     await store.write(
