@@ -21,6 +21,7 @@ runs code named in the file, so the folder must be the service's own
 from __future__ import annotations
 
 import copyreg
+import dataclasses
 import gc
 import hashlib
 import logging
@@ -41,8 +42,15 @@ from graph.records import GraphData, empty_mapping
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
-"""The layout of the file itself (header, then the records)."""
+FORMAT = 2
+"""The layout of the file itself: a header, the records but people and mentorships, then
+those in chunks of :data:`CHUNK`, each a pickle of its own."""
+
+CHUNK = 5_000
+"""Records per pickle. An unpickler keeps everything it made (and each record's state list)
+until its pickle ends; freed all at once, those left holes across the heap that Python never
+handed back (a sixth more memory than a model read from the store). A chunk's are freed
+while the next chunk reuses the space."""
 
 SOURCES = (graph.records, graph.export, graph.model)
 """Modules whose code decides what a record holds: any edit makes older checkpoints stale."""
@@ -62,6 +70,31 @@ def _reduce_mapping_proxy(found: MappingProxyType[Any, Any]) -> tuple[Any, tuple
     if not found:
         return empty_mapping, ()
     return MappingProxyType, (dict(found),)
+
+
+def _dump_chunked(pickler: pickle.Pickler, data: GraphData) -> None:
+    rest = dataclasses.replace(data, people=[], mentorships=[])
+    pickler.dump(rest)
+    for kind, records in (("people", data.people), ("mentorships", data.mentorships)):
+        for start in range(0, len(records), CHUNK):
+            pickler.clear_memo()
+            pickler.dump((kind, records[start : start + CHUNK]))
+    pickler.clear_memo()
+    pickler.dump(("end", len(data.people), len(data.mentorships)))
+
+
+def _load_chunked(file: BinaryIO) -> GraphData | None:
+    data = pickle.load(file)
+    if not isinstance(data, GraphData):
+        return None
+    while True:
+        item = pickle.load(file)
+        if item[0] == "end":
+            complete = (len(data.people), len(data.mentorships)) == tuple(item[1:])
+            return data if complete else None
+        if item[0] not in ("people", "mentorships"):
+            return None
+        getattr(data, item[0]).extend(item[1])
 
 
 @dataclass(frozen=True)
@@ -118,7 +151,7 @@ class Checkpoint:
                 collecting = gc.isenabled()
                 gc.disable()  # millions of new objects, none garbage: no collection passes
                 try:
-                    data = pickle.load(file)
+                    data = _load_chunked(file)
                 finally:
                     if collecting:
                         gc.enable()
@@ -162,8 +195,8 @@ class Checkpoint:
                     MappingProxyType: _reduce_mapping_proxy,
                 }
                 pickler.dump(header)
-                pickler.clear_memo()  # the records load with an unpickler of their own
-                pickler.dump(data)
+                pickler.clear_memo()  # each pickle loads with an unpickler of its own
+                _dump_chunked(pickler, data)
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(temporary, self.path)

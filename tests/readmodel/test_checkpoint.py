@@ -53,6 +53,17 @@ def test_a_snapshot_rebuilds_the_same_model() -> None:
     assert ReadModel.build(model.snapshot()).differences(model) == []
 
 
+def test_records_round_trip_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(checkpoint_module, "CHUNK", 3)  # people and mentorships in many chunks
+    data = graph_data(generate_organisation(people=100, seed=2), version=("epoch", 3))
+    assert len(data.mentorships) > 3
+    checkpoint = Checkpoint(tmp_path, "a store")
+    checkpoint.write(data)
+    saved = checkpoint.read()
+    assert saved is not None and saved.version == ("epoch", 3)
+    assert ReadModel.build(saved).differences(ReadModel.build(data)) == []
+
+
 async def test_a_start_from_the_checkpoint_reads_only_what_changed(
     store: Store, tmp_path: Path
 ) -> None:
