@@ -63,6 +63,10 @@ def compute_heavy(
     )
 
 
+CHILD_NAME = "skillweave brokers and clusters"
+"""The child process's name (``ps``, and tests find it by it)."""
+
+
 def _compute_and_send(
     send: Connection, population: Population, scope: HealthScope, version: object
 ) -> None:
@@ -92,7 +96,7 @@ async def compute_heavy_apart(
     child = context.Process(
         target=_compute_and_send,
         args=(send, population, scope, version),
-        name="skillweave brokers and clusters",
+        name=CHILD_NAME,
         daemon=True,
     )
     with warnings.catch_warnings():

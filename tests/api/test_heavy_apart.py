@@ -10,7 +10,7 @@ import os
 import pytest
 
 from api import health_worker
-from api.health_worker import compute_heavy, compute_heavy_apart
+from api.health_worker import CHILD_NAME, compute_heavy, compute_heavy_apart
 from graph.organisation import graph_data
 from graph.seed import generate_organisation
 from matching.health.population import Population
@@ -18,6 +18,11 @@ from matching.health.scope import HealthScope
 from readmodel.store import ReadModel
 
 pytestmark = pytest.mark.anyio
+
+
+def heavy_children() -> list[multiprocessing.process.BaseProcess]:
+    """Children computing brokers and clusters (the suite runs other children too)."""
+    return [c for c in multiprocessing.active_children() if c.name == CHILD_NAME]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +38,7 @@ async def test_the_child_computes_what_the_process_itself_would(population: Popu
     assert apart.version == "v1"
     assert apart.brokers == here.brokers and apart.brokers.people
     assert apart.clusters == here.clusters and apart.cluster_map == here.cluster_map
-    assert multiprocessing.active_children() == []  # joined
+    assert heavy_children() == []  # joined
 
 
 async def test_a_failure_in_the_child_is_an_error_here(
@@ -52,7 +57,7 @@ async def test_a_failure_in_the_child_is_an_error_here(
     monkeypatch.setattr(health_worker, "compute_heavy", dies)
     with pytest.raises(RuntimeError, match="exit code 3"):
         await compute_heavy_apart(population, HealthScope(), version=None)
-    assert multiprocessing.active_children() == []
+    assert heavy_children() == []
 
 
 async def test_a_cancelled_computation_kills_its_child(
@@ -68,9 +73,9 @@ async def test_a_cancelled_computation_kills_its_child(
     task = asyncio.ensure_future(compute_heavy_apart(population, HealthScope(), version=None))
     for _ in range(100):  # until the child runs
         await asyncio.sleep(0.02)
-        if multiprocessing.active_children():
+        if heavy_children():
             break
-    [child] = multiprocessing.active_children()
+    [child] = heavy_children()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
