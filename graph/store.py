@@ -410,12 +410,17 @@ class StatementCounter:
 statements_sent = StatementCounter()
 
 
-async def run(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
-    """Run one statement inside ``tx`` and return all its rows as dicts."""
+async def _send(tx: Tx, cypher: str, params: dict[str, Any]) -> neo4j.AsyncResult:
+    """Send one statement, counted (and shown to a tap: tests that count round trips)."""
     statements_sent.value += 1
     if statements_sent.tap is not None:
         statements_sent.tap(cypher, params)
-    result = await tx.run(cypher, params)
+    return await tx.run(cypher, params)
+
+
+async def run(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
+    """Run one statement inside ``tx`` and return all its rows as dicts."""
+    result = await _send(tx, cypher, params)
     return [record.data() for record in await result.fetch(2**31 - 1)]
 
 
@@ -426,10 +431,7 @@ async def run_values(tx: Tx, cypher: str, /, **params: Any) -> list[Record]:
     abstract-base-class checks to turn nodes into maps, which cost reading the whole graph
     at start-up a fifth of its client CPU. For the bulk reads of the export.
     """
-    statements_sent.value += 1
-    if statements_sent.tap is not None:
-        statements_sent.tap(cypher, params)
-    result = await tx.run(cypher, params)
+    result = await _send(tx, cypher, params)
     records = await result.fetch(2**31 - 1)
     keys = result.keys()
     return [dict(zip(keys, record, strict=True)) for record in records]
@@ -442,10 +444,7 @@ async def stream_values(tx: Tx, cypher: str, /, **params: Any) -> AsyncIterator[
     with their nested lists, took more memory than the records made of them, and the
     process kept it (Python does not hand back the arenas they were freed from).
     """
-    statements_sent.value += 1
-    if statements_sent.tap is not None:
-        statements_sent.tap(cypher, params)
-    result = await tx.run(cypher, params)
+    result = await _send(tx, cypher, params)
     keys = result.keys()
     async for record in result:
         yield dict(zip(keys, record, strict=True))

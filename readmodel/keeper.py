@@ -198,13 +198,14 @@ class ReadModelKeeper:
                 self.checkpoint_loads += 1
                 return await self._check()  # what changed since: a few people, or everything
         data = await self.store.read(export_graph)
-        await self._install(data)
+        model = await self._install(data)
         self.full_loads += 1
         if self.checkpoint is not None:
             self._save(data)
-        return self.model  # type: ignore[return-value]
+        return model
 
-    async def _install(self, data: GraphData) -> None:
+    async def _install(self, data: GraphData) -> ReadModel:
+        """Build a model of ``data`` (and the warm views) and hold it from now on."""
         # built in a worker thread: at 300,000 people seconds of work the event loop (and
         # /healthz) need not wait for; requests wait for this load through SharedCheck
         model = await asyncio.to_thread(self._build, data)
@@ -214,6 +215,7 @@ class ReadModelKeeper:
         if self.freeze_heap:
             gc.collect()
             gc.freeze()
+        return model
 
     def _build(self, data: GraphData) -> ReadModel:
         model = ReadModel.build(data)
@@ -226,8 +228,9 @@ class ReadModelKeeper:
     async def save_checkpoint(self) -> bool:
         """Save the model held to the checkpoint unless it is saved at this version already.
 
-        Returns whether a save began; the file is written in a worker thread (records are
-        immutable; the lists and dicts are copied here first, so refreshes go on meanwhile).
+        Returns whether it saved (False also while another save is under way). The file is
+        written in a worker thread: records are immutable, and the lists and dicts are
+        copied here first, so refreshes go on meanwhile.
         """
         model = self.model
         if self.checkpoint is None or model is None or model.version == self._saved_version:
